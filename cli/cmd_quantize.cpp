@@ -1,0 +1,42 @@
+// hif4 quantize: raw BF16 / FP32 in, packed 36-byte HiF4 blocks out, streamed.
+#include <vector>
+
+#include "cli.h"
+#include "hif4/block.h"
+#include "stream.h"
+
+namespace hif4::cli {
+namespace {
+
+int run(int argc, char** argv) {
+  auto specs = config_specs();
+  specs.push_back({"input-format", true, false, "bf16 (default) or f32 (rounded to BF16 RNE first)"});
+  specs.push_back({"row-length", true, false, "values per row; each row is zero-padded to a multiple of 64"});
+  specs.push_back({"in", true, false, "input file: raw little-endian values"});
+  specs.push_back({"out", true, false, "output file: 36-byte blocks"});
+  Args args("quantize", specs,
+            "--profile P [--set KNOB=VALUE]... [--sr-seed N] [--input-format bf16|f32] "
+            "[--row-length L] --in FILE --out FILE");
+  args.parse(argc, argv);
+  const Config cfg = config_from_args(args);
+  const InputFormat fmt = parse_input_format("--input-format", args.get("input-format", "bf16"));
+  const uint64_t row_length = args.get_u64("row-length", 0);
+  if (args.has("row-length") && row_length == 0) throw Error("--row-length must be at least 1");
+  InputFile in(args.required("in"));
+  const std::string out_path = args.required("out");
+  count_input_blocks(in, fmt, row_length);  // validate before creating anything
+  AtomicOutput out(out_path);
+  std::vector<uint8_t> packed;
+  for_each_block_chunk(in, fmt, row_length, [&](const uint16_t* blocks, size_t n, uint64_t first) {
+    packed.resize(n * kPackedBytes);
+    quantize_blocks(blocks, n, cfg, first, packed.data());
+    out.write(packed.data(), packed.size());
+  });
+  out.commit();
+  return kExitOk;
+}
+
+Registration reg("quantize", "quantize raw BF16/FP32 values into packed HiF4 blocks", run);
+
+}  // namespace
+}  // namespace hif4::cli

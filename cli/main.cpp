@@ -1,0 +1,47 @@
+// hif4: the command line of the HiF4 reference toolkit. Each subcommand lives in its own
+// cmd_*.cpp and registers itself; this file only dispatches and turns errors into exit 2.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "cli.h"
+
+using hif4::cli::commands;
+
+namespace {
+
+void print_help(FILE* f) {
+  std::fprintf(f, "usage: hif4 COMMAND [OPTIONS]   (hif4 COMMAND --help for its options)\n\n");
+  auto list = commands();
+  std::sort(list.begin(), list.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  for (const auto& c : list) std::fprintf(f, "  %-12s %s\n", c.name.c_str(), c.summary.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    print_help(argc < 2 ? stderr : stdout);
+    return argc < 2 ? hif4::cli::kExitError : hif4::cli::kExitOk;
+  }
+  const std::string name = argv[1];
+  for (const auto& c : commands()) {
+    if (c.name != name) continue;
+    try {
+      return c.run(argc - 1, argv + 1);
+    } catch (const hif4::cli::HelpRequested& h) {
+      std::fputs(h.usage.c_str(), stdout);
+      return hif4::cli::kExitOk;
+    } catch (const hif4::cli::Error& e) {
+      std::fprintf(stderr, "hif4 %s: error: %s\n", name.c_str(), e.message.c_str());
+      return hif4::cli::kExitError;
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "hif4 %s: error: out of memory\n", name.c_str());
+      return hif4::cli::kExitError;
+    }
+  }
+  std::fprintf(stderr, "hif4: unknown command '%s'\n\n", name.c_str());
+  print_help(stderr);
+  return hif4::cli::kExitError;
+}

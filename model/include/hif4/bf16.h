@@ -1,0 +1,130 @@
+// BF16 bit-pattern helpers and the one integer rounding core of the model.
+//
+// Every value in the quantize path is held as an exact dyadic number sig * 2^exp with an
+// unsigned integer significand. Rounding is done by round_shift_right(), the single place
+// where a rounding rule is applied (as SoftFloat's s_roundPackTo*), so the BF16 roundings,
+// the E6M2 scale rounding and the S1P2 payload rounding cannot drift apart.
+#pragma once
+#include <cstdint>
+
+#include "hif4/format.h"
+
+namespace hif4 {
+
+// An exact non-negative dyadic number: sig * 2^exp.
+struct Dyadic {
+  uint64_t sig = 0;
+  int exp = 0;
+};
+
+// Rounding rules understood by the core. Up is toward +infinity; the core rounds magnitudes,
+// so Up only makes sense for non-negative quantities (the E6M2 scale is never negative).
+enum class Rounding : uint8_t { NearestAway, NearestEven, TowardZero, Up, Stochastic };
+
+struct Rounded {
+  uint64_t value = 0;    // the rounded integer (sig >> shift, possibly +1)
+  bool inexact = false;  // discarded bits were not all zero
+  bool tie = false;      // discarded bits were exactly one half
+  bool up = false;       // the result was incremented
+};
+
+// Round sig / 2^shift to an integer under `mode`. For Stochastic, `random` holds kSrBits
+// uniformly distributed bits: the discarded fraction, truncated to kSrBits bits, is added to
+// them and a carry out rounds up (so a fraction f rounds up with probability floor(f*2^16)/2^16).
+constexpr Rounded round_shift_right(uint64_t sig, unsigned shift, Rounding mode,
+                                    uint32_t random = 0) {
+  Rounded r;
+  if (shift == 0) {
+    r.value = sig;
+    return r;
+  }
+  uint64_t kept = 0, rest = 0, half = 0;
+  if (shift >= 64) {
+    kept = 0;
+    rest = sig;  // the whole significand is below the rounding point
+    // half = 2^(shift-1) exceeds any 64-bit sig: never a tie, never above one half.
+    r.inexact = rest != 0;
+    switch (mode) {
+      case Rounding::Up: r.up = r.inexact; break;
+      default: break;  // nearest modes and toward-zero: down; stochastic: fraction < 2^-16
+    }
+    r.value = kept + (r.up ? 1 : 0);
+    return r;
+  }
+  kept = sig >> shift;
+  rest = sig & ((uint64_t{1} << shift) - 1);
+  half = uint64_t{1} << (shift - 1);
+  r.inexact = rest != 0;
+  r.tie = rest == half;
+  switch (mode) {
+    case Rounding::NearestAway: r.up = rest >= half; break;
+    case Rounding::NearestEven: r.up = rest > half || (rest == half && (kept & 1)); break;
+    case Rounding::TowardZero: r.up = false; break;
+    case Rounding::Up: r.up = rest != 0; break;
+    case Rounding::Stochastic: {
+      const uint64_t frac16 =
+          shift >= kSrBits ? rest >> (shift - kSrBits) : rest << (kSrBits - shift);
+      r.up = frac16 + (random & ((1u << kSrBits) - 1)) >= (uint64_t{1} << kSrBits);
+      break;
+    }
+  }
+  r.value = kept + (r.up ? 1 : 0);
+  return r;
+}
+
+// Index of the most significant set bit (sig != 0).
+constexpr int msb_index(uint64_t sig) { return 63 - __builtin_clzll(sig); }
+
+// BF16 fields.
+constexpr bool bf16_is_nan(uint16_t b) { return (b & kBf16MagnitudeMask) > kBf16Inf; }
+constexpr bool bf16_is_inf(uint16_t b) { return (b & kBf16MagnitudeMask) == kBf16Inf; }
+constexpr bool bf16_is_finite(uint16_t b) { return (b & kBf16MagnitudeMask) < kBf16Inf; }
+constexpr bool bf16_sign(uint16_t b) { return (b & kBf16SignMask) != 0; }
+
+// The magnitude of a finite BF16 as sig * 2^exp with sig < 256:
+// normal (E, M): (128 + M) * 2^(E - 134); subnormal (0, M): M * 2^-133.
+constexpr Dyadic bf16_to_dyadic(uint16_t b) {
+  const unsigned e = (b >> 7) & 0xFF;
+  const unsigned m = b & 0x7F;
+  Dyadic d;
+  d.sig = e ? 128u + m : m;
+  d.exp = (e ? static_cast<int>(e) : 1) - 134;
+  return d;
+}
+
+// Round a non-negative dyadic number to BF16, ties to even (IEEE RNE), with BF16 subnormals
+// and overflow to +Inf. The result is a positive BF16 bit pattern.
+constexpr uint16_t round_to_bf16(Dyadic v) {
+  if (v.sig == 0) return 0;
+  const int n = msb_index(v.sig);
+  // Keep 8 significant bits, but never go below the subnormal quantum 2^-133.
+  int shift = n - 7;
+  if (v.exp + shift < -133) shift = -133 - v.exp;
+  uint64_t m = 0;
+  int e = 0;  // exponent of the unit of m
+  if (shift <= 0) {
+    m = v.sig << -shift;
+    e = v.exp + shift;
+  } else {
+    m = round_shift_right(v.sig, static_cast<unsigned>(shift), Rounding::NearestEven).value;
+    e = v.exp + shift;
+  }
+  // m * 2^e with m < 256 (or m == 256 after a carry). For a normal result m >= 128 and the
+  // exponent field is e + 134; a subnormal result has e == -133 (field 1, minus the hidden
+  // bit). (field << 7) + m - 128 covers both, and a carry to m == 256 bumps the field.
+  const int64_t bits = (static_cast<int64_t>(e) + 134) * 128 + static_cast<int64_t>(m) - 128;
+  if (bits >= kBf16Inf) return kBf16Inf;
+  return static_cast<uint16_t>(bits);
+}
+
+// FP32 bit pattern to BF16, round to nearest even; NaN stays NaN (quieted), as torch does.
+constexpr uint16_t f32_bits_to_bf16(uint32_t f) {
+  if ((f & 0x7FFFFFFFu) > 0x7F800000u) return static_cast<uint16_t>((f >> 16) | 0x0040u);
+  const uint32_t lsb = (f >> 16) & 1u;
+  return static_cast<uint16_t>((f + 0x7FFFu + lsb) >> 16);
+}
+
+// An exactly representable dyadic (sig small enough) to FP32 bits; used by the decoders.
+uint32_t dyadic_to_f32_bits(bool negative, Dyadic v);
+
+}  // namespace hif4

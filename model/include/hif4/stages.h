@@ -1,0 +1,301 @@
+// The stages of Algorithm 1 (arXiv 2602.11287), each a function over integers.
+//
+//   peak_tree      64 BF16 -> V16[16], V8[8], Vmax (magnitudes) + NaN / Inf flags
+//   scale_factor   SF = BF16_RNE(Vmax * BF16(1/7))
+//   encode_e6m2    SF -> E6M2 code (scale-rounding, scale-overflow, scale-underflow)
+//   e6m2_reciprocal  E6M2 code -> REC = BF16_RNE(1 / E6M2), a 4-entry table
+//   e1_decision    V8*REC >= 4 -> E1_8;  V16*REC*2^-E1_8 >= 2 -> E1_16 (threshold-product)
+//   encode_s1p2    x*REC*2^-(E1_8+E1_16) -> S1P2 (payload-product, payload-rounding,
+//                  negative-zero), stochastic bits from sr_bits()
+//
+// No floating-point arithmetic decides any bit: values are exact dyadics (bf16.h).
+#pragma once
+#include <cstdint>
+
+#include "hif4/bf16.h"
+#include "hif4/config.h"
+#include "hif4/format.h"
+
+namespace hif4 {
+
+// ---- Peak tree -------------------------------------------------------------------------
+
+struct PeakTree {
+  uint16_t v16[kGroups16];  // max |x| over values 4j..4j+3 (BF16 magnitude bits)
+  uint16_t v8[kGroups8];    // max(V16[2g], V16[2g+1])
+  uint16_t vmax;            // max over V8
+  bool has_nan;
+  bool has_inf;
+};
+
+// Magnitude bit patterns of finite and infinite BF16 values order as the values do, so the
+// tree compares 15-bit integers. NaN magnitudes (> 0x7F80) order above Inf; a block with a
+// NaN never uses the tree's values (it is a NaN block under every policy).
+inline PeakTree peak_tree(const uint16_t in[kBlockValues]) {
+  PeakTree t{};
+  unsigned nan_or_inf_max = 0;
+  for (unsigned j = 0; j < kGroups16; ++j) {
+    uint16_t m = 0;
+    for (unsigned k = 0; k < kValuesPerGroup16; ++k) {
+      const uint16_t a = in[j * kValuesPerGroup16 + k] & kBf16MagnitudeMask;
+      m = a > m ? a : m;
+    }
+    t.v16[j] = m;
+    nan_or_inf_max = m > nan_or_inf_max ? m : nan_or_inf_max;
+  }
+  for (unsigned g = 0; g < kGroups8; ++g)
+    t.v8[g] = t.v16[2 * g] > t.v16[2 * g + 1] ? t.v16[2 * g] : t.v16[2 * g + 1];
+  t.vmax = 0;
+  for (unsigned g = 0; g < kGroups8; ++g) t.vmax = t.v8[g] > t.vmax ? t.v8[g] : t.vmax;
+  t.has_inf = false;
+  t.has_nan = t.vmax > kBf16Inf;
+  if (t.vmax >= kBf16Inf) {
+    // The peak alone cannot tell whether an Inf hides below a NaN: look at the lanes.
+    for (unsigned i = 0; i < kBlockValues; ++i)
+      if ((in[i] & kBf16MagnitudeMask) == kBf16Inf) t.has_inf = true;
+  }
+  return t;
+}
+
+// ---- Scale -----------------------------------------------------------------------------
+
+// SF = BF16_RNE(Vmax * 0x3E12). Vmax and 1/7 are BF16, so the product has at most 16
+// significant bits and is rounded once. +Inf stays +Inf.
+inline uint16_t scale_factor(uint16_t vmax) {
+  if (vmax >= kBf16Inf) return kBf16Inf;
+  Dyadic v = bf16_to_dyadic(vmax);
+  const Dyadic k = bf16_to_dyadic(kBf16OneSeventh);
+  return round_to_bf16({v.sig * k.sig, v.exp + k.exp});
+}
+
+enum class ScaleEvent : uint8_t { InRange, Underflow, Overflow };
+
+struct E6M2Encoding {
+  uint8_t code = 0;
+  ScaleEvent event = ScaleEvent::InRange;
+  Rounded rounding;  // the mantissa rounding (meaningful for InRange and Overflow)
+};
+
+constexpr Rounding to_rounding(ScaleRounding r) {
+  switch (r) {
+    case ScaleRounding::NearestAway: return Rounding::NearestAway;
+    case ScaleRounding::NearestEven: return Rounding::NearestEven;
+    case ScaleRounding::TowardZero: return Rounding::TowardZero;
+    case ScaleRounding::Up: return Rounding::Up;
+  }
+  return Rounding::NearestEven;
+}
+
+constexpr Rounding to_rounding(PayloadRounding r) {
+  switch (r) {
+    case PayloadRounding::NearestAway: return Rounding::NearestAway;
+    case PayloadRounding::NearestEven: return Rounding::NearestEven;
+    case PayloadRounding::TowardZero: return Rounding::TowardZero;
+    case PayloadRounding::Stochastic: return Rounding::Stochastic;
+  }
+  return Rounding::NearestEven;
+}
+
+// 2^-48 as a BF16 bit pattern: the smallest E6M2 value.
+constexpr uint16_t kBf16E6M2Min = static_cast<uint16_t>((127 + kE6M2MinExp) << 7);
+
+// SF (a non-negative BF16, +Inf allowed) -> E6M2 code.
+inline E6M2Encoding encode_e6m2(uint16_t sf, const Config& cfg) {
+  E6M2Encoding r;
+  if (sf < kBf16E6M2Min) {  // zero, BF16 subnormal, or normal below 2^-48
+    r.event = ScaleEvent::Underflow;
+    r.code = cfg.scale_underflow == ScaleUnderflow::Min ? kE6M2Min : kE6M2NaN;
+    return r;
+  }
+  const uint8_t overflow_code =
+      cfg.scale_overflow == ScaleOverflow::Saturate ? kE6M2MaxFinite : kE6M2NaN;
+  if (sf >= kBf16Inf) {
+    r.event = ScaleEvent::Overflow;
+    r.code = overflow_code;
+    return r;
+  }
+  int e = static_cast<int>(sf >> 7) - 127;
+  // 1.mmmmmmm: keep 1.mm (3 bits) of the 8-bit significand, round away the 5 others.
+  r.rounding = round_shift_right(128u + (sf & 0x7Fu), 5, to_rounding(cfg.scale_rounding));
+  uint64_t m3 = r.rounding.value;  // 4..8
+  if (m3 == 8) {                   // carry into the next binade
+    m3 = 4;
+    ++e;
+  }
+  const int ef = e + kE6M2Bias;
+  const unsigned mant = static_cast<unsigned>(m3 - 4);
+  if (ef > 63 || (ef == 63 && mant == 3)) {  // above 1.5 * 2^15; 0xFF is NaN
+    r.event = ScaleEvent::Overflow;
+    r.code = overflow_code;
+    return r;
+  }
+  r.code = static_cast<uint8_t>((ef << 2) | mant);
+  return r;
+}
+
+// The value of a finite E6M2 code: (4 + m) * 2^(e - 2).
+constexpr Dyadic e6m2_value(uint8_t code) {
+  return {4u + (code & 3u), static_cast<int>(code >> 2) - kE6M2Bias - 2};
+}
+
+// REC = BF16_RNE(1 / E6M2) for a finite code. 1/(1.mm * 2^e): mantissa 1.00 gives 2^-e
+// exactly; 1/1.25, 1/1.5, 1/1.75 lie in (0.5, 1) and round (never a tie: 4/5, 2/3, 4/7 are
+// not dyadic) to 1.6015625, 1.3359375, 1.140625 times 2^-1, BF16 mantissa fields 0x4D, 0x2B,
+// 0x12. tests/test_stages.cpp derives the table again by long division.
+inline uint16_t e6m2_reciprocal(uint8_t code) {
+  static constexpr uint8_t kMantissa[4] = {0x00, 0x4D, 0x2B, 0x12};
+  const int e = static_cast<int>(code >> 2) - kE6M2Bias;
+  const unsigned m = code & 3u;
+  const int rec_exp = m == 0 ? -e : -e - 1;
+  return static_cast<uint16_t>(((rec_exp + 127) << 7) | kMantissa[m]);
+}
+
+// ---- E1 decisions ----------------------------------------------------------------------
+
+// V * REC as used by the E1 decisions: exact, or rounded to BF16. `infinite` when V is Inf.
+struct ThresholdProduct {
+  Dyadic value;
+  bool infinite = false;
+};
+
+inline ThresholdProduct threshold_product(uint16_t v, uint16_t rec, ProductMode mode) {
+  ThresholdProduct p;
+  if (v >= kBf16Inf) {
+    p.infinite = true;
+    return p;
+  }
+  const Dyadic a = bf16_to_dyadic(v), b = bf16_to_dyadic(rec);
+  p.value = {a.sig * b.sig, a.exp + b.exp};
+  if (mode == ProductMode::Bf16) {
+    const uint16_t r = round_to_bf16(p.value);
+    if (r >= kBf16Inf) {
+      p.infinite = true;
+      return p;
+    }
+    p.value = bf16_to_dyadic(r);
+  }
+  return p;
+}
+
+// value >= 2^k for a dyadic value; -1 below, 0 equal, +1 above.
+inline int compare_pow2(Dyadic v, int k) {
+  if (v.sig == 0) return -1;
+  const int n = msb_index(v.sig);
+  const int top = n + v.exp;  // floor(log2(value))
+  if (top != k) return top < k ? -1 : 1;
+  return (v.sig & ((uint64_t{1} << n) - 1)) ? 1 : 0;  // a power of two only if no lower bits
+}
+
+inline int compare_pow2(const ThresholdProduct& p, int k) {
+  return p.infinite ? 1 : compare_pow2(p.value, k);
+}
+
+// E1_8[g] = V8[g]*REC >= 4;  E1_16[j] = V16[j]*REC*2^-E1_8[j/2] >= 2, i.e. >= 2^(1+E1_8).
+inline bool e1_8_decision(uint16_t v8, uint16_t rec, ProductMode mode) {
+  return compare_pow2(threshold_product(v8, rec, mode), 2) >= 0;
+}
+inline bool e1_16_decision(uint16_t v16, uint16_t rec, bool e1_8, ProductMode mode) {
+  return compare_pow2(threshold_product(v16, rec, mode), 1 + (e1_8 ? 1 : 0)) >= 0;
+}
+
+// ---- Stochastic rounding bits ----------------------------------------------------------
+//
+// The random bits of lane `lane` in block `block` are a pure function of (sr-seed, block,
+// lane), built from one 32-bit integer hash so that RTL, SystemC and CUDA reproduce them:
+//   mix32(x):  x ^= x >> 16; x *= 0x7FEB352D; x ^= x >> 15; x *= 0x846CA68B; x ^= x >> 16
+//   key      = mix32(seed_lo ^ mix32(seed_hi ^ mix32(block_lo ^ mix32(block_hi ^ 0x48694634))))
+//   bits     = mix32(key ^ (lane + 1) * 0x9E3779B9) >> 16          (16 bits, lane 0..63)
+// (all arithmetic modulo 2^32; _lo/_hi are the low and high 32-bit halves of 64-bit values).
+
+constexpr uint32_t mix32(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7FEB352Du;
+  x ^= x >> 15;
+  x *= 0x846CA68Bu;
+  x ^= x >> 16;
+  return x;
+}
+
+constexpr uint32_t sr_block_key(uint64_t seed, uint64_t block) {
+  uint32_t h = mix32(static_cast<uint32_t>(block >> 32) ^ 0x48694634u);
+  h = mix32(static_cast<uint32_t>(block) ^ h);
+  h = mix32(static_cast<uint32_t>(seed >> 32) ^ h);
+  return mix32(static_cast<uint32_t>(seed) ^ h);
+}
+
+constexpr uint32_t sr_lane_bits(uint32_t key, unsigned lane) {
+  return mix32(key ^ ((lane + 1u) * 0x9E3779B9u)) >> (32 - kSrBits);
+}
+
+constexpr uint32_t sr_bits(uint64_t seed, uint64_t block, unsigned lane) {
+  return sr_lane_bits(sr_block_key(seed, block), lane);
+}
+
+// ---- S1P2 encoder ----------------------------------------------------------------------
+
+struct LaneEncoding {
+  uint8_t code = 0;
+  Dyadic scaled;           // |s| = |x| * REC * 2^-(E1_8+E1_16), exact (payload-product applied)
+  bool infinite = false;   // x is +-Inf (saturate-inf)
+  bool saturated = false;  // |s| > 1.75: clamped to the largest magnitude
+  uint8_t quarters_truncated = 0;  // floor(4|s|), clamped to 7
+  Rounded rounding;        // the rounding of 4|s| (value = magnitude before the clamp to 7)
+  uint32_t random = 0;     // stochastic bits used
+};
+
+// One lane. `e1_shift` = E1_8[i/8] + E1_16[i/4]; `random` is only read for stochastic mode.
+inline LaneEncoding encode_s1p2(uint16_t x, uint16_t rec, unsigned e1_shift, const Config& cfg,
+                                uint32_t random) {
+  LaneEncoding r;
+  r.random = random;
+  const uint16_t mag = x & kBf16MagnitudeMask;
+  const bool negative = bf16_sign(x) && mag != 0;
+  unsigned q;
+  if (mag >= kBf16Inf) {  // +-Inf (only reached under saturate-inf; NaN blocks never get here)
+    r.infinite = true;
+    r.saturated = true;
+    q = kS1P2MaxMagnitude;
+    r.quarters_truncated = kS1P2MaxMagnitude;
+  } else {
+    const Dyadic a = bf16_to_dyadic(mag), b = bf16_to_dyadic(rec);
+    Dyadic p{a.sig * b.sig, a.exp + b.exp};
+    if (cfg.payload_product == ProductMode::Bf16 && p.sig != 0)
+      p = bf16_to_dyadic(round_to_bf16(p));  // never overflows: |x|*REC < 2^128
+    p.exp -= static_cast<int>(e1_shift);
+    r.scaled = p;
+    // 4|s| = p.sig * 2^(p.exp + 2): an integer part and a fraction of -k bits.
+    const int k = p.exp + 2;
+    if (p.sig == 0) {
+      q = 0;
+    } else if (k >= 0) {
+      const bool big = k >= 3 || (p.sig << k) > kS1P2MaxMagnitude;
+      q = big ? kS1P2MaxMagnitude + 1 : static_cast<unsigned>(p.sig << k);
+      r.rounding.value = q;
+      r.quarters_truncated = static_cast<uint8_t>(q > 7 ? 7 : q);
+    } else {
+      const unsigned shift = static_cast<unsigned>(-k);
+      const uint64_t trunc = shift >= 64 ? 0 : p.sig >> shift;
+      if (trunc >= kS1P2MaxMagnitude) {
+        q = kS1P2MaxMagnitude + 1;  // at or above 7 quarters before rounding
+        r.rounding.value = trunc;
+        r.rounding.inexact = (p.sig & ((uint64_t{1} << shift) - 1)) != 0;
+        r.quarters_truncated = kS1P2MaxMagnitude;
+        if (trunc == kS1P2MaxMagnitude && !r.rounding.inexact) q = kS1P2MaxMagnitude;
+      } else {
+        r.rounding = round_shift_right(p.sig, shift, to_rounding(cfg.payload_rounding), random);
+        q = static_cast<unsigned>(r.rounding.value);
+        r.quarters_truncated = static_cast<uint8_t>(trunc);
+      }
+    }
+    if (q > kS1P2MaxMagnitude) {
+      r.saturated = true;
+      q = kS1P2MaxMagnitude;
+    }
+  }
+  bool sign = negative;
+  if (q == 0 && cfg.negative_zero == NegativeZero::PlusZero) sign = false;
+  r.code = static_cast<uint8_t>((sign ? kS1P2SignBit : 0) | q);
+  return r;
+}
+
+}  // namespace hif4
