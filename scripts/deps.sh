@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project builds and tests with, when any is missing.
+# One list, used by main.sh, test.sh and CI. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config   # C++17 toolchain
+  catch2                             # tests (Catch2 2.13, catch_discover_tests)
+  libbenchmark-dev                   # benchmark programs
+  libboost-dev                       # Boost.CRC for vector files
+  nlohmann-json3-dev                 # safetensors headers
+  verilator                          # RTL lint and simulation (5.006)
+  libsystemc-dev                     # SystemC model and co-simulation (2.3.4)
+  yosys                              # synthesis figures for docs/rtl.md
+  python3 python3-matplotlib         # plots of `hif4 compare`
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
