@@ -1,0 +1,12 @@
+rtl/hif4_pkg.sv
+rtl/hif4_round_decide.sv
+rtl/hif4_peak_tree.sv
+rtl/hif4_scale_unit.sv
+rtl/hif4_e6m2_recip.sv
+rtl/hif4_threshold_compare.sv
+rtl/hif4_e1_unit.sv
+rtl/hif4_mix32.sv
+rtl/hif4_sr_block_key.sv
+rtl/hif4_s1p2_lane.sv
+rtl/hif4_s1p2_encoder.sv
+rtl/hif4_quantizer.sv
