@@ -1,0 +1,86 @@
+// Named input suites for golden vectors (`hif4 gen`), table-driven like Berkeley TestFloat.
+//
+// A suite makes the 64 BF16 inputs of record i as a pure function of (seed, suite name, i),
+// using the project's RNG (rng.h): records can be made in any order, on any number of threads,
+// and the same arguments give the same inputs on every machine. Suites make INPUTS only; the
+// expected outputs are the reference model's (or another backend's, e.g. CUDA) business, so a
+// generator is "inputs -> quantize -> write" (see VectorWriter in vector_file.h).
+//
+// Inputs never depend on the profile: the same seed gives the same inputs under every profile,
+// so files for different profiles can be compared record by record. Where a suite aims at a
+// corner that depends on the scale (thresholds, payload grids), it pins the scale with a peak
+// whose SF is an exact E6M2 value, which every scale-rounding mode maps to the same code.
+//
+// Each suite has a level-1 count (small: CI and every-commit runs) and a level-2 count (the
+// sign-off set). Enumerating suites list their cases at level 1 and repeat them with fresh
+// random surroundings (variants) at level 2; --count N overrides the count of every suite.
+// docs/vectors.md describes each suite; `hif4 gen --help` lists them.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hif4/format.h"
+
+namespace hif4 {
+
+class Rng;
+
+// What a suite's record maker gets: the record's own RNG stream, its index within the suite,
+// and the level (enumerations may be denser at level 2).
+struct RecordContext {
+  Rng& rng;
+  uint64_t index;
+  unsigned level;
+};
+
+struct Suite {
+  const char* name;
+  const char* doc;
+  uint64_t level1_count;
+  uint64_t level2_count;
+  void (*make)(RecordContext& ctx, uint16_t out[kBlockValues]);
+};
+
+// The suite table, in the order `--suite all` writes them. Changing a suite's inputs (or the
+// order) changes generated files: bump kGeneratorVersion when you do.
+const std::vector<Suite>& suites();
+// Version of the generator (RNG + suites), stored in every vector file.
+constexpr uint32_t kGeneratorVersion = 1;
+
+struct SuiteError : std::exception {
+  std::string message;
+  explicit SuiteError(std::string m) : message(std::move(m)) {}
+  const char* what() const noexcept override { return message.c_str(); }
+};
+// Throws SuiteError naming the unknown suite and the valid ones.
+const Suite& find_suite(const std::string& name);
+
+// The default record count of a suite at a level (1 or 2).
+uint64_t suite_count(const Suite& s, unsigned level);
+
+// The seed of record `index` of `suite` for generator seed `seed`:
+//   mix64(seed ^ mix64(fnv1a64(suite name) + index)).
+uint64_t record_seed(uint64_t seed, const Suite& suite, uint64_t index);
+
+// Inputs of records first..first+count-1 of a suite, 64 BF16 values each, into out.
+void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64_t first,
+                       size_t count, uint16_t* out);
+
+// What `hif4 gen` writes: suites in table order with their record counts.
+struct SuiteRun {
+  const Suite* suite;
+  uint64_t count;
+};
+struct GenerationPlan {
+  std::vector<SuiteRun> runs;
+  uint64_t total() const {
+    uint64_t n = 0;
+    for (const SuiteRun& r : runs) n += r.count;
+    return n;
+  }
+};
+// selection: a suite name or "all"; level 1 or 2; count_override 0 = the level's counts.
+GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t count_override);
+
+}  // namespace hif4

@@ -1,0 +1,161 @@
+// The `.hif4v` golden-vector file: a self-describing binary of input blocks and the expected
+// packed output, with CRC-32 protection. docs/vectors.md specifies it byte by byte; this header
+// is the reference reader and writer (used by `hif4 gen/coverage/export/verify`, the
+// co-simulation and the CUDA golden).
+//
+// Layout (all integers little-endian):
+//
+//   header   magic "HIF4VEC\n" | u32 format version (1) | u32 header size H | u64 record count N
+//            | u32 record size (172) | u32 records per frame F | u64 seed | u64 sr-seed
+//            | u32 generator version | u8 level | 3 zero bytes
+//            | str profile | str generator | str suite selection
+//            | u16 K, then K x (str knob name, str value name)        every knob of the model
+//            | u16 S, then S x (str suite name, u64 first record, u64 record count)
+//            | u32 CRC-32 of header bytes [0, H-4)
+//   frames   ceil(N / F) frames; frame f holds records f*F .. min((f+1)*F, N) - 1, then the
+//            u32 CRC-32 of those record bytes
+//   record   64 x u16 BF16 inputs (lane 0 first) | 36 expected bytes (the packed block,
+//            format.h) | u64 block index (what stochastic rounding used: sr_bits(sr-seed,
+//            block index, lane))
+//   str      u16 length (0..255) then that many ASCII bytes
+//
+// CRC-32 is CRC-32/ISO-HDLC (zlib, Ethernet, boost::crc_32_type): reflected polynomial
+// 0xEDB88320, initial value and final XOR 0xFFFFFFFF.
+//
+// The reader checks the magic, the version, the header CRC, every field's range and that the
+// file size is exactly what the header announces (so a truncated or overlong file, or an
+// absurd record count, is rejected before anything is allocated), and each frame's CRC before
+// handing out any record of that frame. Every failure is a VectorFileError naming the file
+// and what is wrong.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hif4/config.h"
+#include "hif4/format.h"
+
+namespace hif4 {
+
+constexpr char kVectorMagic[8] = {'H', 'I', 'F', '4', 'V', 'E', 'C', '\n'};
+constexpr uint32_t kVectorFormatVersion = 1;
+constexpr uint32_t kRecordBytes = kInputBytes + kPackedBytes + 8;  // 172
+constexpr uint32_t kRecordOffsetExpected = kInputBytes;                  // 128
+constexpr uint32_t kRecordOffsetBlockIndex = kInputBytes + kPackedBytes;  // 164
+constexpr uint32_t kDefaultRecordsPerFrame = 4096;
+constexpr uint32_t kMaxRecordsPerFrame = 1u << 16;
+constexpr uint32_t kMaxHeaderBytes = 1u << 20;
+constexpr size_t kMaxHeaderString = 255;
+
+// One test vector.
+struct VectorRecord {
+  uint16_t input[kBlockValues];
+  uint8_t expected[kPackedBytes];
+  uint64_t block_index;
+};
+
+// The records of one suite: [first, first + count).
+struct SuiteRange {
+  std::string name;
+  uint64_t first = 0;
+  uint64_t count = 0;
+};
+
+struct VectorHeader {
+  std::string profile;            // the profile the knobs started from (informative)
+  Config config;                  // every knob value and the sr-seed: what the expected bytes mean
+  std::string generator;          // free text, e.g. "hif4 gen 0.1.0"
+  uint32_t generator_version = 0; // kGeneratorVersion of the RNG and suites that made the inputs
+  uint64_t seed = 0;              // the generator seed
+  std::string selection;          // "all", a suite name, or "" when not made by `hif4 gen`
+  uint8_t level = 0;              // 1 or 2, or 0 when not made from a level
+  std::vector<SuiteRange> suites; // contiguous, in record order, covering every record
+  uint64_t record_count = 0;
+  uint32_t records_per_frame = kDefaultRecordsPerFrame;
+
+  // The suite holding record r, or nullptr if the file names none.
+  const SuiteRange* suite_of(uint64_t record) const;
+};
+
+struct VectorFileError : std::exception {
+  std::string message;
+  explicit VectorFileError(std::string m) : message(std::move(m)) {}
+  const char* what() const noexcept override { return message.c_str(); }
+};
+
+// CRC-32/ISO-HDLC, continuable: crc32_update(crc32_update(0, a, n), b, m) == CRC of a||b.
+// Slicing-by-8; tests/vectors checks it against boost::crc_32_type (the reference).
+uint32_t crc32_update(uint32_t crc, const void* data, size_t n);
+
+// Bytes of the header (with its CRC); throws VectorFileError for strings over 255 bytes.
+std::vector<uint8_t> encode_header(const VectorHeader& h);
+void encode_record(const VectorRecord& r, uint8_t out[kRecordBytes]);
+void decode_record(const uint8_t in[kRecordBytes], VectorRecord& r);
+// Total file size the header implies.
+uint64_t vector_file_size(uint64_t header_bytes, uint64_t records, uint32_t records_per_frame);
+
+// Streaming writer: the header first, then records in order, framed and CRC'd; finish()
+// writes the last frame and checks that exactly header.record_count records were written.
+class VectorWriter {
+ public:
+  using Sink = std::function<void(const void* data, size_t n)>;
+  VectorWriter(const VectorHeader& header, Sink sink);
+  void write(const VectorRecord* records, size_t n);
+  // The generator's path: n blocks of inputs (n*64 values), n packed expected blocks, block
+  // indices first_block_index, first_block_index + 1, ...
+  void write(const uint16_t* inputs, const uint8_t* expected, uint64_t first_block_index, size_t n);
+  void finish();
+  uint64_t written() const { return written_; }
+
+ private:
+  uint8_t* next_slot();  // the next record's bytes in the frame buffer (flushes a full frame)
+  void flush_frame();
+  VectorHeader header_;
+  Sink sink_;
+  std::vector<uint8_t> frame_;
+  size_t in_frame_ = 0;
+  uint64_t written_ = 0;
+  bool finished_ = false;
+};
+
+// Where a reader's bytes come from: a file, or memory (tests, fuzzers).
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual uint64_t size() const = 0;
+  // Reads up to n bytes; returns how many (0 at the end). Throws VectorFileError on I/O errors.
+  virtual size_t read(void* dst, size_t n) = 0;
+  virtual const std::string& name() const = 0;
+};
+std::unique_ptr<ByteSource> open_file_source(const std::string& path);
+std::unique_ptr<ByteSource> memory_source(const void* data, size_t n, std::string name);
+
+// Streaming reader. The constructor reads and checks the header and the file size.
+class VectorReader {
+ public:
+  explicit VectorReader(const std::string& path);
+  explicit VectorReader(std::unique_ptr<ByteSource> source);
+  const VectorHeader& header() const { return header_; }
+  const std::string& name() const { return source_->name(); }
+  // Up to max records into out, in file order; 0 at the end. A frame's CRC is checked before
+  // any of its records is returned.
+  size_t read(VectorRecord* out, size_t max);
+  bool next(VectorRecord& out) { return read(&out, 1) == 1; }
+  uint64_t position() const { return position_; }  // records returned so far
+
+ private:
+  void load_frame();
+  [[noreturn]] void fail(const std::string& what) const;
+  std::unique_ptr<ByteSource> source_;
+  VectorHeader header_;
+  std::vector<uint8_t> frame_;
+  size_t frame_records_ = 0, frame_pos_ = 0;
+  uint64_t position_ = 0, frames_read_ = 0;
+};
+
+// Read a whole file (tests, small tools).
+std::vector<VectorRecord> read_all_records(VectorReader& reader);
+
+}  // namespace hif4
