@@ -1,0 +1,182 @@
+// The co-simulation bench: one clock, a driver, the SystemC model, optionally a second design
+// (the Verilated RTL, through RtlPorts) and a scoreboard.
+//
+// Everything happens in one SC_METHOD on the rising edge. At an edge every signal still holds
+// the value it settled to during the cycle before, which is exactly what the designs' registers
+// sample on that edge; so the bench (1) compares both designs' outputs and probes, (2) books
+// the handshakes that happen on this edge, and (3) writes the next cycle's inputs, which the
+// designs see only after this edge, like the output of a flip-flop.
+#pragma once
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "hif4sim/quantizer.h"
+
+namespace hif4::sim {
+
+// One block offered to the designs, and what it must become.
+struct StimulusBlock {
+  Lanes lanes;
+  uint64_t block_index = 0;  // in_block_index (stochastic rounding bits)
+  Config cfg;
+  PackedBlock expected;      // the reference model's (or the vector file's) output
+  std::string origin;        // "random seed 5" / "FILE.hif4v": for reports
+  uint64_t origin_block = 0; // block number inside its origin
+};
+
+// Supplies blocks in order; returns false when exhausted.
+class Stimulus {
+ public:
+  virtual ~Stimulus() = default;
+  virtual bool next(StimulusBlock& b) = 0;
+  virtual uint64_t total() const = 0;  // for progress; 0 when unknown
+};
+
+// Seeded random blocks of many kinds (peaks at every exponent, ties, zero, tiny, huge,
+// NaN / Inf), the expectation from hif4::quantize_block.
+std::unique_ptr<Stimulus> random_stimulus(uint64_t count, uint64_t seed, const Config& cfg);
+// A fixed list (tests, vector files read elsewhere).
+std::unique_ptr<Stimulus> list_stimulus(std::vector<StimulusBlock> blocks);
+// The blocks of several sources, one after another.
+std::unique_ptr<Stimulus> chain_stimulus(std::vector<std::unique_ptr<Stimulus>> parts);
+
+// What the scoreboard reads from a design at an edge: every output port and probe.
+struct DutSample {
+  bool in_ready = false;
+  bool out_valid = false;
+  PackedBlock out_data;
+  bool s1_valid = false;
+  uint32_t s1_vmax = 0, s1_flags = 0;
+  bool s2_valid = false;
+  uint32_t s2_sf = 0, s2_e6m2 = 0, s2_rec = 0;
+  bool s3_valid = false;
+  uint32_t s3_e1 = 0;
+};
+
+// The second design. The bench owns the narrow input signals (shared with the model); the
+// wide in_data port and every output belong to the implementation, which converts them with
+// whole-word accesses.
+class RtlPorts {
+ public:
+  virtual ~RtlPorts() = default;
+  virtual const char* name() const = 0;
+  virtual void set_in_data(const Lanes& lanes) = 0;
+  virtual void sample(DutSample& s) const = 0;
+};
+
+struct CosimOptions {
+  double stall_prob = 0.0;    // probability that out_ready is low in a cycle
+  double bubble_prob = 0.0;   // probability that the driver offers nothing in a cycle
+  uint64_t handshake_seed = 1;
+  Fault fault;                // flipped in the SystemC model (test use)
+  bool progress = false;      // a progress line on stderr (only when it is a terminal)
+  uint64_t stuck_cycles = 100000;  // no output for this long with blocks in flight: lost
+  std::string replay;         // the command line that reproduces this run
+  uint64_t max_reports = 1;   // detailed mismatch reports printed (the first one, by default)
+  uint64_t stop_after_cycle = 0;  // 0: run to the end; else stop after this cycle (waves window)
+};
+
+struct CosimResult {
+  uint64_t blocks_in = 0;       // accepted by the designs
+  uint64_t blocks_out = 0;      // delivered and checked
+  uint64_t blocks_failed = 0;   // a block that took part in any mismatch
+  uint64_t cycles = 0;
+  uint64_t port_mismatch_cycles = 0;  // cycles where the two designs disagreed on a port/probe
+  uint64_t output_mismatches = 0;     // output blocks unequal to the expectation (either design)
+  uint64_t lost = 0;                  // blocks never delivered
+  uint64_t first_mismatch_cycle = 0;  // 0: none
+  uint64_t min_latency = 0, max_latency = 0;  // accept edge -> output edge (edges counted)
+  std::vector<std::string> reports;  // the detailed reports
+  bool stopped_early = false;
+};
+
+SC_MODULE(CosimBench) {
+  sc_core::sc_clock clk;
+  sc_core::sc_signal<bool> rst_n;
+  sc_core::sc_signal<bool> in_valid;
+  sc_core::sc_signal<bool> in_ready_model;
+  sc_core::sc_signal<Lanes> in_data_model;
+  sc_core::sc_signal<uint64_t> in_block_index;
+  sc_core::sc_signal<uint64_t> cfg_sr_seed;
+  sc_core::sc_signal<uint32_t> cfg_scale_rounding;
+  sc_core::sc_signal<uint32_t> cfg_payload_rounding;
+  sc_core::sc_signal<bool> cfg_threshold_product;
+  sc_core::sc_signal<bool> cfg_payload_product;
+  sc_core::sc_signal<bool> cfg_negative_zero;
+  sc_core::sc_signal<bool> cfg_scale_overflow;
+  sc_core::sc_signal<bool> cfg_scale_underflow;
+  sc_core::sc_signal<bool> cfg_non_finite;
+  sc_core::sc_signal<bool> out_ready;
+  sc_core::sc_signal<bool> out_valid_model;
+  sc_core::sc_signal<PackedBlock> out_data_model;
+  sc_core::sc_signal<bool> probe_s1_valid, probe_s2_valid, probe_s3_valid;
+  sc_core::sc_signal<uint32_t> probe_s1_vmax, probe_s1_flags, probe_s2_sf, probe_s2_e6m2,
+      probe_s2_rec, probe_s3_e1;
+
+  Hif4QuantizerModel model;
+
+  SC_HAS_PROCESS(CosimBench);
+  CosimBench(sc_core::sc_module_name name, Stimulus& stimulus, const CosimOptions& options);
+
+  // Attach the second design before sc_start (its ports bound to the signals above).
+  void attach(RtlPorts* rtl) { rtl_ = rtl; }
+  // Called at every edge after the checks, before the next inputs are written (waves).
+  void on_edge(std::function<void(uint64_t cycle)> fn) { edge_hook_ = std::move(fn); }
+  // Runs to the end (or a stop) and returns the figures.
+  const CosimResult& result() const { return result_; }
+  bool finished() const { return finished_; }
+  uint64_t cycle() const { return cycle_; }
+  // The sequence number (0-based stream position) of the block in model stage 1..4, or -1.
+  int64_t block_in_stage(unsigned stage) const { return shadow_[stage - 1]; }
+
+ private:
+  struct InFlight {
+    uint64_t seq;
+    StimulusBlock block;
+    uint64_t accept_cycle;
+    bool failed = false;
+  };
+  void edge();
+  void sample_model(DutSample& s) const;
+  void compare_designs(const DutSample& m, const DutSample& r);
+  void check_output(const InFlight& f, const DutSample& m, const DutSample* r);
+  void drive_block(const StimulusBlock& b);
+  void finish(bool lost_blocks);
+  InFlight* find(int64_t seq);
+  void mark_failed(int64_t seq);
+  void report(const std::string& text);
+  std::string describe_block(int64_t seq) const;
+  void progress_line(bool final_line);
+
+  Stimulus& stimulus_;
+  CosimOptions options_;
+  RtlPorts* rtl_ = nullptr;
+  std::function<void(uint64_t)> edge_hook_;
+  std::mt19937_64 rng_;
+  CosimResult result_;
+  uint64_t cycle_ = 0;
+  bool finished_ = false;
+  bool offering_ = false;  // in_valid is high with `offered_`
+  bool source_done_ = false;
+  StimulusBlock offered_;
+  uint64_t next_seq_ = 0;
+  std::deque<InFlight> in_flight_;
+  int64_t shadow_[4] = {-1, -1, -1, -1};
+  uint64_t last_output_cycle_ = 0;
+  uint32_t stall_threshold_ = 0, bubble_threshold_ = 0;  // probabilities as 32-bit thresholds
+  double start_seconds_ = 0, last_progress_ = 0;
+};
+
+// Seconds on a monotonic clock.
+double now_seconds();
+// "E6M2 0xC1 (1.25*2^0) E1_8 0x0F E1_16 0x00FF" and the lanes that differ from `other`.
+std::string describe_packed(const PackedBlock& b, const PackedBlock* other = nullptr);
+
+}  // namespace hif4::sim

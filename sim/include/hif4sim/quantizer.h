@@ -1,0 +1,156 @@
+// Cycle-level SystemC model of `hif4_quantizer` (docs/microarchitecture.md is the contract):
+// four combinational units, each its own SC_MODULE computing from the register in front of
+// it with the reference model's stage functions (model/include/hif4/stages.h, block.h), and
+// a top holding the four pipeline registers, the global-enable valid/ready handshake and the
+// contract's ports and probe ports.
+//
+//   in_data ─► PeakTreeUnit ─► S1 ─► ScaleUnit ─► S2 ─► E1Unit ─► S3 ─► S1P2Encoder ─► S4
+//
+// Port types are the ones `verilator --sc` gives the RTL's ports (bool for 1 bit, uint32_t up
+// to 32 bits, uint64_t up to 64), so one signal can drive both, except the two wide data
+// ports, which are plain structs here (Lanes, PackedBlock) instead of sc_bv.
+#pragma once
+#include <systemc>
+
+#include <cstdint>
+#include <string>
+
+#include "hif4sim/payloads.h"
+
+namespace hif4::sim {
+
+// ---- Fault injection (tests prove the co-simulation scoreboard reports a flipped bit) ------
+
+// A named register bit: "s1.vmax.bit3", "s1.flags.bit0", "s2.sf.bit7", "s2.e6m2.bit0",
+// "s2.rec.bit2", "s3.e1.bit9", "s3.e1_8.bit3", "s3.e1_16.bit15", "out.byte5.bit2", optionally
+// "@N" to flip it only in block N (otherwise in every valid block).
+struct Fault {
+  enum class Site : uint8_t { None, S1Vmax, S1Flags, S2Sf, S2E6m2, S2Rec, S3E1, S3E1_8, S3E1_16, OutByte };
+  Site site = Site::None;
+  unsigned byte = 0;  // OutByte only
+  unsigned bit = 0;
+  bool one_block = false;
+  uint64_t block_index = 0;
+  std::string text;
+  bool active() const { return site != Site::None; }
+  bool applies_to(uint64_t index) const { return active() && (!one_block || block_index == index); }
+  // The stage whose probe shows the flipped bit first: 1..3, or 4 for the output register.
+  unsigned stage() const;
+};
+// Throws std::invalid_argument naming what is wrong and listing the valid names.
+Fault parse_fault(const std::string& text);
+// One line listing the accepted fault names (for --help).
+const char* fault_syntax();
+
+// ---- Units ---------------------------------------------------------------------------------
+
+// 64 lanes -> V16, V8, Vmax, NaN / Inf flags (hif4::peak_tree).
+SC_MODULE(PeakTreeUnit) {
+  sc_core::sc_in<Lanes> in_data;
+  sc_core::sc_out<PeakResult> out;
+  SC_CTOR(PeakTreeUnit) {
+    SC_METHOD(compute);
+    sensitive << in_data;
+  }
+  void compute();
+};
+
+// S1 -> SF, E6M2, REC, the NaN-block decision, the stochastic-rounding block key.
+SC_MODULE(ScaleUnit) {
+  sc_core::sc_in<S1Reg> s1;
+  sc_core::sc_out<ScaleResult> out;
+  SC_CTOR(ScaleUnit) {
+    SC_METHOD(compute);
+    sensitive << s1;
+  }
+  void compute();
+};
+
+// S2 -> E1_8, E1_16 (hif4::e1_8_decision / e1_16_decision).
+SC_MODULE(E1Unit) {
+  sc_core::sc_in<S2Reg> s2;
+  sc_core::sc_out<E1Result> out;
+  SC_CTOR(E1Unit) {
+    SC_METHOD(compute);
+    sensitive << s2;
+  }
+  void compute();
+};
+
+// S3 -> 64 S1P2 codes, packed into the 36-byte block (hif4::encode_s1p2, hif4::pack_block).
+SC_MODULE(S1P2Encoder) {
+  sc_core::sc_in<S3Reg> s3;
+  sc_core::sc_out<PackedBlock> out;
+  SC_CTOR(S1P2Encoder) {
+    SC_METHOD(compute);
+    sensitive << s3;
+  }
+  void compute();
+};
+
+// ---- Top -----------------------------------------------------------------------------------
+
+SC_MODULE(Hif4QuantizerModel) {
+  sc_core::sc_in<bool> clk;
+  sc_core::sc_in<bool> rst_n;
+  sc_core::sc_in<bool> in_valid;
+  sc_core::sc_out<bool> in_ready;
+  sc_core::sc_in<Lanes> in_data;
+  sc_core::sc_in<uint64_t> in_block_index;
+  sc_core::sc_in<uint64_t> cfg_sr_seed;
+  sc_core::sc_in<uint32_t> cfg_scale_rounding;
+  sc_core::sc_in<uint32_t> cfg_payload_rounding;
+  sc_core::sc_in<bool> cfg_threshold_product;
+  sc_core::sc_in<bool> cfg_payload_product;
+  sc_core::sc_in<bool> cfg_negative_zero;
+  sc_core::sc_in<bool> cfg_scale_overflow;
+  sc_core::sc_in<bool> cfg_scale_underflow;
+  sc_core::sc_in<bool> cfg_non_finite;
+  sc_core::sc_out<bool> out_valid;
+  sc_core::sc_in<bool> out_ready;
+  sc_core::sc_out<PackedBlock> out_data;
+
+  sc_core::sc_out<bool> probe_s1_valid;
+  sc_core::sc_out<uint32_t> probe_s1_vmax;
+  sc_core::sc_out<uint32_t> probe_s1_flags;
+  sc_core::sc_out<bool> probe_s2_valid;
+  sc_core::sc_out<uint32_t> probe_s2_sf;
+  sc_core::sc_out<uint32_t> probe_s2_e6m2;
+  sc_core::sc_out<uint32_t> probe_s2_rec;
+  sc_core::sc_out<bool> probe_s3_valid;
+  sc_core::sc_out<uint32_t> probe_s3_e1;
+
+  // Flip one named register bit on the way in (test use only; see Fault).
+  void inject(const Fault& f) { fault_ = f; }
+
+  // The registers, for tests and waves.
+  const S1Reg& s1() const { return s1_.read(); }
+  const S2Reg& s2() const { return s2_.read(); }
+  const S3Reg& s3() const { return s3_.read(); }
+  const S4Reg& s4() const { return s4_.read(); }
+
+  SC_HAS_PROCESS(Hif4QuantizerModel);
+  explicit Hif4QuantizerModel(sc_core::sc_module_name name);
+
+ private:
+  void tick();         // rising edge: reset, or advance every register under the global enable
+  void drive_ready();  // in_ready = !out_valid || out_ready (combinational, as in the RTL)
+  void write_ports(const S1Reg& s1, const S2Reg& s2, const S3Reg& s3, const S4Reg& s4);
+
+  PeakTreeUnit peak_tree_;
+  ScaleUnit scale_;
+  E1Unit e1_;
+  S1P2Encoder encoder_;
+
+  sc_core::sc_signal<S1Reg> s1_;
+  sc_core::sc_signal<S2Reg> s2_;
+  sc_core::sc_signal<S3Reg> s3_;
+  sc_core::sc_signal<S4Reg> s4_;
+  sc_core::sc_signal<PeakResult> peak_d_;
+  sc_core::sc_signal<ScaleResult> scale_d_;
+  sc_core::sc_signal<E1Result> e1_d_;
+  sc_core::sc_signal<PackedBlock> encoder_d_;
+  Fault fault_;
+};
+
+}  // namespace hif4::sim

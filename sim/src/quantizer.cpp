@@ -1,0 +1,337 @@
+// The SystemC model's units and top. Every bit is decided by the reference model's stage
+// functions; this file only places them in the contract's four register stages.
+#include "hif4sim/quantizer.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "hif4/block.h"
+
+namespace hif4::sim {
+
+// ---- Fault --------------------------------------------------------------------------------
+
+namespace {
+
+struct FaultField {
+  const char* name;
+  Fault::Site site;
+  unsigned width;
+  unsigned stage;
+};
+
+// One row per injectable register field: its name, width, and the stage register it sits in.
+constexpr FaultField kFaultFields[] = {
+    {"s1.vmax", Fault::Site::S1Vmax, 16, 1},   {"s1.flags", Fault::Site::S1Flags, 2, 1},
+    {"s2.sf", Fault::Site::S2Sf, 16, 2},       {"s2.e6m2", Fault::Site::S2E6m2, 8, 2},
+    {"s2.rec", Fault::Site::S2Rec, 16, 2},     {"s3.e1", Fault::Site::S3E1, 24, 3},
+    {"s3.e1_8", Fault::Site::S3E1_8, 8, 3},    {"s3.e1_16", Fault::Site::S3E1_16, 16, 3},
+};
+
+bool parse_uint(const std::string& s, uint64_t& v) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 19)
+    return false;
+  v = std::strtoull(s.c_str(), nullptr, 10);
+  return true;
+}
+
+template <typename T>
+void flip(T& field, unsigned bit) {
+  field = static_cast<T>(field ^ (T{1} << bit));
+}
+
+}  // namespace
+
+const char* fault_syntax() {
+  return "s1.vmax.bitN (N<16), s1.flags.bitN (N<2), s2.sf.bitN, s2.e6m2.bitN, s2.rec.bitN, "
+         "s3.e1.bitN (N<24), s3.e1_8.bitN, s3.e1_16.bitN, out.byteK.bitN (K<36, N<8); "
+         "append @B to flip it in block B only";
+}
+
+unsigned Fault::stage() const {
+  for (const FaultField& f : kFaultFields)
+    if (f.site == site) return f.stage;
+  return 4;
+}
+
+Fault parse_fault(const std::string& text) {
+  const auto bad = [&](const std::string& why) {
+    return std::invalid_argument("bad fault '" + text + "': " + why + "; valid: " + fault_syntax());
+  };
+  Fault f;
+  f.text = text;
+  std::string spec = text;
+  const size_t at = spec.find('@');
+  if (at != std::string::npos) {
+    if (!parse_uint(spec.substr(at + 1), f.block_index)) throw bad("block after '@' is not a number");
+    f.one_block = true;
+    spec = spec.substr(0, at);
+  }
+  const size_t dot = spec.rfind(".bit");
+  if (dot == std::string::npos) throw bad("no '.bitN'");
+  uint64_t bit = 0;
+  if (!parse_uint(spec.substr(dot + 4), bit)) throw bad("bit number is not a number");
+  const std::string field = spec.substr(0, dot);
+  unsigned width = 0;
+  if (field.compare(0, 8, "out.byte") == 0) {
+    uint64_t byte = 0;
+    if (!parse_uint(field.substr(8), byte) || byte >= kPackedBytes)
+      throw bad("byte must be 0.." + std::to_string(kPackedBytes - 1));
+    f.site = Fault::Site::OutByte;
+    f.byte = static_cast<unsigned>(byte);
+    width = 8;
+  } else {
+    for (const FaultField& ff : kFaultFields)
+      if (field == ff.name) {
+        f.site = ff.site;
+        width = ff.width;
+      }
+    if (f.site == Fault::Site::None) throw bad("unknown field '" + field + "'");
+  }
+  if (bit >= width) throw bad(field + " has " + std::to_string(width) + " bits");
+  f.bit = static_cast<unsigned>(bit);
+  return f;
+}
+
+// ---- Units --------------------------------------------------------------------------------
+
+void PeakTreeUnit::compute() { out.write(PeakResult{peak_tree(in_data.read().v)}); }
+
+void ScaleUnit::compute() {
+  const S1Reg& r = s1.read();
+  const Config cfg = to_config(r.cfg);
+  ScaleResult s;
+  // The same decision order as hif4::quantize_block: a NaN anywhere, or an Inf under
+  // non-finite=nan-block, makes a NaN block before any scale is formed (SF reads 0 then, as
+  // in hif4::BlockTrace); otherwise the E6M2 encoder may still give 0xFF (scale-overflow=nan,
+  // scale-underflow=nan). REC is 0 for a NaN block.
+  const bool nan_input =
+      r.peaks.has_nan || (r.peaks.has_inf && cfg.non_finite == NonFinite::NanBlock);
+  if (nan_input) {
+    s.e6m2 = kE6M2NaN;
+  } else {
+    s.sf = scale_factor(r.peaks.vmax);
+    s.e6m2 = encode_e6m2(s.sf, cfg).code;
+    if (s.e6m2 != kE6M2NaN) s.rec = e6m2_reciprocal(s.e6m2);
+  }
+  if (cfg.payload_rounding == PayloadRounding::Stochastic)
+    s.sr_key = sr_block_key(cfg.sr_seed, r.block_index);
+  out.write(s);
+}
+
+void E1Unit::compute() {
+  const S2Reg& r = s2.read();
+  E1Result e;
+  if (r.e6m2 != kE6M2NaN) {
+    const ProductMode mode = to_config(r.cfg).threshold_product;
+    for (unsigned g = 0; g < kGroups8; ++g)
+      if (e1_8_decision(r.v8[g], r.rec, mode)) e.e1_8 = static_cast<uint8_t>(e.e1_8 | (1u << g));
+    for (unsigned j = 0; j < kGroups16; ++j) {
+      const bool e8 = (e.e1_8 >> (j / (kGroups16 / kGroups8))) & 1u;
+      if (e1_16_decision(r.v16[j], r.rec, e8, mode))
+        e.e1_16 = static_cast<uint16_t>(e.e1_16 | (1u << j));
+    }
+  }
+  out.write(e);
+}
+
+void S1P2Encoder::compute() {
+  const S3Reg& r = s3.read();
+  Block b;
+  b.e6m2 = r.e6m2;
+  if (r.e6m2 != kE6M2NaN) {  // a NaN block keeps every E1 bit and payload nibble 0
+    b.e1_8 = r.e1_8;
+    b.e1_16 = r.e1_16;
+    const Config cfg = to_config(r.cfg);
+    const bool stochastic = cfg.payload_rounding == PayloadRounding::Stochastic;
+    for (unsigned i = 0; i < kBlockValues; ++i) {
+      const uint32_t random = stochastic ? sr_lane_bits(r.sr_key, i) : 0;
+      b.codes[i] = encode_s1p2(r.lanes.v[i], r.rec, b.lane_shift(i), cfg, random).code;
+    }
+  }
+  PackedBlock p;
+  pack_block(b, p.bytes);
+  out.write(p);
+}
+
+// ---- Top ----------------------------------------------------------------------------------
+
+namespace {
+
+// The cfg_* ports in contract order; checked against the knob table at construction so that a
+// knob added or reordered in config.cpp cannot silently mis-wire the model.
+constexpr const char* kCfgPortKnobs[] = {"scale-rounding", "payload-rounding",
+                                         "threshold-product", "payload-product",
+                                         "negative-zero", "scale-overflow",
+                                         "scale-underflow", "non-finite"};
+
+}  // namespace
+
+Hif4QuantizerModel::Hif4QuantizerModel(sc_core::sc_module_name name)
+    : sc_core::sc_module(name),
+      peak_tree_("peak_tree"),
+      scale_("scale"),
+      e1_("e1"),
+      encoder_("encoder"),
+      s1_("s1"),
+      s2_("s2"),
+      s3_("s3"),
+      s4_("s4"),
+      peak_d_("peak_d"),
+      scale_d_("scale_d"),
+      e1_d_("e1_d"),
+      encoder_d_("encoder_d") {
+  const auto& table = knobs();
+  constexpr size_t kPorts = sizeof kCfgPortKnobs / sizeof kCfgPortKnobs[0];
+  if (table.size() != kPorts)
+    throw std::logic_error("knob table has " + std::to_string(table.size()) +
+                           " knobs, the contract's cfg_* ports " + std::to_string(kPorts));
+  for (size_t k = 0; k < kPorts; ++k)
+    if (std::string(table[k].name) != kCfgPortKnobs[k])
+      throw std::logic_error(std::string("knob ") + std::to_string(k) + " is '" + table[k].name +
+                             "', the contract's cfg port expects '" + kCfgPortKnobs[k] + "'");
+
+  peak_tree_.in_data(in_data);
+  peak_tree_.out(peak_d_);
+  scale_.s1(s1_);
+  scale_.out(scale_d_);
+  e1_.s2(s2_);
+  e1_.out(e1_d_);
+  encoder_.s3(s3_);
+  encoder_.out(encoder_d_);
+
+  SC_METHOD(tick);
+  sensitive << clk.pos();
+  dont_initialize();
+  SC_METHOD(drive_ready);
+  sensitive << out_ready << out_valid;
+}
+
+void Hif4QuantizerModel::drive_ready() { in_ready.write(!out_valid.read() || out_ready.read()); }
+
+void Hif4QuantizerModel::write_ports(const S1Reg& s1, const S2Reg& s2, const S3Reg& s3,
+                                     const S4Reg& s4) {
+  probe_s1_valid.write(s1.valid);
+  probe_s1_vmax.write(s1.peaks.vmax);
+  probe_s1_flags.write((s1.peaks.has_inf ? 2u : 0u) | (s1.peaks.has_nan ? 1u : 0u));
+  probe_s2_valid.write(s2.valid);
+  probe_s2_sf.write(s2.sf);
+  probe_s2_e6m2.write(s2.e6m2);
+  probe_s2_rec.write(s2.rec);
+  probe_s3_valid.write(s3.valid);
+  probe_s3_e1.write(static_cast<uint32_t>(s3.e1_16) << 8 | s3.e1_8);
+  out_valid.write(s4.valid);
+  out_data.write(s4.data);
+}
+
+void Hif4QuantizerModel::tick() {
+  if (!rst_n.read()) {  // synchronous reset clears every valid bit; data needs no reset
+    S1Reg n1 = s1_.read();
+    S2Reg n2 = s2_.read();
+    S3Reg n3 = s3_.read();
+    S4Reg n4 = s4_.read();
+    n1.valid = n2.valid = n3.valid = n4.valid = false;
+    s1_.write(n1);
+    s2_.write(n2);
+    s3_.write(n3);
+    s4_.write(n4);
+    write_ports(n1, n2, n3, n4);
+    return;
+  }
+  // One global enable: everything moves, or nothing does.
+  if (s4_.read().valid && !out_ready.read()) return;
+
+  const S1Reg& s1 = s1_.read();
+  const S2Reg& s2 = s2_.read();
+  const S3Reg& s3 = s3_.read();
+
+  S4Reg n4;
+  n4.valid = s3.valid;
+  n4.block_index = s3.block_index;
+  n4.data = encoder_d_.read();
+
+  S3Reg n3;
+  n3.valid = s2.valid;
+  n3.lanes = s2.lanes;
+  n3.block_index = s2.block_index;
+  n3.cfg = s2.cfg;
+  n3.e6m2 = s2.e6m2;
+  n3.rec = s2.rec;
+  n3.sr_key = s2.sr_key;
+  n3.e1_8 = e1_d_.read().e1_8;
+  n3.e1_16 = e1_d_.read().e1_16;
+
+  S2Reg n2;
+  n2.valid = s1.valid;
+  n2.lanes = s1.lanes;
+  n2.block_index = s1.block_index;
+  n2.cfg = s1.cfg;
+  std::memcpy(n2.v16, s1.peaks.v16, sizeof n2.v16);
+  std::memcpy(n2.v8, s1.peaks.v8, sizeof n2.v8);
+  const ScaleResult& sc = scale_d_.read();
+  n2.sf = sc.sf;
+  n2.e6m2 = sc.e6m2;
+  n2.rec = sc.rec;
+  n2.sr_key = sc.sr_key;
+
+  S1Reg n1;
+  n1.valid = in_valid.read();
+  n1.lanes = in_data.read();
+  n1.block_index = in_block_index.read();
+  n1.cfg.knob[0] = static_cast<uint8_t>(cfg_scale_rounding.read());
+  n1.cfg.knob[1] = static_cast<uint8_t>(cfg_payload_rounding.read());
+  n1.cfg.knob[2] = cfg_threshold_product.read();
+  n1.cfg.knob[3] = cfg_payload_product.read();
+  n1.cfg.knob[4] = cfg_negative_zero.read();
+  n1.cfg.knob[5] = cfg_scale_overflow.read();
+  n1.cfg.knob[6] = cfg_scale_underflow.read();
+  n1.cfg.knob[7] = cfg_non_finite.read();
+  n1.cfg.sr_seed = cfg_sr_seed.read();
+  n1.peaks = peak_d_.read().peaks;
+
+  if (fault_.active()) {
+    using S = Fault::Site;
+    const unsigned b = fault_.bit;
+    switch (fault_.site) {
+      case S::S1Vmax:
+        if (n1.valid && fault_.applies_to(n1.block_index)) flip(n1.peaks.vmax, b);
+        break;
+      case S::S1Flags:
+        if (n1.valid && fault_.applies_to(n1.block_index)) {
+          if (b == 0) n1.peaks.has_nan = !n1.peaks.has_nan;
+          else n1.peaks.has_inf = !n1.peaks.has_inf;
+        }
+        break;
+      case S::S2Sf:
+      case S::S2E6m2:
+      case S::S2Rec:
+        if (n2.valid && fault_.applies_to(n2.block_index)) {
+          if (fault_.site == S::S2Sf) flip(n2.sf, b);
+          else if (fault_.site == S::S2E6m2) flip(n2.e6m2, b);
+          else flip(n2.rec, b);
+        }
+        break;
+      case S::S3E1:
+      case S::S3E1_8:
+      case S::S3E1_16:
+        if (n3.valid && fault_.applies_to(n3.block_index)) {
+          const unsigned e1_bit = fault_.site == S::S3E1_16 ? b + 8 : b;
+          if (e1_bit < 8) flip(n3.e1_8, e1_bit);
+          else flip(n3.e1_16, e1_bit - 8);
+        }
+        break;
+      case S::OutByte:
+        if (n4.valid && fault_.applies_to(n4.block_index)) flip(n4.data.bytes[fault_.byte], b);
+        break;
+      case S::None: break;
+    }
+  }
+
+  s1_.write(n1);
+  s2_.write(n2);
+  s3_.write(n3);
+  s4_.write(n4);
+  write_ports(n1, n2, n3, n4);
+}
+
+}  // namespace hif4::sim
