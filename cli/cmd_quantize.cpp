@@ -1,6 +1,7 @@
 // hif4 quantize: raw BF16 / FP32 in, packed 36-byte HiF4 blocks out, streamed.
 #include <vector>
 
+#include "backend.h"
 #include "cli.h"
 #include "hif4/block.h"
 #include "stream.h"
@@ -14,22 +15,25 @@ int run(int argc, char** argv) {
   specs.push_back({"row-length", true, false, "values per row; each row is zero-padded to a multiple of 64"});
   specs.push_back({"in", true, false, "input file: raw little-endian values"});
   specs.push_back({"out", true, false, "output file: 36-byte blocks"});
+  specs.push_back(backend_spec());
   Args args("quantize", specs,
             "--profile P [--set KNOB=VALUE]... [--sr-seed N] [--input-format bf16|f32] "
-            "[--row-length L] --in FILE --out FILE");
+            "[--row-length L] [--backend model|cuda] --in FILE --out FILE");
   args.parse(argc, argv);
   const Config cfg = config_from_args(args);
+  const Backend backend = parse_backend("--backend", args.get("backend", "model"));
   const InputFormat fmt = parse_input_format("--input-format", args.get("input-format", "bf16"));
   const uint64_t row_length = args.get_u64("row-length", 0);
   if (args.has("row-length") && row_length == 0) throw Error("--row-length must be at least 1");
   InputFile in(args.required("in"));
   const std::string out_path = args.required("out");
   count_input_blocks(in, fmt, row_length);  // validate before creating anything
+  require_backend(backend);
   AtomicOutput out(out_path);
   std::vector<uint8_t> packed;
   for_each_block_chunk(in, fmt, row_length, [&](const uint16_t* blocks, size_t n, uint64_t first) {
     packed.resize(n * kPackedBytes);
-    quantize_blocks(blocks, n, cfg, first, packed.data());
+    quantize_blocks_with(backend, blocks, n, cfg, first, packed.data());
     out.write(packed.data(), packed.size());
   });
   out.commit();

@@ -1,0 +1,444 @@
+// The CUDA golden quantizer: Algorithm 1 of arXiv 2602.11287 in FP32/BF16 arithmetic, as the
+// official HiFloat4 kernels and TransformerEngine's NVFP4 cast compute it, for every knob of
+// hif4::Config. It shares no code with the model's integer stages (model/include/hif4/stages.h);
+// only the format constants (format.h) and the knob enums (config.h) are common. Every
+// floating-point expression below is exact, or rounds exactly once in a stated mode; the
+// comments say why, and scripts/gpu_check.sh proves it against the model bit for bit.
+//
+// Build requirements (golden/CMakeLists.txt): -ftz=false (BF16 subnormal inputs are FP32
+// subnormals and must not be flushed), -prec-div=true, -fmad=false (no contraction of a
+// product into a following add: every product below is meant to be formed on its own).
+//
+// Work layout: 8 threads per HiF4 block. Thread g of a block (g = lane & 7) loads the 16 bytes
+// of values 8g..8g+7 with one aligned 128-bit load, so a warp reads 512 contiguous bytes (4
+// blocks) per load instruction. Those 8 values are exactly E1_8 group g and E1_16 groups 2g,
+// 2g+1, so each thread decides its own micro-exponents; Vmax is a 3-step shuffle reduction
+// over the 8 threads. Thread g writes payload bytes 4+4g..7+4g (one 32-bit store) and thread 0
+// the metadata word, so a warp's stores cover 144 contiguous bytes.
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "hif4/config.h"
+#include "hif4/format.h"
+#include "hif4_cuda.h"
+
+namespace hif4::cuda {
+namespace {
+
+constexpr unsigned kThreadsPerBlock16B = kInputBytes / 16;  // 8 threads per HiF4 block
+static_assert(kThreadsPerBlock16B == kGroups8, "one thread per E1_8 group");
+static_assert(kValuesPerGroup8 == 8 && kValuesPerGroup16 == 4, "thread holds 2 E1_16 groups");
+constexpr int kCtaThreads = 256;
+constexpr unsigned kFullWarp = 0xFFFFFFFFu;
+
+// The knobs as the kernel reads them: uniform across the launch, so the branches on them are
+// uniform and cost no divergence. Payload rounding and payload product are template
+// parameters instead, since they sit in the per-value loop.
+struct Knobs {
+  uint8_t scale_rounding;  // ScaleRounding
+  bool threshold_bf16;
+  bool keep_sign;
+  bool overflow_nan;
+  bool underflow_nan;
+  bool saturate_inf;
+  uint64_t sr_seed;
+};
+
+Knobs knobs_of(const Config& c) {
+  Knobs k;
+  k.scale_rounding = static_cast<uint8_t>(c.scale_rounding);
+  k.threshold_bf16 = c.threshold_product == ProductMode::Bf16;
+  k.keep_sign = c.negative_zero == NegativeZero::KeepSign;
+  k.overflow_nan = c.scale_overflow == ScaleOverflow::Nan;
+  k.underflow_nan = c.scale_underflow == ScaleUnderflow::Nan;
+  k.saturate_inf = c.non_finite == NonFinite::SaturateInf;
+  k.sr_seed = c.sr_seed;
+  return k;
+}
+
+// ---- floating-point helpers ------------------------------------------------------------
+
+// A BF16 bit pattern is the top half of the FP32 with the same value (subnormals included,
+// since FP32 has 16 more fraction bits), so widening is exact.
+__device__ __forceinline__ float bf16_lo(uint32_t w) { return __uint_as_float(w << 16); }
+__device__ __forceinline__ float bf16_hi(uint32_t w) { return __uint_as_float(w & 0xFFFF0000u); }
+
+// Round an FP32 value to BF16, ties to even (cvt.rn.bf16.f32, subnormals kept, overflow to
+// Inf), and widen it back exactly. This is the only BF16 rounding in the kernel.
+__device__ __forceinline__ float round_bf16(float x) {
+  return __bfloat162float(__float2bfloat16_rn(x));
+}
+
+// max that propagates NaN (max.NaN.f32, sm_80+): the peak tree then reports a NaN anywhere in
+// the block as a NaN Vmax, with no separate NaN test per value. fmaxf would drop it.
+__device__ __forceinline__ float max_nan(float a, float b) {
+  float r;
+  asm("max.NaN.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+  return r;
+}
+
+// 2^k as an FP32, for -126 <= k <= 127 (built from the exponent field: exact).
+__device__ __forceinline__ float pow2(int k) { return __uint_as_float(static_cast<uint32_t>(k + 127) << 23); }
+
+// ---- stochastic rounding bits: sr_bits() of stages.h, recomputed on the GPU ------------
+//
+// The documented hash (32-bit unsigned arithmetic wraps modulo 2^32 in CUDA as in C++):
+//   mix32(x): x ^= x >> 16; x *= 0x7FEB352D; x ^= x >> 15; x *= 0x846CA68B; x ^= x >> 16
+//   key  = mix32(seed_lo ^ mix32(seed_hi ^ mix32(block_lo ^ mix32(block_hi ^ 0x48694634))))
+//   bits = mix32(key ^ (lane + 1) * 0x9E3779B9) >> 16
+__device__ __forceinline__ uint32_t mix32(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7FEB352Du;
+  x ^= x >> 15;
+  x *= 0x846CA68Bu;
+  x ^= x >> 16;
+  return x;
+}
+__device__ __forceinline__ uint32_t sr_key(uint64_t seed, uint64_t block) {
+  uint32_t h = mix32(static_cast<uint32_t>(block >> 32) ^ 0x48694634u);
+  h = mix32(static_cast<uint32_t>(block) ^ h);
+  h = mix32(static_cast<uint32_t>(seed >> 32) ^ h);
+  return mix32(static_cast<uint32_t>(seed) ^ h);
+}
+__device__ __forceinline__ uint32_t sr_lane(uint32_t key, unsigned lane) {
+  return mix32(key ^ ((lane + 1u) * 0x9E3779B9u)) >> (32 - kSrBits);
+}
+
+// ---- the scale: SF, E6M2, REC -------------------------------------------------------------
+
+struct Scale {
+  uint32_t code;  // E6M2 code; 0xFF = NaN block
+  float rec;      // BF16(1 / E6M2), as an FP32 (valid when code != 0xFF)
+};
+
+// vmax: the block's peak magnitude (NaN if any value is NaN, +Inf if any is infinite).
+__device__ __forceinline__ Scale block_scale(float vmax, const Knobs& k) {
+  Scale s{kE6M2NaN, 0.0f};
+  if (vmax != vmax) return s;                        // a NaN: NaN block under every policy
+  if (vmax == INFINITY && !k.saturate_inf) return s;  // non-finite=nan-block
+  // SF = BF16_RNE(Vmax * BF16(1/7)). 1/7 in BF16 is 146 * 2^-10 (0x3E12); Vmax is a BF16 with
+  // at most 8 significant bits, so the product has at most 16 and its lowest bit is at least
+  // 2^-133 * 2^-10 > 2^-149: it is exact in FP32 (subnormal or not) and cannot overflow
+  // (2^128 * 0.15 < FLT_MAX). round_bf16 then rounds once, as the model does. Inf * c = Inf.
+  const float one_seventh = __uint_as_float(static_cast<uint32_t>(kBf16OneSeventh) << 16);
+  const float sf = round_bf16(vmax * one_seventh);
+  uint32_t code;
+  if (sf < pow2(kE6M2MinExp)) {  // zero, BF16 subnormal or below 2^-48: before rounding
+    code = k.underflow_nan ? kE6M2NaN : kE6M2Min;
+  } else if (sf == INFINITY) {   // only an Inf peak under saturate-inf gets here
+    code = k.overflow_nan ? kE6M2NaN : kE6M2MaxFinite;
+  } else {
+    // SF is a normal FP32 here (>= 2^-48). Its binade e = floor(log2 SF) is the exponent field.
+    int e = static_cast<int>(__float_as_uint(sf) >> 23) - 127;
+    // q = SF / 2^(e-2) lies in [4, 8) and has at most 5 fraction bits (SF has 8 significant
+    // bits); dividing by a power of two is exact. E6M2 keeps the integer part (1.mm = q/4).
+    const float q = sf * pow2(2 - e);
+    float r;
+    switch (static_cast<ScaleRounding>(k.scale_rounding)) {
+      // q + 0.5 has at most 8 significant bits in [4.5, 8.5): exact, so floor() of it rounds
+      // half away from zero (q > 0).
+      case ScaleRounding::NearestAway: r = floorf(q + 0.5f); break;
+      case ScaleRounding::NearestEven: r = rintf(q); break;  // IEEE round-to-integral, ties even
+      case ScaleRounding::TowardZero: r = truncf(q); break;
+      default: r = ceilf(q); break;                           // Up (toward +infinity)
+    }
+    int m = static_cast<int>(r) - 4;  // 0..4, exact (r is a small integer)
+    if (m == 4) {                     // rounded up to 8: carry into the next binade, 1.00
+      m = 0;
+      ++e;
+    }
+    const int ef = e - kE6M2MinExp;   // biased exponent field
+    if (ef > 63 || (ef == 63 && m == 3))  // above 1.5 * 2^15; 0xFF is NaN
+      code = k.overflow_nan ? kE6M2NaN : kE6M2MaxFinite;
+    else
+      code = static_cast<uint32_t>(ef << 2 | m);
+  }
+  if (code == kE6M2NaN) return s;
+  // The E6M2 value (4 + m) * 2^(e - 2), exact (e - 2 >= -50). REC = BF16_RNE(1 / value):
+  // __frcp_rn is the correctly rounded FP32 reciprocal, then round_bf16. Rounding twice equals
+  // rounding once unless the FP32 result sits exactly on a BF16 half-way point; 1/1.25, 1/1.5
+  // and 1/1.75 have periodic binary expansions (0.1100..., 0.1010..., 0.100100...), never the
+  // 1000...0 run after bit 8 that would need, and mantissa 0 is a power of two (exact). The
+  // result lies in [2^-16, 2^48]: a normal BF16.
+  const float value = static_cast<float>(4 + (code & 3u)) *
+                      pow2(static_cast<int>(code >> 2) + kE6M2MinExp - 2);
+  s.code = code;
+  s.rec = round_bf16(__frcp_rn(value));
+  return s;
+}
+
+// ---- one lane's S1P2 code -------------------------------------------------------------------
+//
+// `mult` = REC * 2^(2 - E1_8 - E1_16 + 16): REC times a power of two (exact, REC <= 2^48).
+// Then q16 = |x| * mult = 4|s| * 2^16, where s = x * REC * 2^-(E1_8+E1_16) is the value the
+// payload encodes in quarters. |x| and REC have at most 8 significant bits each, so q16 has at
+// most 16 and is exact whenever it is a normal FP32; when it is below 2^-126, 4|s| < 2^-142 and
+// every rounding mode gives 0 (the stochastic fraction, truncated to 16 bits, is 0), whatever
+// the FP32 rounding did. Overflow to Inf (|x| near 2^128 under a saturated scale) and Inf
+// lanes are caught by the clamp.
+template <PayloadRounding kRounding, bool kProductBf16>
+__device__ __forceinline__ uint32_t lane_code(float x, float mult, uint32_t random, bool keep_sign) {
+  float q16 = fabsf(x) * mult;
+  // payload-product=bf16: BF16(|x| * REC), then the exact 2^-E1 shift. RNE to 8 significant
+  // bits commutes with scaling by a power of two in the normal range, so rounding the scaled
+  // product is the same; below the normal range the code is 0 either way (see above), above
+  // BF16's range it becomes Inf and clamps to 7 as the model's huge product does.
+  if (kProductBf16) q16 = round_bf16(q16);
+  // Everything at or above 8 quarters codes to the largest magnitude 7 in every mode; clamping
+  // first keeps the integer tricks below in range (and turns Inf into 2^19).
+  q16 = fminf(q16, 0x1p19f);
+  uint32_t n;
+  if (kRounding == PayloadRounding::NearestEven) {
+    // In [2^39, 2^40) the FP32 spacing is 2^16, so q16 + 2^39, rounded to nearest-even by the
+    // add itself, is 2^39 + RNE(4|s|) * 2^16; the low fraction bits are RNE(4|s|). The "even"
+    // is the parity of that integer (2^39 is even in it).
+    n = __float_as_uint(__fadd_rn(q16, 0x1p39f)) - __float_as_uint(0x1p39f);
+  } else {
+    // In [2^23, 2^24) the spacing is 1: adding 2^23 rounding toward zero keeps floor(q16) =
+    // floor(4|s| * 2^16), an integer whose top bits are floor(4|s|) and low 16 bits the
+    // fraction truncated to 16 bits, exactly the model's frac16.
+    const uint32_t t16 = __float_as_uint(__fadd_rz(q16, 0x1p23f)) - __float_as_uint(0x1p23f);
+    uint32_t bias;
+    if (kRounding == PayloadRounding::NearestAway) bias = 0x8000u;  // floor(4|s| + 1/2)
+    else if (kRounding == PayloadRounding::TowardZero) bias = 0;     // floor(4|s|)
+    else bias = random;  // stochastic: up when frac16 + random >= 2^16 (the carry)
+    n = (t16 + bias) >> 16;
+  }
+  n = min(n, static_cast<uint32_t>(kS1P2MaxMagnitude));
+  // x < 0 is false for -0.0 and for NaN (never here): "negative" as the model means it.
+  const bool sign = x < 0.0f && (n != 0 || keep_sign);
+  return n | (sign ? kS1P2SignBit : 0u);
+}
+
+// Interleave: bit i of a -> bit 2i, for 8 bits (E1_16 bits 2g and 2g+1 come from thread g).
+__device__ __forceinline__ uint32_t spread8(uint32_t a) {
+  a = (a | (a << 4)) & 0x0F0Fu;
+  a = (a | (a << 2)) & 0x3333u;
+  a = (a | (a << 1)) & 0x5555u;
+  return a;
+}
+
+// kItems: 16-byte chunks per thread, all loaded before any is used (memory-level
+// parallelism). Chunk c (global) is values 8(c%8)..+7 of block c/8.
+template <PayloadRounding kRounding, bool kProductBf16, int kItems>
+__global__ void __launch_bounds__(kCtaThreads)
+quantize_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
+                uint64_t first_index, Knobs k) {
+  const unsigned lane = threadIdx.x & 31u;
+  const unsigned part = lane & 7u;         // E1_8 group of this thread
+  const unsigned seg_shift = lane & 24u;   // this block's 8 bits within a warp ballot
+  const size_t base = (static_cast<size_t>(blockIdx.x) * kItems) * kCtaThreads + threadIdx.x;
+
+  uint4 w[kItems];
+#pragma unroll
+  for (int it = 0; it < kItems; ++it) {
+    const size_t c = base + static_cast<size_t>(it) * kCtaThreads;
+    // Threads past the end load zeros but still take part in the shuffles and ballots below
+    // (whole 8-thread groups are past the end together, so no real block sees them).
+    w[it] = c < chunks ? __ldcs(in + c) : make_uint4(0, 0, 0, 0);
+  }
+
+#pragma unroll
+  for (int it = 0; it < kItems; ++it) {
+    const size_t c = base + static_cast<size_t>(it) * kCtaThreads;
+    const size_t block = c / kThreadsPerBlock16B;
+    float x[8];
+    x[0] = bf16_lo(w[it].x); x[1] = bf16_hi(w[it].x);
+    x[2] = bf16_lo(w[it].y); x[3] = bf16_hi(w[it].y);
+    x[4] = bf16_lo(w[it].z); x[5] = bf16_hi(w[it].z);
+    x[6] = bf16_lo(w[it].w); x[7] = bf16_hi(w[it].w);
+
+    // Peak tree on magnitudes: V16[2g], V16[2g+1], V8[g] here, Vmax over the 8 threads.
+    // Max is exact (it selects), so the peaks are the BF16 values themselves.
+    const float v16a = max_nan(max_nan(fabsf(x[0]), fabsf(x[1])), max_nan(fabsf(x[2]), fabsf(x[3])));
+    const float v16b = max_nan(max_nan(fabsf(x[4]), fabsf(x[5])), max_nan(fabsf(x[6]), fabsf(x[7])));
+    const float v8 = max_nan(v16a, v16b);
+    float vmax = v8;
+    vmax = max_nan(vmax, __shfl_xor_sync(kFullWarp, vmax, 4));
+    vmax = max_nan(vmax, __shfl_xor_sync(kFullWarp, vmax, 2));
+    vmax = max_nan(vmax, __shfl_xor_sync(kFullWarp, vmax, 1));
+
+    const Scale s = block_scale(vmax, k);
+    const bool nan_block = s.code == kE6M2NaN;
+
+    // E1 decisions. V * REC: two BF16 values, at most 16 significant bits, exact in FP32 when
+    // normal; when it is below 2^-126 it is far below the thresholds 2 and 4, and FP32 rounding
+    // is monotonic with 2 and 4 representable, so the comparison is exact either way.
+    // threshold-product=bf16 rounds the exact product once (RNE). V Inf gives Inf >= 4.
+    float p8 = v8 * s.rec, p16a = v16a * s.rec, p16b = v16b * s.rec;
+    if (k.threshold_bf16) {
+      p8 = round_bf16(p8);
+      p16a = round_bf16(p16a);
+      p16b = round_bf16(p16b);
+    }
+    const bool e1_8 = p8 >= 4.0f;
+    // V16 * REC * 2^-E1_8 >= 2  <=>  V16 * REC >= 2^(1 + E1_8) (a power-of-two scaling).
+    const float t16 = e1_8 ? 4.0f : 2.0f;
+    const bool e1_16a = p16a >= t16, e1_16b = p16b >= t16;
+
+    // Per E1_16 group: REC * 2^(18 - E1_8 - E1_16) (see lane_code).
+    const int shift_a = (e1_8 ? 1 : 0) + (e1_16a ? 1 : 0);
+    const int shift_b = (e1_8 ? 1 : 0) + (e1_16b ? 1 : 0);
+    const float mult_a = s.rec * pow2(18 - shift_a);
+    const float mult_b = s.rec * pow2(18 - shift_b);
+
+    uint32_t key = 0;
+    if (kRounding == PayloadRounding::Stochastic) key = sr_key(k.sr_seed, first_index + block);
+    uint32_t payload = 0;
+#pragma unroll
+    for (int i = 0; i < 8; ++i) {
+      const uint32_t random =
+          kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + i) : 0u;
+      payload |= lane_code<kRounding, kProductBf16>(x[i], i < 4 ? mult_a : mult_b, random,
+                                                    k.keep_sign)
+                 << (4 * i);  // value 8g+i: byte 4+4g+i/2, low nibble for even i
+    }
+
+    // Gather the block's E1 bits from its 8 threads (every thread of the warp takes part).
+    const uint32_t bits8 = (__ballot_sync(kFullWarp, e1_8) >> seg_shift) & 0xFFu;
+    const uint32_t bits16a = (__ballot_sync(kFullWarp, e1_16a) >> seg_shift) & 0xFFu;
+    const uint32_t bits16b = (__ballot_sync(kFullWarp, e1_16b) >> seg_shift) & 0xFFu;
+
+    if (c < chunks) {
+      uint8_t* dst = out + block * kPackedBytes;
+      // A NaN block: E6M2 0xFF, E1 bits and payload 0 (the same for all 8 threads).
+      __stcs(reinterpret_cast<unsigned int*>(dst + kOffsetPayload + 4 * part),
+             nan_block ? 0u : payload);
+      if (part == 0) {
+        const uint32_t e1_16 = spread8(bits16a) | (spread8(bits16b) << 1);
+        const uint32_t meta = nan_block ? kE6M2NaN
+                                        : (s.code << (8 * kOffsetE6M2)) | (bits8 << (8 * kOffsetE1_8)) |
+                                              (e1_16 << (8 * kOffsetE1_16));
+        __stcs(reinterpret_cast<unsigned int*>(dst), meta);
+      }
+    }
+  }
+}
+
+void check(cudaError_t e, const char* what) {
+  if (e != cudaSuccess)
+    throw Error(std::string("CUDA ") + what + ": " + cudaGetErrorString(e), false);
+}
+
+template <PayloadRounding kRounding, bool kProductBf16>
+void launch_items(int items, const uint4* in, size_t chunks, uint8_t* out, uint64_t first,
+                  const Knobs& k, cudaStream_t stream) {
+  const size_t per_cta = static_cast<size_t>(kCtaThreads) * items;
+  const size_t ctas = (chunks + per_cta - 1) / per_cta;
+  if (ctas > 0x7FFFFFFFu) throw Error("quantize: too many blocks for one launch", false);
+  const dim3 grid(static_cast<unsigned>(ctas));
+  switch (items) {
+    case 1: quantize_kernel<kRounding, kProductBf16, 1><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k); break;
+    case 2: quantize_kernel<kRounding, kProductBf16, 2><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k); break;
+    case 4: quantize_kernel<kRounding, kProductBf16, 4><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k); break;
+    default: throw Error("quantize: items per thread must be 1, 2 or 4", false);
+  }
+}
+
+template <PayloadRounding kRounding>
+void launch_product(int items, const uint4* in, size_t chunks, uint8_t* out, uint64_t first,
+                    const Knobs& k, bool product_bf16, cudaStream_t stream) {
+  if (product_bf16) launch_items<kRounding, true>(items, in, chunks, out, first, k, stream);
+  else launch_items<kRounding, false>(items, in, chunks, out, first, k, stream);
+}
+
+}  // namespace
+
+void require_device() {
+  int n = 0;
+  const cudaError_t e = cudaGetDeviceCount(&n);
+  if (e != cudaSuccess || n == 0) {
+    (void)cudaGetLastError();  // clear the sticky-free error state for later calls
+    throw Error(std::string("no CUDA device (") +
+                    (e != cudaSuccess ? cudaGetErrorString(e) : "the driver reports 0 devices") +
+                    ")",
+                true);
+  }
+}
+
+std::string device_description() {
+  require_device();
+  int dev = 0;
+  check(cudaGetDevice(&dev), "cudaGetDevice");
+  cudaDeviceProp p{};
+  check(cudaGetDeviceProperties(&p, dev), "cudaGetDeviceProperties");
+  char buf[96];
+  std::snprintf(buf, sizeof buf, ", sm_%d%d, %d SMs, %.1f GiB", p.major, p.minor,
+                p.multiProcessorCount, p.totalGlobalMem / 1073741824.0);
+  return std::string(p.name) + buf;
+}
+
+void quantize_device_variant(int items, const uint16_t* d_in, size_t count, const Config& cfg,
+                             uint64_t first_index, uint8_t* d_out, void* stream_ptr) {
+  if (count == 0) return;
+  if (reinterpret_cast<uintptr_t>(d_in) % 16 != 0)
+    throw Error("quantize: the device input must be 16-byte aligned", false);
+  if (reinterpret_cast<uintptr_t>(d_out) % 4 != 0)
+    throw Error("quantize: the device output must be 4-byte aligned", false);
+  const Knobs k = knobs_of(cfg);
+  const auto* in = reinterpret_cast<const uint4*>(d_in);
+  const size_t chunks = count * kThreadsPerBlock16B;
+  auto stream = static_cast<cudaStream_t>(stream_ptr);
+  const bool bf16 = cfg.payload_product == ProductMode::Bf16;
+  switch (cfg.payload_rounding) {
+    case PayloadRounding::NearestAway:
+      launch_product<PayloadRounding::NearestAway>(items, in, chunks, d_out, first_index, k, bf16, stream);
+      break;
+    case PayloadRounding::NearestEven:
+      launch_product<PayloadRounding::NearestEven>(items, in, chunks, d_out, first_index, k, bf16, stream);
+      break;
+    case PayloadRounding::TowardZero:
+      launch_product<PayloadRounding::TowardZero>(items, in, chunks, d_out, first_index, k, bf16, stream);
+      break;
+    case PayloadRounding::Stochastic:
+      launch_product<PayloadRounding::Stochastic>(items, in, chunks, d_out, first_index, k, bf16, stream);
+      break;
+  }
+  check(cudaGetLastError(), "quantize kernel launch");
+}
+
+void quantize_device(const uint16_t* d_in, size_t count, const Config& cfg, uint64_t first_index,
+                     uint8_t* d_out, void* stream) {
+  quantize_device_variant(kDefaultItems, d_in, count, cfg, first_index, d_out, stream);
+}
+
+void quantize_host(const uint16_t* in, size_t count, const Config& cfg, uint64_t first_index,
+                   uint8_t* out) {
+  if (count == 0) return;
+  require_device();
+  // Device buffers for up to 2^20 blocks (128 MiB in, 36 MiB out) a chunk, kept between calls
+  // (the command line calls this once per 16384-block chunk of its input stream).
+  static std::mutex mutex;
+  static uint16_t* d_in = nullptr;
+  static uint8_t* d_out = nullptr;
+  static size_t capacity = 0;
+  std::lock_guard<std::mutex> lock(mutex);
+  const size_t chunk = std::min<size_t>(count, size_t{1} << 20);
+  if (chunk > capacity) {
+    cudaFree(d_in);
+    cudaFree(d_out);
+    d_in = nullptr;
+    d_out = nullptr;
+    capacity = 0;
+    check(cudaMalloc(&d_in, chunk * kInputBytes), "cudaMalloc (input)");
+    check(cudaMalloc(&d_out, chunk * kPackedBytes), "cudaMalloc (output)");
+    capacity = chunk;
+  }
+  for (size_t done = 0; done < count; done += chunk) {
+    const size_t n = std::min(chunk, count - done);
+    check(cudaMemcpy(d_in, in + done * kBlockValues, n * kInputBytes, cudaMemcpyHostToDevice),
+          "cudaMemcpy to the device");
+    quantize_device(d_in, n, cfg, first_index + done, d_out, nullptr);
+    // A synchronous copy on the default stream: waits for the kernel and reports its errors.
+    check(cudaMemcpy(out + done * kPackedBytes, d_out, n * kPackedBytes, cudaMemcpyDeviceToHost),
+          "quantize kernel / cudaMemcpy to the host");
+  }
+}
+
+}  // namespace hif4::cuda

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The one command for a GPU machine (needs only CUDA, CMake, a C++17 compiler and bash):
+#   scripts/gpu_check.sh [OUTDIR] [hif4_gpu_check options...]
+# 1. builds the model, the CUDA golden and hif4_gpu_check (tests, benches, RTL, SystemC off);
+# 2. hif4_gpu_check: GPU vs model bit for bit on >= 10^8 random blocks per profile, a
+#    stochastic configuration and every knob combination, a fault-injection self-test, and the
+#    benchmark on 1 GiB of BF16 against cudaMemcpy device-to-device (report: OUTDIR/gpu_check.md);
+# 3. builds the `hif4` command line and checks `hif4 quantize --backend cuda` against
+#    `--backend model` on every seed suite under every profile;
+# 4. level-1 vector suites: when `hif4 gen` exists, every level-1 suite of every profile through
+#    `hif4 gen --backend cuda` (if it has the option) or through `hif4 export --format raw` and
+#    `hif4 quantize --backend cuda`, compared with the model; GPU-generated files go to OUTDIR.
+# Exit 0 only when every comparison ran and matched.
+#
+# The command line may need header-only libraries a GPU machine lacks (nlohmann-json, Boost.CRC):
+# `scripts/gpu_check.sh --bundle-headers` copies them here into .gpu-deps/include (ignored by
+# git; name it in the device call's carry), and the build then uses them.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bundle=$root/.gpu-deps/include
+
+if [ "${1:-}" = "--bundle-headers" ]; then
+  mkdir -p "$bundle"
+  cp -r /usr/include/nlohmann "$bundle/"
+  printf '#include <boost/crc.hpp>\n' | g++ -std=c++17 -M -x c++ - | tr ' \\' '\n\n' |
+    grep '^/usr/include/boost/' | sort -u | while read -r h; do
+      mkdir -p "$bundle/$(dirname "${h#/usr/include/}")"
+      cp "$h" "$bundle/${h#/usr/include/}"
+    done
+  grep -qx '/.gpu-deps/' "$root/.git/info/exclude" 2>/dev/null || echo '/.gpu-deps/' >>"$root/.git/info/exclude"
+  echo "bundled $(find "$bundle" -type f | wc -l) headers into $bundle"
+  exit 0
+fi
+
+out=${1:-${OUT:-$root/build-gpu/out}}
+[ $# -gt 0 ] && shift
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+build=$root/build-gpu
+work=$build/work
+mkdir -p "$work"
+jobs=$(nproc)
+status=0
+note() { echo "gpu_check: $*" | tee -a "$out/summary.txt"; }
+
+cxxflags=""
+[ -d "$bundle" ] && cxxflags="-isystem $bundle"
+nvidia-smi -L >"$out/device.txt" 2>&1 || true
+nvidia-smi --query-gpu=name,memory.total,clocks.max.sm,clocks.max.mem --format=csv >>"$out/device.txt" 2>&1 || true
+cat "$out/device.txt"
+
+t0=$(date +%s)
+if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHIF4_TESTS=OFF -DHIF4_BENCH=OFF \
+    -DHIF4_RTL=OFF -DHIF4_SYSTEMC=OFF -DHIF4_CUDA=ON "-DCMAKE_CXX_FLAGS=$cxxflags" \
+    >"$out/configure.log" 2>&1; then
+  tail -30 "$out/configure.log"
+  note "FAIL: CMake configure (see configure.log)"
+  exit 2
+fi
+if ! cmake --build "$build" -j "$jobs" --target hif4_gpu_check >"$out/build.log" 2>&1; then
+  tail -40 "$out/build.log"
+  note "FAIL: building hif4_gpu_check (see build.log)"
+  exit 2
+fi
+note "built hif4_gpu_check in $(($(date +%s) - t0)) s"
+
+# 2. Random blocks, knob sweep, self-test, benchmark.
+"$build/hif4_gpu_check" --report "$out/gpu_check.md" "$@" 2>&1 | tee "$out/gpu_check.log"
+rc=${PIPESTATUS[0]}
+if [ "$rc" -ne 0 ]; then status=1; note "FAIL: hif4_gpu_check exit $rc"; else note "hif4_gpu_check: PASS"; fi
+# The kernels' machine code, for reading instruction counts (cuobjdump is on GPU machines).
+command -v cuobjdump >/dev/null && cuobjdump --dump-sass "$build/golden/libhif4_cuda.a" >"$out/sass.txt" 2>&1
+
+# 3. The command line.
+if ! cmake --build "$build" -j "$jobs" --target hif4 >>"$out/build.log" 2>&1; then
+  tail -30 "$out/build.log"
+  note "FAIL: building the hif4 command line (see build.log); CLI checks not run"
+  exit 1
+fi
+hif4=$build/hif4
+profiles=$("$hif4" profiles | head -1 | awk '{for (i = 2; i <= NF; i++) print $i}')
+seed_dir=$root/tests/vectors/seed
+cli_bad=0
+cli_runs=0
+for p in $profiles; do
+  for f in "$seed_dir"/*.in.bf16; do
+    name=$(basename "$f" .in.bf16)
+    rl=()
+    case $name in rows*) rl=(--row-length "${name#rows}") ;; esac
+    for b in model cuda; do
+      "$hif4" quantize --profile "$p" "${rl[@]}" --backend $b --in "$f" --out "$work/$name.$p.$b" ||
+        { cli_bad=$((cli_bad + 1)); continue 2; }
+    done
+    cli_runs=$((cli_runs + 1))
+    cmp -s "$work/$name.$p.model" "$work/$name.$p.cuda" || { cli_bad=$((cli_bad + 1)); note "MISMATCH: seed suite $name, profile $p"; }
+  done
+done
+if [ $cli_bad -ne 0 ]; then status=1; fi
+note "hif4 quantize --backend cuda vs model: $cli_runs seed suite x profile runs, $cli_bad bad"
+
+# 4. Level-1 vector suites.
+if "$hif4" gen --help >/dev/null 2>&1; then
+  gen_has_backend=0
+  "$hif4" gen --help 2>&1 | grep -q -- '--backend' && gen_has_backend=1
+  l1_files=0
+  l1_bad=0
+  mkdir -p "$out/gpu"
+  for p in $profiles; do
+    model_file=$work/level1-$p.model.hif4v
+    if ! "$hif4" gen --profile "$p" --suite all --level 1 --out "$model_file" >>"$out/gen.log" 2>&1; then
+      l1_bad=$((l1_bad + 1)); note "FAIL: hif4 gen --profile $p (see gen.log)"; continue
+    fi
+    if [ $gen_has_backend -eq 1 ]; then
+      cuda_file=$work/level1-$p.cuda.hif4v
+      if "$hif4" gen --backend cuda --profile "$p" --suite all --level 1 --out "$cuda_file" >>"$out/gen.log" 2>&1 &&
+         cmp -s "$model_file" "$cuda_file"; then
+        cp "$cuda_file" "$out/gpu/level1-$p.hif4v"
+      else
+        l1_bad=$((l1_bad + 1)); note "MISMATCH: hif4 gen --backend cuda, profile $p"
+      fi
+    else
+      # Replay the vectors' inputs through the GPU and compare with their expected bytes.
+      rm -rf "$work/raw-$p"
+      if "$hif4" export "$model_file" --format raw --out "$work/raw-$p" >>"$out/gen.log" 2>&1 &&
+         "$hif4" quantize --profile "$p" --backend cuda --in "$work/raw-$p/inputs.bf16" \
+           --out "$work/raw-$p/gpu.hif4" >>"$out/gen.log" 2>&1 &&
+         cmp -s "$work/raw-$p/expected.hif4" "$work/raw-$p/gpu.hif4"; then
+        :
+      else
+        l1_bad=$((l1_bad + 1)); note "MISMATCH or error: level-1 $p through export/quantize --backend cuda"
+      fi
+    fi
+    l1_files=$((l1_files + 1))
+  done
+  [ $l1_bad -ne 0 ] && status=1
+  note "level-1 suites: $l1_files profiles, $l1_bad bad (gen --backend: $gen_has_backend)"
+else
+  note "level-1 suites: not run (this tree has no 'hif4 gen')"
+fi
+
+note "total $(($(date +%s) - t0)) s; $([ $status -eq 0 ] && echo PASS || echo FAIL)"
+exit $status
