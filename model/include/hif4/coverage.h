@@ -1,0 +1,56 @@
+// Named coverage bins over the model's stage trace (`hif4 coverage`, the co-simulation).
+//
+// A bin counts the BLOCKS in which its event happened at least once (a block with three tied
+// lanes counts once in payload.tie-up). Each bin also says whether it can happen under a
+// configuration: a bin that cannot (payload.stochastic-up without stochastic rounding, code
+// 0x8 under negative-zero=plus-zero, ...) is reported "n/a" instead of a misleading 0, and the
+// level-1 vectors must hit every applicable bin (tests/vectors proves it for every profile).
+// Applicability of the rounding bins is derived from the model's rounding core
+// (round_shift_right), not restated here.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hif4/block.h"
+#include "hif4/config.h"
+
+namespace hif4 {
+
+struct CoverageBin {
+  std::string name;  // "scale.tie-up", "peak.lane-17", ...
+  std::string doc;   // what the event is, in words
+  bool (*applicable)(const Config& cfg);
+};
+
+// Every bin, in a fixed order (docs/vectors.md lists them).
+const std::vector<CoverageBin>& coverage_bins();
+
+class Coverage {
+ public:
+  explicit Coverage(const Config& cfg);
+  // Count the events of one block. The trace must come from quantize_block under this config.
+  void add(const BlockTrace& trace);
+  // Add another collector's counts (same config), e.g. from another thread.
+  void merge(const Coverage& other);
+  uint64_t blocks() const { return blocks_; }
+  uint64_t count(size_t bin) const { return counts_[bin]; }
+  bool applicable(size_t bin) const { return applicable_[bin]; }
+  // Applicable bins that no block hit.
+  std::vector<size_t> missed() const;
+  const Config& config() const { return cfg_; }
+
+ private:
+  Config cfg_;
+  Config exact_payload_cfg_;  // cfg_ with payload-product=exact (for the "changed" bins)
+  std::vector<uint64_t> counts_;
+  std::vector<bool> applicable_;
+  std::vector<uint8_t> hit_;  // scratch, one flag per bin
+  uint64_t blocks_ = 0;
+};
+
+// The table `hif4 coverage` prints: bin, blocks (or n/a), and the bin's description; missed
+// applicable bins are marked "MISSED". With only_missed, only those rows.
+std::string format_coverage(const Coverage& c, bool only_missed = false);
+
+}  // namespace hif4

@@ -1,0 +1,113 @@
+// Checking a device's output against golden vectors (`hif4 verify`; the co-simulation's
+// scoreboard reports its mismatches with the same functions).
+//
+//   compare_block()     one block: which fields differ, expected vs actual, the first pipeline
+//                       stage that explains the difference, and a replay command
+//   format_mismatch()   that struct as text for a person
+//   DutReader           a DUT's output file: raw 36-byte blocks or $readmemh/$writememh text
+//   verify_stream()     a whole vector file against a whole DUT file, block by block
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "hif4/block.h"
+#include "hif4/config.h"
+#include "hif4/vector_file.h"
+
+namespace hif4 {
+
+// Pipeline stages in order; the first one whose DUT value differs explains a mismatch.
+enum class Stage : uint8_t { Scale, E1_8, E1_16, Payload };
+const char* stage_name(Stage s);
+
+struct BlockMismatch {
+  uint64_t record = 0;       // record index in the vector file
+  uint64_t block_index = 0;  // the index stochastic rounding used
+  std::string suite;         // suite name and index within it ("e6m2-ties #5"), if known
+  Block expected, actual;
+  uint8_t expected_bytes[kPackedBytes] = {};
+  uint8_t actual_bytes[kPackedBytes] = {};
+  bool e6m2_differs = false;
+  uint8_t e1_8_diff = 0;     // E1_8 bits that differ
+  uint16_t e1_16_diff = 0;   // E1_16 bits that differ
+  uint64_t lane_diff = 0;    // lanes whose S1P2 code differs (bit i = lane i)
+  Stage stage = Stage::Scale;
+  unsigned stage_unit = 0;   // the group (E1_8: 0..7, E1_16: 0..15) or lane (payload)
+  std::string stage_detail;  // the model's value at that stage and why it decides as it does
+  // Whether the DUT's later fields follow from its own earlier ones under the model's stage
+  // functions (true: the first stage is the only independent error).
+  bool downstream_consistent = true;
+  std::string downstream_detail;
+  bool expectation_matches_model = true;  // false: the file disagrees with this model
+  std::string replay;        // one-line `hif4 explain` command
+};
+
+// What a comparison needs besides the record: the configuration the vectors were made with
+// and the profile name to start the replay command from.
+struct VerifyContext {
+  Config config;
+  std::string profile;
+  const VectorHeader* header = nullptr;  // optional: names the suite of a record
+};
+
+// Compare one block; returns false (and leaves `out` alone) when the 36 bytes are equal.
+bool compare_block(const VerifyContext& ctx, uint64_t record, const VectorRecord& r,
+                   const uint8_t actual[kPackedBytes], BlockMismatch& out);
+
+// Multi-line report of one mismatch (ends with a newline).
+std::string format_mismatch(const BlockMismatch& m);
+
+// `hif4 explain --profile P [--set K=V]... [--sr-seed N] --values 0x....,... [--block-index I]`
+// replaying one block (trailing +0 lanes are left out: explain zero-pads).
+std::string replay_command(const std::string& profile, const Config& cfg,
+                           const uint16_t input[kBlockValues], uint64_t block_index);
+
+// ---- DUT output files -------------------------------------------------------------------
+
+enum class DutFormat : uint8_t { Raw, Readmemh };
+
+struct DutFileError : std::exception {
+  std::string message;
+  explicit DutFileError(std::string m) : message(std::move(m)) {}
+  const char* what() const noexcept override { return message.c_str(); }
+};
+
+// Raw: exactly expected_blocks * 36 bytes (the layout `hif4 quantize` writes).
+// Readmemh: one 288-bit hex word per block (byte k in bits 8k+7:8k, so the last two digits
+// are byte 0), whitespace-separated, `//` and `/* */` comments and `_` allowed, at most 72
+// digits (fewer are zero-extended, as $readmemh does); `@address` and x/z digits are errors.
+// A file holding fewer or more blocks than expected is an error (DutFileError), never a pass.
+class DutReader {
+ public:
+  DutReader(std::unique_ptr<ByteSource> source, DutFormat format, uint64_t expected_blocks);
+  // Up to max packed blocks into out; throws if the file ends before expected_blocks.
+  size_t read(uint8_t* out, size_t max);
+  // Throws if anything but whitespace and comments follows the last expected block.
+  void finish();
+
+ private:
+  int get();  // next byte or -1
+  bool next_word(uint8_t out[kPackedBytes]);
+  [[noreturn]] void fail(const std::string& what) const;
+  std::unique_ptr<ByteSource> source_;
+  DutFormat format_;
+  uint64_t expected_, done_ = 0, line_ = 1;
+  std::vector<uint8_t> buf_;
+  size_t buf_pos_ = 0, buf_len_ = 0;
+};
+
+// ---- whole files ------------------------------------------------------------------------
+
+struct VerifySummary {
+  uint64_t passed = 0;
+  uint64_t failed = 0;
+};
+
+// Every record against the DUT's blocks, in order; on_mismatch gets each failing block
+// (the caller decides how many to print). Throws VectorFileError / DutFileError.
+VerifySummary verify_stream(VectorReader& vectors, DutReader& dut, const VerifyContext& ctx,
+                            const std::function<void(const BlockMismatch&)>& on_mismatch);
+
+}  // namespace hif4

@@ -1,0 +1,416 @@
+// Block comparison, mismatch reports, DUT output readers (see verify.h).
+#include "hif4/verify.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "hif4/stages.h"
+#include "hif4/trace_format.h"
+
+namespace hif4 {
+
+const char* stage_name(Stage s) {
+  switch (s) {
+    case Stage::Scale: return "scale (E6M2)";
+    case Stage::E1_8: return "E1_8";
+    case Stage::E1_16: return "E1_16";
+    case Stage::Payload: return "payload";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string hex(uint64_t v, int digits) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%0*llX", digits, static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// The decoded value of lane i of a block, as text ("NaN" for a NaN block).
+std::string lane_value(const Block& b, unsigned lane) {
+  if (b.e6m2 == kE6M2NaN) return "NaN";
+  return exact_decimal(decode_magnitude(b, lane), (b.codes[lane] & kS1P2SignBit) != 0);
+}
+
+std::string list_bits(uint64_t mask, unsigned limit) {
+  std::string s;
+  unsigned shown = 0, total = 0;
+  for (unsigned i = 0; i < 64; ++i)
+    if ((mask >> i) & 1) {
+      if (shown < limit) {
+        s += (shown ? "," : "") + std::to_string(i);
+        ++shown;
+      }
+      ++total;
+    }
+  if (total > shown) s += ",... (" + std::to_string(total) + ")";
+  return s;
+}
+
+// The DUT's later fields against the model's stage functions applied to the DUT's own
+// earlier fields: the scale decides REC, E1 bits follow from the peaks and REC, lanes from
+// REC and the lane's E1 shift.
+void check_downstream(const VerifyContext& ctx, const VectorRecord& r, BlockMismatch& m) {
+  const Block& d = m.actual;
+  std::string detail;
+  if (d.e6m2 == kE6M2NaN) {
+    bool zero = d.e1_8 == 0 && d.e1_16 == 0;
+    for (unsigned i = 0; i < kBlockValues; ++i) zero = zero && d.codes[i] == 0;
+    m.downstream_consistent = zero;
+    m.downstream_detail = zero ? "the DUT wrote a well-formed NaN block (E1 bits and payload 0)"
+                               : "the DUT wrote E6M2 0xFF but nonzero E1 bits or payload (a NaN block has all 0)";
+    return;
+  }
+  const PeakTree peaks = peak_tree(r.input);
+  if (peaks.has_nan) {
+    m.downstream_consistent = false;
+    m.downstream_detail = "the block holds a NaN, yet the DUT wrote a finite scale";
+    return;
+  }
+  const uint16_t rec = e6m2_reciprocal(d.e6m2);
+  unsigned bad8 = 0, bad16 = 0, bad_lanes = 0;
+  for (unsigned g = 0; g < kGroups8; ++g)
+    if (e1_8_decision(peaks.v8[g], rec, ctx.config.threshold_product) != (((d.e1_8 >> g) & 1u) != 0)) ++bad8;
+  for (unsigned j = 0; j < kGroups16; ++j)
+    if (e1_16_decision(peaks.v16[j], rec, (d.e1_8 >> (j / 2)) & 1u, ctx.config.threshold_product) !=
+        (((d.e1_16 >> j) & 1u) != 0))
+      ++bad16;
+  const bool stochastic = ctx.config.payload_rounding == PayloadRounding::Stochastic;
+  const uint32_t key = stochastic ? sr_block_key(ctx.config.sr_seed, r.block_index) : 0;
+  for (unsigned i = 0; i < kBlockValues; ++i) {
+    const uint32_t random = stochastic ? sr_lane_bits(key, i) : 0;
+    if (encode_s1p2(r.input[i], rec, d.lane_shift(i), ctx.config, random).code != d.codes[i]) ++bad_lanes;
+  }
+  // Only fields after the first differing stage are "downstream".
+  if (m.stage == Stage::Payload) {
+    m.downstream_consistent = true;
+    m.downstream_detail.clear();
+    return;
+  }
+  unsigned bad = bad_lanes + (m.stage == Stage::Scale || m.stage == Stage::E1_8 ? bad16 : 0) +
+                 (m.stage == Stage::Scale ? bad8 : 0);
+  m.downstream_consistent = bad == 0;
+  if (bad == 0) {
+    detail = "the DUT's later fields follow from its own " + std::string(stage_name(m.stage)) +
+             " under the model's stage functions: that stage is the only independent error";
+  } else {
+    detail = "given the DUT's own earlier fields, ";
+    if (m.stage == Stage::Scale) detail += std::to_string(bad8) + " E1_8 bit(s), ";
+    if (m.stage != Stage::E1_16) detail += std::to_string(bad16) + " E1_16 bit(s) and ";
+    detail += std::to_string(bad_lanes) + " lane(s) are still wrong: more than one stage is faulty";
+  }
+  m.downstream_detail = detail;
+}
+
+std::string describe_stage(const BlockTrace& t, const BlockMismatch& m) {
+  const Block& e = m.expected;
+  const Block& a = m.actual;
+  std::string s;
+  switch (m.stage) {
+    case Stage::Scale:
+      if (t.nan_cause == NanCause::NaNInput || t.nan_cause == NanCause::InfInput) {
+        s = std::string("expected a NaN block: ") + nan_cause_name(t.nan_cause);
+      } else {
+        s = "Vmax = " + bf16_text(t.peaks.vmax) + ", SF = Vmax*BF16(1/7) = " + bf16_text(t.sf);
+        if (t.scale.event == ScaleEvent::Underflow) s += ", below 2^-48: underflow";
+        else if (t.scale.event == ScaleEvent::Overflow) s += ", above 49152: overflow";
+        else if (t.scale.rounding.tie) s += std::string(", an E6M2 tie rounded ") + (t.scale.rounding.up ? "up" : "down");
+        else if (t.scale.rounding.inexact) s += std::string(", rounded ") + (t.scale.rounding.up ? "up" : "down");
+        else s += ", exact";
+        if (t.nan_cause != NanCause::None) s += std::string(" (") + nan_cause_name(t.nan_cause) + ")";
+      }
+      s += "; expected E6M2 " + e6m2_text(e.e6m2) + ", DUT " + e6m2_text(a.e6m2);
+      break;
+    case Stage::E1_8: {
+      const unsigned g = m.stage_unit;
+      const ThresholdProduct& p = t.product8[g];
+      s = "V8[" + std::to_string(g) + "] = " + bf16_text(t.peaks.v8[g]) + ", REC = " + bf16_text(t.rec) +
+          ", V8*REC = " + (p.infinite ? std::string("Inf") : exact_decimal(p.value)) + " vs 4 -> E1_8 = " +
+          std::to_string((e.e1_8 >> g) & 1u) + "; DUT E1_8[" + std::to_string(g) + "] = " +
+          std::to_string((a.e1_8 >> g) & 1u);
+      break;
+    }
+    case Stage::E1_16: {
+      const unsigned j = m.stage_unit;
+      const unsigned e8 = (e.e1_8 >> (j / 2)) & 1u;
+      const ThresholdProduct& p = t.product16[j];
+      s = "V16[" + std::to_string(j) + "] = " + bf16_text(t.peaks.v16[j]) + ", REC = " + bf16_text(t.rec) +
+          ", V16*REC = " + (p.infinite ? std::string("Inf") : exact_decimal(p.value)) + " vs " +
+          (e8 ? "4 (E1_8 = 1)" : "2 (E1_8 = 0)") + " -> E1_16 = " + std::to_string((e.e1_16 >> j) & 1u) +
+          "; DUT E1_16[" + std::to_string(j) + "] = " + std::to_string((a.e1_16 >> j) & 1u);
+      break;
+    }
+    case Stage::Payload: {
+      const unsigned i = m.stage_unit;
+      const LaneEncoding& l = t.lanes[i];
+      s = "x[" + std::to_string(i) + "] = " + bf16_text(t.input[i]) + ", shift E1_8+E1_16 = " +
+          std::to_string(e.lane_shift(i)) + ", 4|x|*REC*2^-shift = " +
+          (l.infinite ? std::string("Inf") : quarters_binary(l.scaled)) + " quarters, " +
+          lane_decision_text(l) + "; expected " + s1p2_text(e.codes[i]) + ", DUT " + s1p2_text(a.codes[i]);
+      break;
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string replay_command(const std::string& profile, const Config& cfg,
+                           const uint16_t input[kBlockValues], uint64_t block_index) {
+  const Profile* base = nullptr;
+  for (const Profile& p : profiles())
+    if (profile == p.name) base = &p;
+  if (!base) base = matching_profile(cfg);
+  if (!base) base = &profiles().front();
+  std::string s = std::string("hif4 explain --profile ") + base->name;
+  for (const Knob& k : knobs())
+    if (k.get(cfg) != k.get(base->config))
+      s += std::string(" --set ") + k.name + "=" + knob_value_name(k, cfg);
+  const bool stochastic = cfg.payload_rounding == PayloadRounding::Stochastic;
+  if (stochastic || cfg.sr_seed != 0) s += " --sr-seed " + std::to_string(cfg.sr_seed);
+  unsigned n = kBlockValues;
+  while (n > 1 && input[n - 1] == 0) --n;
+  s += " --values ";
+  for (unsigned i = 0; i < n; ++i) s += (i ? "," : "") + hex(input[i], 4);
+  if (stochastic || block_index != 0) s += " --block-index " + std::to_string(block_index);
+  return s;
+}
+
+bool compare_block(const VerifyContext& ctx, uint64_t record, const VectorRecord& r,
+                   const uint8_t actual[kPackedBytes], BlockMismatch& m) {
+  if (std::memcmp(r.expected, actual, kPackedBytes) == 0) return false;
+  m = BlockMismatch{};
+  m.record = record;
+  m.block_index = r.block_index;
+  if (ctx.header) {
+    if (const SuiteRange* s = ctx.header->suite_of(record))
+      m.suite = s->name + " #" + std::to_string(record - s->first);
+  }
+  std::memcpy(m.expected_bytes, r.expected, kPackedBytes);
+  std::memcpy(m.actual_bytes, actual, kPackedBytes);
+  m.expected = unpack_block(r.expected);
+  m.actual = unpack_block(actual);
+  const Block& e = m.expected;
+  const Block& a = m.actual;
+  m.e6m2_differs = e.e6m2 != a.e6m2;
+  m.e1_8_diff = static_cast<uint8_t>(e.e1_8 ^ a.e1_8);
+  m.e1_16_diff = static_cast<uint16_t>(e.e1_16 ^ a.e1_16);
+  for (unsigned i = 0; i < kBlockValues; ++i)
+    if (e.codes[i] != a.codes[i]) m.lane_diff |= uint64_t{1} << i;
+
+  if (m.e6m2_differs) {
+    m.stage = Stage::Scale;
+  } else if (m.e1_8_diff) {
+    m.stage = Stage::E1_8;
+    m.stage_unit = static_cast<unsigned>(__builtin_ctz(m.e1_8_diff));
+  } else if (m.e1_16_diff) {
+    m.stage = Stage::E1_16;
+    m.stage_unit = static_cast<unsigned>(__builtin_ctz(m.e1_16_diff));
+  } else {
+    m.stage = Stage::Payload;
+    m.stage_unit = static_cast<unsigned>(__builtin_ctzll(m.lane_diff));
+  }
+
+  BlockTrace trace;
+  const Block model = quantize_block(r.input, ctx.config, r.block_index, &trace);
+  m.expectation_matches_model = model == e;
+  m.stage_detail = describe_stage(trace, m);
+  check_downstream(ctx, r, m);
+  m.replay = replay_command(ctx.profile, ctx.config, r.input, r.block_index);
+  return true;
+}
+
+std::string format_mismatch(const BlockMismatch& m) {
+  std::string s = "block " + std::to_string(m.record);
+  if (m.block_index != m.record) s += " (block index " + std::to_string(m.block_index) + ")";
+  if (!m.suite.empty()) s += " [" + m.suite + "]";
+  s += ": differs in";
+  if (m.e6m2_differs) s += " E6M2";
+  if (m.e1_8_diff) s += " E1_8 bits {" + list_bits(m.e1_8_diff, 8) + "}";
+  if (m.e1_16_diff) s += " E1_16 bits {" + list_bits(m.e1_16_diff, 16) + "}";
+  if (m.lane_diff) s += " lanes {" + list_bits(m.lane_diff, 12) + "}";
+  s += "\n";
+  auto fields = [](const Block& b) {
+    return "E6M2 " + e6m2_text(b.e6m2) + ", E1_8 " + hex(b.e1_8, 2) + ", E1_16 " + hex(b.e1_16, 4);
+  };
+  s += "  expected: " + fields(m.expected) + "\n";
+  s += "  DUT:      " + fields(m.actual) + "\n";
+  unsigned shown = 0;
+  for (unsigned i = 0; i < kBlockValues && shown < 8; ++i) {
+    if (!((m.lane_diff >> i) & 1)) continue;
+    s += "  lane " + std::to_string(i) + ": expected " + s1p2_text(m.expected.codes[i]) + " = " +
+         lane_value(m.expected, i) + ", DUT " + s1p2_text(m.actual.codes[i]) + " = " + lane_value(m.actual, i) + "\n";
+    ++shown;
+  }
+  const unsigned lanes = static_cast<unsigned>(__builtin_popcountll(m.lane_diff));
+  if (lanes > shown) s += "  ... " + std::to_string(lanes - shown) + " more lane(s)\n";
+  std::string unit;
+  if (m.stage == Stage::E1_8 || m.stage == Stage::E1_16) unit = "[" + std::to_string(m.stage_unit) + "]";
+  if (m.stage == Stage::Payload) unit = " lane " + std::to_string(m.stage_unit);
+  s += "  first differing stage: " + std::string(stage_name(m.stage)) + unit + ": " + m.stage_detail + "\n";
+  if (!m.downstream_detail.empty()) s += "  " + m.downstream_detail + "\n";
+  if (!m.expectation_matches_model)
+    s += "  note: the vector file's expected block differs from this model's output for these inputs\n";
+  s += "  replay: " + m.replay + "\n";
+  return s;
+}
+
+// ---- DUT reader -------------------------------------------------------------------------
+
+DutReader::DutReader(std::unique_ptr<ByteSource> source, DutFormat format, uint64_t expected_blocks)
+    : source_(std::move(source)), format_(format), expected_(expected_blocks) {
+  if (format_ == DutFormat::Raw) {
+    const uint64_t size = source_->size();
+    const uint64_t want = expected_ * kPackedBytes;
+    if (size != want) {
+      std::string what = "holds " + std::to_string(size) + " bytes (" + std::to_string(size / kPackedBytes) +
+                         " blocks";
+      if (size % kPackedBytes) what += " and " + std::to_string(size % kPackedBytes) + " bytes";
+      what += "); the vectors have " + std::to_string(expected_) + " blocks = " + std::to_string(want) + " bytes";
+      fail(std::string(size < want ? "too short: " : "too long: ") + what);
+    }
+  } else {
+    buf_.resize(1 << 16);
+  }
+}
+
+void DutReader::fail(const std::string& what) const {
+  throw DutFileError("DUT file '" + source_->name() + "': " + what);
+}
+
+int DutReader::get() {
+  if (buf_pos_ == buf_len_) {
+    buf_len_ = source_->read(buf_.data(), buf_.size());
+    buf_pos_ = 0;
+    if (buf_len_ == 0) return -1;
+  }
+  return buf_[buf_pos_++];
+}
+
+namespace {
+int hex_digit(int c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+// The next hex word, skipping whitespace and comments; false at the end of the file.
+bool DutReader::next_word(uint8_t out[kPackedBytes]) {
+  int c = get();
+  for (;;) {  // skip whitespace and comments
+    if (c == '\n') ++line_;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+      c = get();
+      continue;
+    }
+    if (c == '/') {
+      const int d = get();
+      if (d == '/') {
+        while (c != '\n' && c != -1) c = get();
+        continue;
+      }
+      if (d == '*') {
+        int prev = 0;
+        c = get();
+        while (c != -1 && !(prev == '*' && c == '/')) {
+          if (c == '\n') ++line_;
+          prev = c;
+          c = get();
+        }
+        if (c == -1) fail("line " + std::to_string(line_) + ": unterminated /* comment");
+        c = get();
+        continue;
+      }
+      fail("line " + std::to_string(line_) + ": unexpected '/'");
+    }
+    break;
+  }
+  if (c == -1) return false;
+  if (c == '@') fail("line " + std::to_string(line_) + ": '@' addresses are not supported (write blocks in order)");
+  char digits[kPackedBytes * 2];
+  unsigned n = 0;
+  while (c != -1 && c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f' && c != '\v' && c != '/') {
+    if (c == '_') {
+      c = get();
+      continue;
+    }
+    if (c == 'x' || c == 'X' || c == 'z' || c == 'Z' || c == '?')
+      fail("line " + std::to_string(line_) + ": block " + std::to_string(done_) +
+           " has x/z digits (the DUT's output is undefined)");
+    if (hex_digit(c) < 0) fail("line " + std::to_string(line_) + ": '" + std::string(1, static_cast<char>(c)) +
+                               "' is not a hex digit");
+    if (n == sizeof digits)
+      fail("line " + std::to_string(line_) + ": more than 72 hex digits (a block is 288 bits)");
+    digits[n++] = static_cast<char>(c);
+    c = get();
+  }
+  if (c == '/') --buf_pos_;  // a comment right after the word: read it next time
+  if (c == '\n') ++line_;
+  if (n == 0) fail("line " + std::to_string(line_) + ": empty word");
+  std::memset(out, 0, kPackedBytes);
+  for (unsigned k = 0; k < n; ++k) {  // digit n-1-k is nibble k: byte k/2
+    const int v = hex_digit(digits[n - 1 - k]);
+    out[k / 2] |= static_cast<uint8_t>(v << (4 * (k % 2)));
+  }
+  return true;
+}
+
+size_t DutReader::read(uint8_t* out, size_t max) {
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(max, expected_ - done_));
+  if (format_ == DutFormat::Raw) {
+    const size_t got = source_->read(out, n * kPackedBytes);
+    if (got != n * kPackedBytes) fail("ended early at block " + std::to_string(done_ + got / kPackedBytes));
+  } else {
+    for (size_t i = 0; i < n; ++i)
+      if (!next_word(out + i * kPackedBytes))
+        fail("too short: it holds " + std::to_string(done_ + i) + " blocks; the vectors have " +
+             std::to_string(expected_));
+  }
+  done_ += n;
+  return n;
+}
+
+void DutReader::finish() {
+  if (format_ == DutFormat::Raw) return;  // the size was checked up front
+  uint8_t extra[kPackedBytes];
+  if (next_word(extra)) {
+    uint64_t more = 1;
+    while (next_word(extra)) ++more;
+    fail("too long: it holds " + std::to_string(expected_ + more) + " blocks; the vectors have " +
+         std::to_string(expected_));
+  }
+}
+
+// ---- whole files ------------------------------------------------------------------------
+
+VerifySummary verify_stream(VectorReader& vectors, DutReader& dut, const VerifyContext& ctx,
+                            const std::function<void(const BlockMismatch&)>& on_mismatch) {
+  constexpr size_t kChunk = 4096;
+  std::vector<VectorRecord> records(kChunk);
+  std::vector<uint8_t> actual(kChunk * kPackedBytes);
+  VerifySummary sum;
+  BlockMismatch m;
+  for (;;) {
+    const uint64_t first = vectors.position();
+    const size_t n = vectors.read(records.data(), kChunk);
+    if (n == 0) break;
+    dut.read(actual.data(), n);
+    for (size_t i = 0; i < n; ++i) {
+      if (compare_block(ctx, first + i, records[i], &actual[i * kPackedBytes], m)) {
+        ++sum.failed;
+        on_mismatch(m);
+      } else {
+        ++sum.passed;
+      }
+    }
+  }
+  dut.finish();
+  return sum;
+}
+
+}  // namespace hif4
