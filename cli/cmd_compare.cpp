@@ -70,27 +70,44 @@ class TempCsv {
   std::string path_;
 };
 
-// Runs `python3 plot_compare.py CSV PNG` (python3 from PATH). The script writes the PNG
-// through a temporary name, so a failed plot leaves no partial image.
-void draw_plot(const std::string& csv_text, const std::string& png) {
-  TempCsv csv(csv_text);
-  const std::string script = plot_script();
-  std::vector<std::string> argv_s = {"python3", script, csv.path(), png};
+// Runs `PYTHON plot_compare.py CSV PNG` and returns its exit status (-1: killed).
+int run_plot_script(const std::string& python, const std::string& script,
+                    const std::string& csv, const std::string& png) {
+  std::vector<std::string> argv_s = {python, script, "--quiet-import", csv, png};
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(&a[0]);
   argv.push_back(nullptr);
   pid_t pid;
-  const int rc = posix_spawnp(&pid, "python3", nullptr, nullptr, argv.data(), environ);
-  if (rc != 0) throw Error("--plot: cannot run python3: " + std::string(std::strerror(rc)));
+  const int rc = posix_spawnp(&pid, python.c_str(), nullptr, nullptr, argv.data(), environ);
+  if (rc != 0) throw Error("--plot: cannot run " + python + ": " + std::strerror(rc));
   int status = 0;
-  if (waitpid(pid, &status, 0) < 0) throw Error("--plot: waiting for python3 failed");
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 3)
-      throw Error("--plot: python3 cannot import matplotlib (install python3-matplotlib)");
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) throw Error("--plot: waiting for " + python + " failed");
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Draws the plot with python3 from PATH ($HIF4_PYTHON overrides it). Debian's
+// python3-matplotlib lives in /usr/bin/python3's site-packages; when PATH finds another python3
+// (pyenv, a venv) that lacks matplotlib, /usr/bin/python3 is tried too. The script writes the
+// PNG through a temporary name, so a failed plot leaves no partial image.
+void draw_plot(const std::string& csv_text, const std::string& png) {
+  constexpr int kNoMatplotlib = 3;  // plot_compare.py's exit status for a failed import
+  TempCsv csv(csv_text);
+  const std::string script = plot_script();
+  const char* env_python = std::getenv("HIF4_PYTHON");
+  const std::string python = env_python && *env_python ? env_python : "python3";
+  int code = run_plot_script(python, script, csv.path(), png);
+  std::string tried = python;
+  if (code == kNoMatplotlib && !env_python && ::access("/usr/bin/python3", X_OK) == 0) {
+    code = run_plot_script("/usr/bin/python3", script, csv.path(), png);
+    tried += " and /usr/bin/python3";
+  }
+  if (code == kNoMatplotlib)
+    throw Error("--plot: " + tried + " cannot import matplotlib (install python3-matplotlib, "
+                "or point HIF4_PYTHON at a python3 that has it); no plot written");
+  if (code != 0)
     throw Error("--plot: " + script + " failed (exit status " + std::to_string(code) +
                 "); no plot written");
-  }
 }
 
 int run(int argc, char** argv) {
