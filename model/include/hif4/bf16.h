@@ -28,48 +28,59 @@ struct Rounded {
   bool up = false;       // the result was incremented
 };
 
-// Round sig / 2^shift to an integer under `mode`. For Stochastic, `random` holds kSrBits
-// uniformly distributed bits: the discarded fraction, truncated to kSrBits bits, is added to
-// them and a carry out rounds up (so a fraction f rounds up with probability floor(f*2^16)/2^16).
-constexpr Rounded round_shift_right(uint64_t sig, unsigned shift, Rounding mode,
-                                    uint32_t random = 0) {
+// Round sig / 2^shift to an integer under kMode. Precondition: sig < 2^32 (every caller
+// rounds a product of two 8-bit significands at most); then a shift beyond 48 discards
+// everything below one half and below 2^-16, so it is clamped to 48 without changing any
+// result, and every form below stays inside 64 bits. Each rule is one closed form, the way a hardware rounder adds an increment before
+// truncating:
+//   NearestAway  (sig + half) >> shift
+//   NearestEven  (sig + half - 1 + lsb) >> shift      lsb = bit `shift` of sig
+//   TowardZero   sig >> shift
+//   Up           (sig + 2^shift - 1) >> shift
+//   Stochastic   (((sig << 16) >> shift) + random) >> 16
+// Stochastic: `random` holds kSrBits uniform bits; the discarded fraction truncated to 16 bits
+// plus the random bits carries into the result with probability floor(f * 2^16) / 2^16.
+// The mode is a template parameter so hot loops instantiate one rule with no per-value
+// switch; round_shift_right() below picks it at run time. inexact / tie / up describe the
+// decision for traces and coverage.
+template <Rounding kMode>
+constexpr Rounded round_shift_right_as(uint64_t sig, unsigned shift, uint32_t random = 0) {
   Rounded r;
   if (shift == 0) {
     r.value = sig;
     return r;
   }
-  uint64_t kept = 0, rest = 0, half = 0;
-  if (shift >= 64) {
-    kept = 0;
-    rest = sig;  // the whole significand is below the rounding point
-    // half = 2^(shift-1) exceeds any 64-bit sig: never a tie, never above one half.
-    r.inexact = rest != 0;
-    switch (mode) {
-      case Rounding::Up: r.up = r.inexact; break;
-      default: break;  // nearest modes and toward-zero: down; stochastic: fraction < 2^-16
-    }
-    r.value = kept + (r.up ? 1 : 0);
-    return r;
+  if (shift > 48) shift = 48;
+  const uint64_t one = uint64_t{1} << shift;
+  const uint64_t half = one >> 1;
+  const uint64_t kept = sig >> shift;
+  switch (kMode) {
+    case Rounding::NearestAway: r.value = (sig + half) >> shift; break;
+    case Rounding::NearestEven: r.value = (sig + half - 1 + (kept & 1)) >> shift; break;
+    case Rounding::TowardZero: r.value = kept; break;
+    case Rounding::Up: r.value = (sig + one - 1) >> shift; break;
+    case Rounding::Stochastic:
+      r.value = (((sig << kSrBits) >> shift) + (random & ((1u << kSrBits) - 1))) >> kSrBits;
+      break;
   }
-  kept = sig >> shift;
-  rest = sig & ((uint64_t{1} << shift) - 1);
-  half = uint64_t{1} << (shift - 1);
+  const uint64_t rest = sig & (one - 1);
   r.inexact = rest != 0;
   r.tie = rest == half;
-  switch (mode) {
-    case Rounding::NearestAway: r.up = rest >= half; break;
-    case Rounding::NearestEven: r.up = rest > half || (rest == half && (kept & 1)); break;
-    case Rounding::TowardZero: r.up = false; break;
-    case Rounding::Up: r.up = rest != 0; break;
-    case Rounding::Stochastic: {
-      const uint64_t frac16 =
-          shift >= kSrBits ? rest >> (shift - kSrBits) : rest << (kSrBits - shift);
-      r.up = frac16 + (random & ((1u << kSrBits) - 1)) >= (uint64_t{1} << kSrBits);
-      break;
-    }
-  }
-  r.value = kept + (r.up ? 1 : 0);
+  r.up = r.value != kept;
   return r;
+}
+
+constexpr Rounded round_shift_right(uint64_t sig, unsigned shift, Rounding mode,
+                                    uint32_t random = 0) {
+  switch (mode) {
+    case Rounding::NearestAway: return round_shift_right_as<Rounding::NearestAway>(sig, shift);
+    case Rounding::NearestEven: return round_shift_right_as<Rounding::NearestEven>(sig, shift);
+    case Rounding::TowardZero: return round_shift_right_as<Rounding::TowardZero>(sig, shift);
+    case Rounding::Up: return round_shift_right_as<Rounding::Up>(sig, shift);
+    case Rounding::Stochastic:
+      return round_shift_right_as<Rounding::Stochastic>(sig, shift, random);
+  }
+  return {};
 }
 
 // Index of the most significant set bit (sig != 0).
@@ -93,7 +104,7 @@ constexpr Dyadic bf16_to_dyadic(uint16_t b) {
 }
 
 // Round a non-negative dyadic number to BF16, ties to even (IEEE RNE), with BF16 subnormals
-// and overflow to +Inf. The result is a positive BF16 bit pattern.
+// and overflow to +Inf. The result is a positive BF16 bit pattern. v.sig < 2^32.
 constexpr uint16_t round_to_bf16(Dyadic v) {
   if (v.sig == 0) return 0;
   const int n = msb_index(v.sig);

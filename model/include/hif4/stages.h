@@ -177,13 +177,15 @@ inline ThresholdProduct threshold_product(uint16_t v, uint16_t rec, ProductMode 
   return p;
 }
 
-// value >= 2^k for a dyadic value; -1 below, 0 equal, +1 above.
+// Compare a dyadic value (sig < 2^32) with 2^k: -1 below, 0 equal, +1 above.
+// value vs 2^k  <=>  sig vs 2^(k - exp).
 inline int compare_pow2(Dyadic v, int k) {
+  const int t = k - v.exp;
   if (v.sig == 0) return -1;
-  const int n = msb_index(v.sig);
-  const int top = n + v.exp;  // floor(log2(value))
-  if (top != k) return top < k ? -1 : 1;
-  return (v.sig & ((uint64_t{1} << n) - 1)) ? 1 : 0;  // a power of two only if no lower bits
+  if (t < 0) return 1;
+  if (t >= 40) return -1;
+  const uint64_t bound = uint64_t{1} << t;
+  return v.sig < bound ? -1 : (v.sig == bound ? 0 : 1);
 }
 
 inline int compare_pow2(const ThresholdProduct& p, int k) {
@@ -239,63 +241,106 @@ struct LaneEncoding {
   bool infinite = false;   // x is +-Inf (saturate-inf)
   bool saturated = false;  // |s| > 1.75: clamped to the largest magnitude
   uint8_t quarters_truncated = 0;  // floor(4|s|), clamped to 7
-  Rounded rounding;        // the rounding of 4|s| (value = magnitude before the clamp to 7)
+  Rounded rounding;        // the rounding of 4|s| to whole quarters (before the clamp to 7)
   uint32_t random = 0;     // stochastic bits used
 };
 
-// One lane. `e1_shift` = E1_8[i/8] + E1_16[i/4]; `random` is only read for stochastic mode.
-inline LaneEncoding encode_s1p2(uint16_t x, uint16_t rec, unsigned e1_shift, const Config& cfg,
-                                uint32_t random) {
-  LaneEncoding r;
-  r.random = random;
+// What the S1P2 encoder needs from the block: REC split once into significand and exponent.
+struct LaneScale {
+  uint32_t rec_sig;  // 128..255 (REC is always a normal BF16)
+  int shift_base;    // 266 - REC's exponent field; see encode_s1p2_as
+};
+
+inline LaneScale lane_scale(uint16_t rec) {
+  return {128u | (rec & 0x7Fu), 266 - static_cast<int>(rec >> 7)};
+}
+
+// One lane: x (BF16 bits) -> S1P2 code, under payload rounding kMode and payload product
+// kProduct. `e1_shift` = E1_8[i/8] + E1_16[i/4]; `random` is read only by Stochastic.
+// With a non-null `trace` the same computation also records its intermediate values.
+//
+// With x = sigX * 2^(max(E,1) - 134) (E = exponent field) and REC = sigR * 2^(Er - 134):
+//   4|s| = sigX * sigR * 2^(max(E,1) + Er - 266 - e1) = p / 2^sh,
+//   sh = (266 - Er) + e1 - max(E,1) = shift_base + e1 - max(E,1).
+// p < 2^16, so sh >= 48 means 4|s| < 2^-32: every mode gives 0 there, which lets sh be
+// clamped to 48 without changing any result (and keeps the shift inside 64 bits).
+template <Rounding kMode, ProductMode kProduct>
+inline uint8_t encode_s1p2_as(uint16_t x, LaneScale ls, unsigned e1_shift, NegativeZero nz,
+                              uint32_t random, LaneEncoding* trace = nullptr) {
   const uint16_t mag = x & kBf16MagnitudeMask;
-  const bool negative = bf16_sign(x) && mag != 0;
-  unsigned q;
-  if (mag >= kBf16Inf) {  // +-Inf (only reached under saturate-inf; NaN blocks never get here)
-    r.infinite = true;
-    r.saturated = true;
+  const bool negative = (x >> 15) & (mag != 0);
+  uint64_t q;
+  if (mag >= kBf16Inf) {  // +-Inf: only reached under saturate-inf (NaN blocks never get here)
     q = kS1P2MaxMagnitude;
-    r.quarters_truncated = kS1P2MaxMagnitude;
+    if (trace) {
+      *trace = {};
+      trace->infinite = trace->saturated = true;
+      trace->quarters_truncated = kS1P2MaxMagnitude;
+    }
   } else {
-    const Dyadic a = bf16_to_dyadic(mag), b = bf16_to_dyadic(rec);
-    Dyadic p{a.sig * b.sig, a.exp + b.exp};
-    if (cfg.payload_product == ProductMode::Bf16 && p.sig != 0)
-      p = bf16_to_dyadic(round_to_bf16(p));  // never overflows: |x|*REC < 2^128
-    p.exp -= static_cast<int>(e1_shift);
-    r.scaled = p;
-    // 4|s| = p.sig * 2^(p.exp + 2): an integer part and a fraction of -k bits.
-    const int k = p.exp + 2;
-    if (p.sig == 0) {
-      q = 0;
-    } else if (k >= 0) {
-      const bool big = k >= 3 || (p.sig << k) > kS1P2MaxMagnitude;
-      q = big ? kS1P2MaxMagnitude + 1 : static_cast<unsigned>(p.sig << k);
-      r.rounding.value = q;
-      r.quarters_truncated = static_cast<uint8_t>(q > 7 ? 7 : q);
-    } else {
-      const unsigned shift = static_cast<unsigned>(-k);
-      const uint64_t trunc = shift >= 64 ? 0 : p.sig >> shift;
-      if (trunc >= kS1P2MaxMagnitude) {
-        q = kS1P2MaxMagnitude + 1;  // at or above 7 quarters before rounding
-        r.rounding.value = trunc;
-        r.rounding.inexact = (p.sig & ((uint64_t{1} << shift) - 1)) != 0;
-        r.quarters_truncated = kS1P2MaxMagnitude;
-        if (trunc == kS1P2MaxMagnitude && !r.rounding.inexact) q = kS1P2MaxMagnitude;
-      } else {
-        r.rounding = round_shift_right(p.sig, shift, to_rounding(cfg.payload_rounding), random);
-        q = static_cast<unsigned>(r.rounding.value);
-        r.quarters_truncated = static_cast<uint8_t>(trunc);
+    const unsigned e = mag >> 7;
+    const unsigned e_eff = e ? e : 1;
+    uint64_t p = (e ? 128u : 0u) | (mag & 0x7Fu);
+    p *= ls.rec_sig;
+    int sh = ls.shift_base + static_cast<int>(e1_shift) - static_cast<int>(e_eff);
+    if (kProduct == ProductMode::Bf16 && p != 0) {
+      // BF16_RNE(|x| * REC): keep 8 significant bits, or fewer where the product is a BF16
+      // subnormal (its quantum is 2^-133; the product's unit is 2^(e_eff + Er - 268)).
+      const int unit_exp = static_cast<int>(e_eff) + (266 - ls.shift_base) - 268;
+      int drop = msb_index(p) - 7;
+      if (unit_exp + drop < -133) drop = -133 - unit_exp;
+      if (drop > 0) {
+        p = round_shift_right_as<Rounding::NearestEven>(p, static_cast<unsigned>(drop)).value;
+        sh -= drop;  // p now counts units of 2^drop
       }
     }
-    if (q > kS1P2MaxMagnitude) {
-      r.saturated = true;
-      q = kS1P2MaxMagnitude;
+    Rounded r;
+    if (sh <= 0) {
+      // 4|s| = p * 2^-sh is an integer, and a nonzero p here is at least 128 (sigR >= 128),
+      // so the lane saturates. Only reached where the scale saturated (Inf, huge blocks).
+      r.value = p == 0 ? 0 : kS1P2MaxMagnitude + 1;
+    } else {
+      r = round_shift_right_as<kMode>(p, static_cast<unsigned>(sh), random);
+    }
+    q = r.value < kS1P2MaxMagnitude ? r.value : kS1P2MaxMagnitude;
+    if (trace) {
+      *trace = {};
+      trace->scaled = {p, -sh - 2};
+      const uint64_t trunc = sh <= 0 ? r.value : (sh >= 64 ? 0 : p >> sh);  // floor(4|s|)
+      trace->quarters_truncated =
+          static_cast<uint8_t>(trunc < kS1P2MaxMagnitude ? trunc : kS1P2MaxMagnitude);
+      // |s| > 1.75 exactly: 4|s| > 7.
+      trace->saturated = trunc > kS1P2MaxMagnitude || (trunc == kS1P2MaxMagnitude && r.inexact);
+      trace->rounding = r;
+      trace->random = kMode == Rounding::Stochastic ? random : 0;
     }
   }
-  bool sign = negative;
-  if (q == 0 && cfg.negative_zero == NegativeZero::PlusZero) sign = false;
-  r.code = static_cast<uint8_t>((sign ? kS1P2SignBit : 0) | q);
-  return r;
+  // Bitwise, not branches: the sign of random data is unpredictable.
+  const unsigned sign = static_cast<unsigned>(negative) &
+                        (static_cast<unsigned>(q != 0) | static_cast<unsigned>(nz == NegativeZero::KeepSign));
+  const uint8_t code = static_cast<uint8_t>((sign << 3) | q);
+  if (trace) trace->code = code;
+  return code;
+}
+
+// Run-time dispatch over the payload knobs (tests, tools); hot loops use encode_s1p2_as.
+inline LaneEncoding encode_s1p2(uint16_t x, uint16_t rec, unsigned e1_shift, const Config& cfg,
+                                uint32_t random) {
+  LaneEncoding t;
+  const LaneScale ls = lane_scale(rec);
+  const bool bf16 = cfg.payload_product == ProductMode::Bf16;
+  const NegativeZero nz = cfg.negative_zero;
+#define HIF4_ENCODE(mode)                                                                   \
+  (bf16 ? encode_s1p2_as<mode, ProductMode::Bf16>(x, ls, e1_shift, nz, random, &t)          \
+        : encode_s1p2_as<mode, ProductMode::Exact>(x, ls, e1_shift, nz, random, &t))
+  switch (cfg.payload_rounding) {
+    case PayloadRounding::NearestAway: HIF4_ENCODE(Rounding::NearestAway); break;
+    case PayloadRounding::NearestEven: HIF4_ENCODE(Rounding::NearestEven); break;
+    case PayloadRounding::TowardZero: HIF4_ENCODE(Rounding::TowardZero); break;
+    case PayloadRounding::Stochastic: HIF4_ENCODE(Rounding::Stochastic); break;
+  }
+#undef HIF4_ENCODE
+  return t;
 }
 
 }  // namespace hif4

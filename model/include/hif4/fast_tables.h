@@ -1,0 +1,42 @@
+// Lookup tables that let the block quantizer skip per-lane arithmetic. They are DERIVED from
+// the stage functions of stages.h (never written by hand): each entry is what the stage
+// function itself returns, so the stage functions stay the only definition of every rule.
+// tests/test_fast_path.cpp checks the table path against the stage functions for every BF16
+// input, every E6M2 code, every E1 shift and every knob.
+#pragma once
+#include <cstdint>
+
+#include "hif4/stages.h"
+
+namespace hif4 {
+
+// E1 decisions against a fixed REC are monotonic in the BF16 magnitude V (V*REC, and its BF16
+// rounding, never decrease as V grows), so each is a threshold on V's 15-bit pattern:
+//   V*REC >= 2  <=>  (V & 0x7FFF) >= ge2;   V*REC >= 4  <=>  (V & 0x7FFF) >= ge4.
+struct E1Thresholds {
+  uint16_t ge2;
+  uint16_t ge4;
+};
+const E1Thresholds& e1_thresholds(uint8_t e6m2_code, ProductMode mode);
+
+// The S1P2 code of a lane as a function of x's 15-bit magnitude, for one REC mantissa (E6M2
+// code & 3), one negative-zero policy, and the code's sign bit still to be masked in.
+//
+// 4|s| = p / 2^d with p = sig(x) * sig(REC) < 2^16 and d = shift_base + e1 - E (E = x's
+// exponent field). At d >= 19, 4|s| < 1/8 and every nearest or toward-zero rounding gives 0;
+// at d <= 4, 4|s| >= 128 / 16 = 8 and the lane saturates. In between, d and the 7 mantissa
+// bits are exactly the low 11 bits of (magnitude - window_start), so one 2048-entry window
+// per REC mantissa covers every case:
+//   index = clamp(magnitude - (shift_base + e1 - 19) * 128, 0, 2047)
+//   code  = window[index] & (x > 0x8000 ? 0xF : 0x7)
+// Below the window (including zero, subnormals) the entry 0 is 0; above it (including Inf)
+// the entry 2047 is 7 with its sign bit. Not for stochastic rounding (which also depends on
+// the random bits) nor Up. Entries are the values of encode_s1p2 itself.
+constexpr int kPayloadWindowTopShift = 19;
+constexpr unsigned kPayloadWindow = 2048;
+struct PayloadWindow {
+  uint8_t code[4][2][kPayloadWindow];  // [REC mantissa][negative-zero][index]: q | sign << 3
+};
+const PayloadWindow& payload_window(Rounding mode, ProductMode product);
+
+}  // namespace hif4
