@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "hif4/bf16.h"
+#include "hif4/block.h"
 #include "hif4/rng.h"
 #include "hif4/stages.h"
 
@@ -578,6 +579,48 @@ GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t 
       plan.runs.push_back({&s, count_override ? count_override : suite_count(s, level)});
   if (plan.runs.empty()) find_suite(selection);  // throws, naming the valid suites
   return plan;
+}
+
+VectorHeader make_header(const GenerationPlan& plan, const std::string& selection, unsigned level,
+                         uint64_t seed, const std::string& profile, const Config& cfg) {
+  VectorHeader h;
+  h.profile = profile;
+  h.config = cfg;
+  h.generator = "hif4 gen";
+  h.generator_version = kGeneratorVersion;
+  h.seed = seed;
+  h.selection = selection;
+  h.level = static_cast<uint8_t>(level);
+  uint64_t first = 0;
+  for (const SuiteRun& r : plan.runs) {
+    h.suites.push_back({r.suite->name, first, r.count});
+    first += r.count;
+  }
+  h.record_count = first;
+  return h;
+}
+
+void reference_expected(const uint16_t* inputs, size_t n, const Config& cfg,
+                        uint64_t first_block_index, uint8_t* out) {
+  quantize_blocks(inputs, n, cfg, first_block_index, out);
+}
+
+void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const Config& cfg,
+              const ExpectedFn& expected, const std::function<void(const GeneratedChunk&)>& sink,
+              size_t chunk_records) {
+  std::vector<uint16_t> inputs(chunk_records * kBlockValues);
+  std::vector<uint8_t> packed(chunk_records * kPackedBytes);
+  uint64_t record = 0;
+  for (const SuiteRun& run : plan.runs) {
+    for (uint64_t done = 0; done < run.count;) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_records, run.count - done));
+      make_suite_inputs(*run.suite, seed, level, done, n, inputs.data());
+      expected(inputs.data(), n, cfg, record, packed.data());
+      sink({inputs.data(), packed.data(), record, n});
+      done += n;
+      record += n;
+    }
+  }
 }
 
 }  // namespace hif4

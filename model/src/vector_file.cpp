@@ -481,4 +481,18 @@ std::vector<VectorRecord> read_all_records(VectorReader& reader) {
   return all;
 }
 
+std::string format_header(const VectorHeader& h) {
+  std::string s = "profile " + (h.profile.empty() ? std::string("(none)") : h.profile) + ": " + describe(h.config) +
+                  " sr-seed=" + std::to_string(h.config.sr_seed) + "\n";
+  s += std::to_string(h.record_count) + " records";
+  if (!h.generator.empty()) s += ", made by " + h.generator + " (generator version " + std::to_string(h.generator_version) + ")";
+  if (!h.selection.empty()) s += ", suite " + h.selection;
+  if (h.level) s += ", level " + std::to_string(h.level);
+  s += ", seed " + std::to_string(h.seed) + "\n";
+  for (const SuiteRange& r : h.suites)
+    s += "  " + r.name + ": records " + std::to_string(r.first) + ".." +
+         std::to_string(r.first + r.count - (r.count ? 1 : 0)) + " (" + std::to_string(r.count) + ")\n";
+  return s;
+}
+
 }  // namespace hif4

@@ -2,6 +2,7 @@
 #include "hif4/verify.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -29,10 +30,33 @@ std::string hex(uint64_t v, int digits) {
   return buf;
 }
 
+// A BF16 value for a report: 9 significant digits (enough to tell BF16 and FP32 values
+// apart; `hif4 explain` prints exact expansions) and the bit pattern.
+std::string value_text(uint16_t bits) {
+  char buf[64];
+  if (bf16_is_nan(bits)) std::snprintf(buf, sizeof buf, "NaN (0x%04X)", bits);
+  else if (bf16_is_inf(bits)) std::snprintf(buf, sizeof buf, "%cInf (0x%04X)", bf16_sign(bits) ? '-' : '+', bits);
+  else std::snprintf(buf, sizeof buf, "%.9g (0x%04X)", bf16_to_double(bits), bits);
+  return buf;
+}
+
+// An exact dyadic product (at most 16 significant bits: exact as a double, and %.17g shows
+// every digit needed to see how close it is to a threshold).
+std::string product_text(const ThresholdProduct& p) {
+  if (p.infinite) return "Inf";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.17g", std::ldexp(static_cast<double>(p.value.sig), p.value.exp));
+  return buf;
+}
+
 // The decoded value of lane i of a block, as text ("NaN" for a NaN block).
 std::string lane_value(const Block& b, unsigned lane) {
   if (b.e6m2 == kE6M2NaN) return "NaN";
-  return exact_decimal(decode_magnitude(b, lane), (b.codes[lane] & kS1P2SignBit) != 0);
+  const Dyadic v = decode_magnitude(b, lane);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%.17g", (b.codes[lane] & kS1P2SignBit) ? "-" : "",
+                std::ldexp(static_cast<double>(v.sig), v.exp));
+  return buf;
 }
 
 std::string list_bits(uint64_t mask, unsigned limit) {
@@ -114,7 +138,7 @@ std::string describe_stage(const BlockTrace& t, const BlockMismatch& m) {
       if (t.nan_cause == NanCause::NaNInput || t.nan_cause == NanCause::InfInput) {
         s = std::string("expected a NaN block: ") + nan_cause_name(t.nan_cause);
       } else {
-        s = "Vmax = " + bf16_text(t.peaks.vmax) + ", SF = Vmax*BF16(1/7) = " + bf16_text(t.sf);
+        s = "Vmax = " + value_text(t.peaks.vmax) + ", SF = Vmax*BF16(1/7) = " + value_text(t.sf);
         if (t.scale.event == ScaleEvent::Underflow) s += ", below 2^-48: underflow";
         else if (t.scale.event == ScaleEvent::Overflow) s += ", above 49152: overflow";
         else if (t.scale.rounding.tie) s += std::string(", an E6M2 tie rounded ") + (t.scale.rounding.up ? "up" : "down");
@@ -127,8 +151,8 @@ std::string describe_stage(const BlockTrace& t, const BlockMismatch& m) {
     case Stage::E1_8: {
       const unsigned g = m.stage_unit;
       const ThresholdProduct& p = t.product8[g];
-      s = "V8[" + std::to_string(g) + "] = " + bf16_text(t.peaks.v8[g]) + ", REC = " + bf16_text(t.rec) +
-          ", V8*REC = " + (p.infinite ? std::string("Inf") : exact_decimal(p.value)) + " vs 4 -> E1_8 = " +
+      s = "V8[" + std::to_string(g) + "] = " + value_text(t.peaks.v8[g]) + ", REC = " + value_text(t.rec) +
+          ", V8*REC = " + product_text(p) + " vs 4 -> E1_8 = " +
           std::to_string((e.e1_8 >> g) & 1u) + "; DUT E1_8[" + std::to_string(g) + "] = " +
           std::to_string((a.e1_8 >> g) & 1u);
       break;
@@ -137,8 +161,8 @@ std::string describe_stage(const BlockTrace& t, const BlockMismatch& m) {
       const unsigned j = m.stage_unit;
       const unsigned e8 = (e.e1_8 >> (j / 2)) & 1u;
       const ThresholdProduct& p = t.product16[j];
-      s = "V16[" + std::to_string(j) + "] = " + bf16_text(t.peaks.v16[j]) + ", REC = " + bf16_text(t.rec) +
-          ", V16*REC = " + (p.infinite ? std::string("Inf") : exact_decimal(p.value)) + " vs " +
+      s = "V16[" + std::to_string(j) + "] = " + value_text(t.peaks.v16[j]) + ", REC = " + value_text(t.rec) +
+          ", V16*REC = " + product_text(p) + " vs " +
           (e8 ? "4 (E1_8 = 1)" : "2 (E1_8 = 0)") + " -> E1_16 = " + std::to_string((e.e1_16 >> j) & 1u) +
           "; DUT E1_16[" + std::to_string(j) + "] = " + std::to_string((a.e1_16 >> j) & 1u);
       break;
@@ -146,7 +170,7 @@ std::string describe_stage(const BlockTrace& t, const BlockMismatch& m) {
     case Stage::Payload: {
       const unsigned i = m.stage_unit;
       const LaneEncoding& l = t.lanes[i];
-      s = "x[" + std::to_string(i) + "] = " + bf16_text(t.input[i]) + ", shift E1_8+E1_16 = " +
+      s = "x[" + std::to_string(i) + "] = " + value_text(t.input[i]) + ", shift E1_8+E1_16 = " +
           std::to_string(e.lane_shift(i)) + ", 4|x|*REC*2^-shift = " +
           (l.infinite ? std::string("Inf") : quarters_binary(l.scaled)) + " quarters, " +
           lane_decision_text(l) + "; expected " + s1p2_text(e.codes[i]) + ", DUT " + s1p2_text(a.codes[i]);
@@ -175,7 +199,7 @@ std::string replay_command(const std::string& profile, const Config& cfg,
   while (n > 1 && input[n - 1] == 0) --n;
   s += " --values ";
   for (unsigned i = 0; i < n; ++i) s += (i ? "," : "") + hex(input[i], 4);
-  if (stochastic || block_index != 0) s += " --block-index " + std::to_string(block_index);
+  if (stochastic) s += " --block-index " + std::to_string(block_index);
   return s;
 }
 

@@ -17,10 +17,13 @@
 // docs/vectors.md describes each suite; `hif4 gen --help` lists them.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "hif4/config.h"
 #include "hif4/format.h"
+#include "hif4/vector_file.h"
 
 namespace hif4 {
 
@@ -82,5 +85,31 @@ struct GenerationPlan {
 };
 // selection: a suite name or "all"; level 1 or 2; count_override 0 = the level's counts.
 GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t count_override);
+
+// The header of a generated file: knobs, seeds, the plan's suite ranges.
+VectorHeader make_header(const GenerationPlan& plan, const std::string& selection, unsigned level,
+                         uint64_t seed, const std::string& profile, const Config& cfg);
+
+// Computes the expected packed outputs of n input blocks whose block indices are
+// first_block_index, first_block_index + 1, ... The reference model's quantize_blocks is the
+// default; a multi-threaded or CUDA backend can stand in (issues 6 and 8) as long as it is
+// bit-identical, which the vector files then record.
+using ExpectedFn = std::function<void(const uint16_t* inputs, size_t n, const Config& cfg,
+                                      uint64_t first_block_index, uint8_t* out)>;
+void reference_expected(const uint16_t* inputs, size_t n, const Config& cfg,
+                        uint64_t first_block_index, uint8_t* out);
+
+// One chunk of generated records: inputs (count * 64 values), expected (count * 36 bytes);
+// record r of the file has block index r.
+struct GeneratedChunk {
+  const uint16_t* inputs;
+  const uint8_t* expected;
+  uint64_t first_record;
+  size_t count;
+};
+// Runs the plan: suite inputs -> expected -> sink, chunk by chunk, in record order.
+void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const Config& cfg,
+              const ExpectedFn& expected, const std::function<void(const GeneratedChunk&)>& sink,
+              size_t chunk_records = 4096);
 
 }  // namespace hif4

@@ -155,6 +155,9 @@ class VectorReader {
   uint64_t position_ = 0, frames_read_ = 0;
 };
 
+// The header in words: profile, every knob, seeds, suites (for `hif4 coverage/verify/export`).
+std::string format_header(const VectorHeader& h);
+
 // Read a whole file (tests, small tools).
 std::vector<VectorRecord> read_all_records(VectorReader& reader);
 

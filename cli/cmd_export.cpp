@@ -1,0 +1,216 @@
+// hif4 export: a .hif4v file in the formats testbenches and scripts read.
+//   readmemh  DIR/inputs.hex (one 1024-bit word per block, lane i in bits 16i+15:16i),
+//             DIR/expected.hex (one 288-bit word, byte k in bits 8k+7:8k),
+//             DIR/index.hex (the 64-bit block index stochastic rounding used)
+//   jsonl     DIR/blocks.jsonl, one block per line with decoded fields
+//   raw       DIR/inputs.bf16 and DIR/expected.hif4, the layouts `hif4 quantize` reads/writes
+// Every format also writes DIR/header.txt (profile, knobs, seeds, suites).
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "cli.h"
+#include "hif4/block.h"
+#include "hif4/vector_file.h"
+
+namespace hif4::cli {
+namespace {
+
+void make_dir(const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) throw Error("--out '" + dir + "' exists and is not a directory");
+    return;
+  }
+  if (::mkdir(dir.c_str(), 0755) != 0)
+    throw Error("cannot create directory '" + dir + "': " + std::strerror(errno));
+}
+
+// Buffered text output into an AtomicOutput.
+class TextOut {
+ public:
+  explicit TextOut(const std::string& path) : out_(path) {}
+  void put(const char* s, size_t n) {
+    buf_.append(s, n);
+    if (buf_.size() >= (1u << 20)) flush();
+  }
+  void put(const std::string& s) { put(s.data(), s.size()); }
+  void commit() {
+    flush();
+    out_.commit();
+  }
+
+ private:
+  void flush() {
+    out_.write(buf_.data(), buf_.size());
+    buf_.clear();
+  }
+  AtomicOutput out_;
+  std::string buf_;
+};
+
+const char kHex[] = "0123456789ABCDEF";
+
+// A BF16 value as a JSON number (exact: %.17g of the double it converts to), or a string for
+// the non-finite values JSON cannot hold.
+std::string json_value(uint16_t b) {
+  if (bf16_is_nan(b)) return "\"NaN\"";
+  if (bf16_is_inf(b)) return bf16_sign(b) ? "\"-Inf\"" : "\"+Inf\"";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", bf16_to_double(b));
+  if (b == kBf16SignMask) return "-0.0";
+  return buf;
+}
+
+std::string json_record(uint64_t record, const VectorRecord& r, const VectorHeader& h) {
+  std::string s = "{\"record\":" + std::to_string(record) + ",\"block_index\":" + std::to_string(r.block_index);
+  if (const SuiteRange* suite = h.suite_of(record)) s += ",\"suite\":\"" + suite->name + "\"";
+  s += ",\"inputs\":[";
+  char buf[48];
+  for (unsigned i = 0; i < kBlockValues; ++i) {
+    std::snprintf(buf, sizeof buf, "%s\"0x%04X\"", i ? "," : "", r.input[i]);
+    s += buf;
+  }
+  s += "],\"input_values\":[";
+  for (unsigned i = 0; i < kBlockValues; ++i) s += (i ? "," : "") + json_value(r.input[i]);
+  s += "],\"expected\":\"";
+  for (unsigned k = 0; k < kPackedBytes; ++k) {
+    s += kHex[r.expected[k] >> 4];
+    s += kHex[r.expected[k] & 15];
+  }
+  const Block b = unpack_block(r.expected);
+  std::snprintf(buf, sizeof buf, "\",\"e6m2\":\"0x%02X\",\"scale\":", b.e6m2);
+  s += buf;
+  if (b.e6m2 == kE6M2NaN) {
+    s += "null";
+  } else {
+    const Dyadic v = e6m2_value(b.e6m2);
+    std::snprintf(buf, sizeof buf, "%.17g", std::ldexp(static_cast<double>(v.sig), v.exp));
+    s += buf;
+  }
+  std::snprintf(buf, sizeof buf, ",\"e1_8\":\"0x%02X\",\"e1_16\":\"0x%04X\",\"codes\":[", b.e1_8, b.e1_16);
+  s += buf;
+  for (unsigned i = 0; i < kBlockValues; ++i) {
+    std::snprintf(buf, sizeof buf, "%s\"0x%X\"", i ? "," : "", b.codes[i]);
+    s += buf;
+  }
+  s += "],\"values\":[";
+  uint32_t f[kBlockValues];
+  decode_block_f32(b, f);
+  for (unsigned i = 0; i < kBlockValues; ++i) {
+    if (b.e6m2 == kE6M2NaN) {
+      s += i ? ",null" : "null";
+      continue;
+    }
+    std::snprintf(buf, sizeof buf, "%s%.17g", i ? "," : "", static_cast<double>(bits_to_float(f[i])));
+    s += buf;
+  }
+  return s + "]}\n";
+}
+
+int run(int argc, char** argv) {
+  Args args("export",
+            {{"format", true, false, "readmemh, jsonl or raw"},
+             {"out", true, false, "output directory (created if missing)"}},
+            "FILE.hif4v --format readmemh|jsonl|raw --out DIR");
+  args.parse(argc, argv);
+  if (args.positionals().size() != 1) throw Error("give exactly one vector file\n" + args.usage());
+  const std::string format = args.required("format");
+  if (format != "readmemh" && format != "jsonl" && format != "raw")
+    throw Error("--format: unknown format '" + format + "' (formats: readmemh, jsonl, raw)");
+  const std::string dir = args.required("out");
+  try {
+    VectorReader reader(args.positionals()[0]);
+    const VectorHeader& h = reader.header();
+    const bool stochastic = h.config.payload_rounding == PayloadRounding::Stochastic;
+    make_dir(dir);
+    TextOut header_txt(dir + "/header.txt");
+    header_txt.put("hif4 vectors from " + reader.name() + "\n" + format_header(h));
+
+    std::vector<std::unique_ptr<TextOut>> outs;
+    auto open = [&](const char* name) {
+      outs.push_back(std::make_unique<TextOut>(dir + "/" + name));
+      return outs.back().get();
+    };
+    TextOut* inputs = nullptr;
+    TextOut* expected = nullptr;
+    TextOut* index = nullptr;
+    TextOut* jsonl = nullptr;
+    if (format == "readmemh") {
+      inputs = open("inputs.hex");
+      expected = open("expected.hex");
+      index = open("index.hex");
+      const std::string note = "// hif4 vectors: " + std::to_string(h.record_count) + " blocks, profile " + h.profile +
+                               " (see header.txt)\n";
+      inputs->put(note + "// one 1024-bit word per block: lane i in bits 16i+15:16i\n");
+      expected->put(note + "// one 288-bit word per block: byte k of the packed block in bits 8k+7:8k\n");
+      index->put(note + "// one 64-bit block index per block (feeds stochastic rounding)\n");
+    } else if (format == "raw") {
+      inputs = open("inputs.bf16");
+      expected = open("expected.hif4");
+    } else {
+      jsonl = open("blocks.jsonl");
+    }
+
+    std::vector<VectorRecord> records(4096);
+    std::string line;
+    for (;;) {
+      const uint64_t first = reader.position();
+      const size_t n = reader.read(records.data(), records.size());
+      if (n == 0) break;
+      for (size_t i = 0; i < n; ++i) {
+        const VectorRecord& r = records[i];
+        if (format == "readmemh") {
+          char in_line[kBlockValues * 4 + 1], exp_line[kPackedBytes * 2 + 1], idx_line[18];
+          for (unsigned l = 0; l < kBlockValues; ++l) {  // lane 63 first: the most significant
+            const uint16_t v = r.input[kBlockValues - 1 - l];
+            for (unsigned d = 0; d < 4; ++d) in_line[4 * l + d] = kHex[(v >> (12 - 4 * d)) & 15];
+          }
+          in_line[kBlockValues * 4] = '\n';
+          for (unsigned k = 0; k < kPackedBytes; ++k) {  // byte 35 first
+            const uint8_t v = r.expected[kPackedBytes - 1 - k];
+            exp_line[2 * k] = kHex[v >> 4];
+            exp_line[2 * k + 1] = kHex[v & 15];
+          }
+          exp_line[kPackedBytes * 2] = '\n';
+          std::snprintf(idx_line, sizeof idx_line, "%016llX", static_cast<unsigned long long>(r.block_index));
+          idx_line[16] = '\n';
+          inputs->put(in_line, sizeof in_line);
+          expected->put(exp_line, sizeof exp_line);
+          index->put(idx_line, 17);
+        } else if (format == "raw") {
+          if (stochastic && r.block_index != first + i)
+            throw Error("record " + std::to_string(first + i) + " used block index " + std::to_string(r.block_index) +
+                        " for stochastic rounding; raw files carry no index, so `hif4 quantize` could not "
+                        "replay it (use --format readmemh or jsonl)");
+          uint8_t bytes[kInputBytes];
+          for (unsigned l = 0; l < kBlockValues; ++l) {
+            bytes[2 * l] = static_cast<uint8_t>(r.input[l]);
+            bytes[2 * l + 1] = static_cast<uint8_t>(r.input[l] >> 8);
+          }
+          inputs->put(reinterpret_cast<const char*>(bytes), sizeof bytes);
+          expected->put(reinterpret_cast<const char*>(r.expected), kPackedBytes);
+        } else {
+          jsonl->put(json_record(first + i, r, h));
+        }
+      }
+    }
+    for (auto& o : outs) o->commit();
+    header_txt.commit();
+    std::printf("exported %llu blocks as %s into %s\n", static_cast<unsigned long long>(h.record_count),
+                format.c_str(), dir.c_str());
+  } catch (const VectorFileError& e) {
+    throw Error(e.message);
+  }
+  return kExitOk;
+}
+
+Registration reg("export", "write a .hif4v file as $readmemh hex, JSON lines or raw files", run);
+
+}  // namespace
+}  // namespace hif4::cli

@@ -1,0 +1,74 @@
+// hif4 gen: golden vectors (.hif4v) from the named input suites and the reference model.
+//
+// The generator is "suite inputs -> expected outputs -> VectorWriter". The expected outputs
+// come from an ExpectedFn (suites.h): the scalar reference model today; `--threads N`
+// (issue 8) and `--backend cuda` (issue 6) plug in there without touching the rest.
+#include <cstdio>
+
+#include "cli.h"
+#include "hif4/block.h"
+#include "hif4/suites.h"
+#include "hif4/vector_file.h"
+
+namespace hif4::cli {
+namespace {
+
+std::string suite_list() {
+  std::string s;
+  for (const Suite& suite : suites())
+    s += std::string("\n      ") + suite.name + " (" + std::to_string(suite.level1_count) + " / " +
+         std::to_string(suite.level2_count) + "): " + suite.doc;
+  return s;
+}
+
+int run(int argc, char** argv) {
+  auto specs = config_specs();
+  specs.push_back({"suite", true, false, "a suite name or all (default all); level-1 / level-2 counts:" + suite_list()});
+  specs.push_back({"level", true, false, "1 (small, for CI; default) or 2 (sign-off)"});
+  specs.push_back({"count", true, false, "records per suite, instead of the level's counts"});
+  specs.push_back({"seed", true, false, "generator seed (default 1); same arguments, same bytes"});
+  specs.push_back({"out", true, false, "output .hif4v file"});
+  Args args("gen", specs,
+            "--profile P [--set KNOB=VALUE]... [--sr-seed N] [--suite NAME|all] [--level 1|2] "
+            "[--count N] [--seed S] --out FILE.hif4v");
+  args.parse(argc, argv);
+  const Config cfg = config_from_args(args);
+  const std::string profile = args.required("profile");
+  const std::string selection = args.get("suite", "all");
+  const uint64_t level = args.get_u64("level", 1);
+  if (level != 1 && level != 2) throw Error("--level must be 1 or 2, not " + args.get("level"));
+  const uint64_t count = args.get_u64("count", 0);
+  if (args.has("count") && count == 0) throw Error("--count must be at least 1");
+  const uint64_t seed = args.get_u64("seed", 1);
+  const std::string out_path = args.required("out");
+
+  GenerationPlan plan;
+  try {
+    plan = make_plan(selection, static_cast<unsigned>(level), count);
+  } catch (const SuiteError& e) {
+    throw Error("--suite: " + e.message);
+  }
+  const VectorHeader header = make_header(plan, selection, static_cast<unsigned>(level), seed, profile, cfg);
+  if (header.record_count > (uint64_t{1} << 40)) throw Error("--count: too many records");
+
+  AtomicOutput out(out_path);
+  try {
+    VectorWriter writer(header, [&](const void* p, size_t n) { out.write(p, n); });
+    generate(plan, seed, static_cast<unsigned>(level), cfg, reference_expected,
+             [&](const GeneratedChunk& c) { writer.write(c.inputs, c.expected, c.first_record, c.count); });
+    writer.finish();
+  } catch (const VectorFileError& e) {
+    throw Error(e.message);
+  }
+  out.commit();
+  std::printf("wrote %llu records (%s, level %llu, seed %llu, profile %s) to %s\n",
+              static_cast<unsigned long long>(header.record_count), selection.c_str(),
+              static_cast<unsigned long long>(level), static_cast<unsigned long long>(seed),
+              profile.c_str(), out_path.c_str());
+  return kExitOk;
+}
+
+Registration reg("gen", "generate golden vectors (.hif4v) from named suites", run);
+
+}  // namespace
+}  // namespace hif4::cli

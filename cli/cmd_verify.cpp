@@ -1,0 +1,64 @@
+// hif4 verify: a DUT's output against golden vectors, block by block (testfloat_ver's role).
+// Exit 0 only when every block matches; 1 when some differ; 2 for unusable input (including
+// a DUT file with fewer or more blocks than the vectors).
+#include <cstdio>
+
+#include "cli.h"
+#include "hif4/verify.h"
+
+namespace hif4::cli {
+namespace {
+
+int run(int argc, char** argv) {
+  Args args("verify",
+            {{"vectors", true, false, "the .hif4v file the DUT was fed"},
+             {"dut", true, false, "the DUT's output file"},
+             {"dut-format", true, false,
+              "raw (36-byte blocks, as `hif4 quantize` writes) or readmemh (one 288-bit hex word per "
+              "block, byte k in bits 8k+7:8k, as $writememh writes); default: readmemh for *.hex, else raw"},
+             {"max-errors", true, false, "mismatches to print in full (default 20)"}},
+            "--vectors FILE.hif4v --dut FILE [--dut-format raw|readmemh] [--max-errors N]");
+  args.parse(argc, argv);
+  const std::string vectors_path = args.required("vectors");
+  const std::string dut_path = args.required("dut");
+  std::string fmt_text = args.get("dut-format");
+  if (fmt_text.empty())
+    fmt_text = dut_path.size() > 4 && dut_path.compare(dut_path.size() - 4, 4, ".hex") == 0 ? "readmemh" : "raw";
+  DutFormat fmt;
+  if (fmt_text == "raw") fmt = DutFormat::Raw;
+  else if (fmt_text == "readmemh") fmt = DutFormat::Readmemh;
+  else throw Error("--dut-format: unknown format '" + fmt_text + "' (formats: raw, readmemh)");
+  const uint64_t max_errors = args.get_u64("max-errors", 20);
+
+  VerifySummary sum;
+  uint64_t shown = 0;
+  try {
+    VectorReader vectors(vectors_path);
+    const VectorHeader& h = vectors.header();
+    DutReader dut(open_file_source(dut_path), fmt, h.record_count);
+    std::printf("verifying %s (%s) against %s\n%s\n", dut_path.c_str(), fmt_text.c_str(), vectors_path.c_str(),
+                format_header(h).c_str());
+    VerifyContext ctx{h.config, h.profile, &h};
+    sum = verify_stream(vectors, dut, ctx, [&](const BlockMismatch& m) {
+      if (shown < max_errors) {
+        std::fputs((format_mismatch(m) + "\n").c_str(), stdout);
+        ++shown;
+      }
+    });
+  } catch (const VectorFileError& e) {
+    throw Error(e.message);
+  } catch (const DutFileError& e) {
+    throw Error(e.message);
+  }
+  if (sum.failed > max_errors)
+    std::printf("(%llu more mismatching blocks not shown; --max-errors %llu)\n",
+                static_cast<unsigned long long>(sum.failed - max_errors), static_cast<unsigned long long>(max_errors));
+  std::printf("%llu passed, %llu failed\n", static_cast<unsigned long long>(sum.passed),
+              static_cast<unsigned long long>(sum.failed));
+  return sum.failed ? kExitMismatch : kExitOk;
+}
+
+Registration reg("verify", "check a DUT's output against a .hif4v file, block by block", run);
+
+}  // namespace
+}  // namespace hif4::cli
