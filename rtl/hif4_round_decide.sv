@@ -44,4 +44,8 @@ module hif4_round_decide (
       default:                   round_up = 1'b0;
     endcase
   end
+`ifdef HIF4_INJECT_FAULT
+  logic unused_fault_lsb;
+  assign unused_fault_lsb = lsb;  // the faulty tie rule ignores the last kept bit
+`endif
 endmodule
