@@ -40,11 +40,12 @@ void quantize_device(const uint16_t* d_in, size_t count, const Config& cfg, uint
 void quantize_host(const uint16_t* in, size_t count, const Config& cfg, uint64_t first_index,
                    uint8_t* out);
 
-// Kernel variants for the benchmark: HiF4 blocks handled per thread group before the stores
-// (1, 2 or 4; more loads in flight per thread). quantize_device uses kDefaultItems.
-constexpr int kDefaultItems = 2;
-void quantize_device_variant(int items_per_thread, const uint16_t* d_in, size_t count,
-                             const Config& cfg, uint64_t first_index, uint8_t* d_out,
-                             void* stream = nullptr);
+// Kernel variants, for the benchmark and for checking one against the other:
+//   kVariantSimple:  8 threads a block, each computing the block's scale (straightforward);
+//   kVariantBatched: the same 8 threads handle 8 blocks, one scale each (the default).
+constexpr int kVariantSimple = 1;
+constexpr int kVariantBatched = 8;
+void quantize_device_variant(int variant, const uint16_t* d_in, size_t count, const Config& cfg,
+                             uint64_t first_index, uint8_t* d_out, void* stream = nullptr);
 
 }  // namespace hif4::cuda

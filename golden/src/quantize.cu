@@ -321,31 +321,225 @@ quantize_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict
   }
 }
 
+// ---- the batched kernel (the default) ------------------------------------------------------
+//
+// The simple kernel above spends most of its instructions on the per-block scale (SF, E6M2,
+// REC), which all 8 threads of a block compute redundantly, and on per-lane sign logic; it
+// is instruction-bound at about 2/3 of copy bandwidth on an H100. Here each thread holds 8
+// slices, one from each of 8 blocks (slice it of thread g: chunk base + it * 256), so:
+//  - Vmax of the 8 blocks is an 8-way transposed reduction (7 shuffles, not 24), after which
+//    thread g holds Vmax of block `it = g`, computes that block's scale alone, and the 8
+//    threads exchange the results (REC and the E6M2 code packed in one word, 8 shuffles);
+//  - each lane's code comes from one fused multiply-add, a clamp and one add whose rounding
+//    mode does the payload rounding (lane_magnitude), and the sign is placed with bit logic.
+// It computes exactly the same function; hif4_gpu_check checks both against the model.
+
+constexpr int kBatch = 8;  // slices per thread = threads per block
+
+// The magnitude code 0..7 of one lane, in the low 3 bits of the result (higher bits are
+// garbage: the exponent field of a magic-number sum). q16 = |x| * mult = 4|s| * 2^16 exactly
+// (see lane_code). Clamping at 7 quarters (7 * 2^16) gives 7 in every mode, as the model's
+// saturation does, and keeps every result below 8.
+template <PayloadRounding kRounding, bool kProductBf16>
+__device__ __forceinline__ uint32_t lane_magnitude(float x, float mult, uint32_t random) {
+  constexpr float kSeven = 7.0f * 65536.0f;
+  if (kRounding == PayloadRounding::NearestAway && !kProductBf16) {
+    // floor(4|s| + 1/2): fma forms |x| * mult + 2^15 exactly and rounds once (RN). Where the
+    // floor can change (sum = k * 2^16, i.e. |x| * mult >= 2^15) the product has granularity
+    // >= 1 (16 significant bits) and the sum is exact; elsewhere RN is monotonic and cannot
+    // cross a multiple of 2^16 (representable). So floor(sum / 2^16) = floor(4|s| + 1/2).
+    // The clamp (7.5 * 2^16) keeps 7; then adding 2^39 rounding toward zero leaves, in the
+    // low bits (FP32 spacing 2^16 in [2^39, 2^40)), floor(sum / 2^16).
+    const float q = fminf(__fmaf_rn(fabsf(x), mult, 32768.0f), kSeven + 32768.0f);
+    return __float_as_uint(__fadd_rz(q, 0x1p39f));
+  }
+  float q = fabsf(x) * mult;            // exact (see lane_code)
+  if (kProductBf16) q = round_bf16(q);  // BF16(|x| * REC) scaled by a power of two
+  q = fminf(q, kSeven);                 // also turns Inf into 7 quarters
+  if (kRounding == PayloadRounding::NearestAway)  // q + 2^15: exact where it matters, as above
+    return __float_as_uint(__fadd_rz(q + 32768.0f, 0x1p39f));
+  if (kRounding == PayloadRounding::NearestEven)  // RNE(q / 2^16) by the add's own rounding
+    return __float_as_uint(__fadd_rn(q, 0x1p39f));
+  if (kRounding == PayloadRounding::TowardZero)
+    return __float_as_uint(__fadd_rz(q, 0x1p39f));
+  // Stochastic: floor(q) (t16: integer part and 16-bit fraction, as in lane_code) plus the
+  // random bits; the carry into bit 16 is the round-up.
+  const uint32_t t16 = __float_as_uint(__fadd_rz(q, 0x1p23f)) - __float_as_uint(0x1p23f);
+  return (t16 + random) >> 16;
+}
+
+// Sign bits of the two BF16 values of a word, at bits 15 and 31, kept only for values that
+// are negative and nonzero (the model's "negative": -0.0 is not). (w & 0x7FFF7FFF) +
+// 0x7FFF7FFF sets bit 15 / 31 exactly when the half's magnitude is nonzero (no carry crosses
+// halves: 0x7FFF + 0x7FFF < 2^16).
+__device__ __forceinline__ uint32_t negative_nonzero(uint32_t w) {
+  return w & ((w & 0x7FFF7FFFu) + 0x7FFF7FFFu) & 0x80008000u;
+}
+
+template <PayloadRounding kRounding, bool kProductBf16, bool kKeepSign>
+__global__ void __launch_bounds__(kCtaThreads)
+quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
+                        uint64_t first_index, Knobs k) {
+  const unsigned lane = threadIdx.x & 31u;
+  const unsigned part = lane & 7u;
+  const unsigned seg = lane & 24u;  // first lane of this block's 8 threads in the warp
+  const size_t cta_first = static_cast<size_t>(blockIdx.x) * kBatch * kCtaThreads;
+  const size_t base = cta_first + threadIdx.x;
+  // HiF4 block of slice `it` (the same for the 8 threads of a segment).
+  auto block_of = [&](int it) {
+    return (cta_first + static_cast<size_t>(it) * kCtaThreads + (threadIdx.x & ~7u)) /
+           kThreadsPerBlock16B;
+  };
+
+  uint4 w[kBatch];
+#pragma unroll
+  for (int it = 0; it < kBatch; ++it) {
+    const size_t c = base + static_cast<size_t>(it) * kCtaThreads;
+    w[it] = c < chunks ? __ldcs(in + c) : make_uint4(0, 0, 0, 0);
+  }
+
+  // Peaks of every slice (exact: max selects).
+  float v16a[kBatch], v16b[kBatch], v8[kBatch];
+#pragma unroll
+  for (int it = 0; it < kBatch; ++it) {
+    v16a[it] = max_nan(max_nan(fabsf(bf16_lo(w[it].x)), fabsf(bf16_hi(w[it].x))),
+                       max_nan(fabsf(bf16_lo(w[it].y)), fabsf(bf16_hi(w[it].y))));
+    v16b[it] = max_nan(max_nan(fabsf(bf16_lo(w[it].z)), fabsf(bf16_hi(w[it].z))),
+                       max_nan(fabsf(bf16_lo(w[it].w)), fabsf(bf16_hi(w[it].w))));
+    v8[it] = max_nan(v16a[it], v16b[it]);
+  }
+
+  // Transposed reduction: at step `m` (4, 2, 1) a thread keeps the half of its slots whose
+  // block has bit m equal to its own part's bit m, sends the other half to its partner
+  // part ^ m, and takes the max with what the partner sent. After three steps slot 0 holds
+  // Vmax over all 8 threads of block `part`.
+  float r[kBatch];
+#pragma unroll
+  for (int it = 0; it < kBatch; ++it) r[it] = v8[it];
+#pragma unroll
+  for (int m = 4; m >= 1; m >>= 1) {
+    const bool upper = (part & m) != 0;
+#pragma unroll
+    for (int j = 0; j < m; ++j) {
+      const float keep = upper ? r[j + m] : r[j];
+      const float send = upper ? r[j] : r[j + m];
+      r[j] = max_nan(keep, __shfl_xor_sync(kFullWarp, send, m));
+    }
+  }
+  const Scale mine = block_scale(r[0], k);  // the scale of block `part`
+  // REC is a BF16 (its low 16 bits are 0): carry the E6M2 code in them.
+  const uint32_t mine_packed = __float_as_uint(mine.rec) | mine.code;
+  uint32_t mine_key = 0;
+  if (kRounding == PayloadRounding::Stochastic)
+    mine_key = sr_key(k.sr_seed, first_index + block_of(static_cast<int>(part)));
+
+  uint32_t my_e1_8 = 0, my_e1_16a = 0, my_e1_16b = 0;  // ballots of block `part`
+#pragma unroll
+  for (int it = 0; it < kBatch; ++it) {
+    const uint32_t packed = __shfl_sync(kFullWarp, mine_packed, seg | it);
+    const uint32_t code = packed & 0xFFu;
+    const float rec = __uint_as_float(packed & 0xFFFF0000u);
+    uint32_t key = 0;
+    if (kRounding == PayloadRounding::Stochastic) key = __shfl_sync(kFullWarp, mine_key, seg | it);
+
+    // E1 decisions, exactly as in the simple kernel.
+    float p8 = v8[it] * rec, p16a = v16a[it] * rec, p16b = v16b[it] * rec;
+    if (k.threshold_bf16) {
+      p8 = round_bf16(p8);
+      p16a = round_bf16(p16a);
+      p16b = round_bf16(p16b);
+    }
+    const bool e1_8 = p8 >= 4.0f;
+    const float t16 = e1_8 ? 4.0f : 2.0f;
+    const bool e1_16a = p16a >= t16, e1_16b = p16b >= t16;
+    // REC * 2^(18 - E1_8 - E1_16): rec * 2^16 * {4, 2, 1}, exact.
+    const float rec16 = rec * 65536.0f;
+    const float half_or_one = e1_8 ? 2.0f : 4.0f;
+    const float mult_a = rec16 * (e1_16a ? half_or_one * 0.5f : half_or_one);
+    const float mult_b = rec16 * (e1_16b ? half_or_one * 0.5f : half_or_one);
+
+    const uint32_t words[4] = {w[it].x, w[it].y, w[it].z, w[it].w};
+    uint32_t payload = 0;
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+      const float mult = j < 2 ? mult_a : mult_b;
+      const uint32_t sign = kKeepSign ? negative_nonzero(words[j]) : words[j];
+      const uint32_t r0 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j) : 0u;
+      const uint32_t r1 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j + 1) : 0u;
+      const uint32_t m0 = lane_magnitude<kRounding, kProductBf16>(bf16_lo(words[j]), mult, r0);
+      const uint32_t m1 = lane_magnitude<kRounding, kProductBf16>(bf16_hi(words[j]), mult, r1);
+      // Byte j of the payload word: value 2j in the low nibble, 2j+1 in the high one; the
+      // sign bits 15 and 31 of the word move to bits 3 and 7.
+      const uint32_t byte = (m0 & 7u) | ((sign >> 12) & 8u) | ((m1 & 7u) << 4) | ((sign >> 24) & 0x80u);
+      payload |= byte << (8 * j);
+    }
+    if (!kKeepSign) {
+      // negative-zero=plus-zero: a sign only where the magnitude is nonzero. Per nibble,
+      // magnitude + 7 sets bit 3 exactly when the magnitude is nonzero (no carry: 7 + 7 < 16).
+      const uint32_t magnitude = payload & 0x77777777u;
+      payload = magnitude | (payload & (magnitude + 0x77777777u) & 0x88888888u);
+    }
+    const bool nan_block = code == kE6M2NaN;
+
+    const uint32_t b8 = (__ballot_sync(kFullWarp, e1_8) >> seg) & 0xFFu;
+    const uint32_t b16a = (__ballot_sync(kFullWarp, e1_16a) >> seg) & 0xFFu;
+    const uint32_t b16b = (__ballot_sync(kFullWarp, e1_16b) >> seg) & 0xFFu;
+    if (part == static_cast<unsigned>(it)) {
+      my_e1_8 = b8;
+      my_e1_16a = b16a;
+      my_e1_16b = b16b;
+    }
+    const size_t c = base + static_cast<size_t>(it) * kCtaThreads;
+    if (c < chunks)
+      __stcs(reinterpret_cast<unsigned int*>(out + block_of(it) * kPackedBytes + kOffsetPayload +
+                                             4 * part),
+             nan_block ? 0u : payload);
+  }
+  // Thread g writes the metadata word of block `g`.
+  const size_t c = cta_first + static_cast<size_t>(part) * kCtaThreads + (threadIdx.x & ~7u);
+  if (c < chunks) {
+    const uint32_t e1_16 = spread8(my_e1_16a) | (spread8(my_e1_16b) << 1);
+    const uint32_t meta = mine.code == kE6M2NaN
+                              ? kE6M2NaN
+                              : (mine.code << (8 * kOffsetE6M2)) | (my_e1_8 << (8 * kOffsetE1_8)) |
+                                    (e1_16 << (8 * kOffsetE1_16));
+    __stcs(reinterpret_cast<unsigned int*>(out + block_of(static_cast<int>(part)) * kPackedBytes), meta);
+  }
+}
+
 void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess)
     throw Error(std::string("CUDA ") + what + ": " + cudaGetErrorString(e), false);
 }
 
-template <PayloadRounding kRounding, bool kProductBf16>
-void launch_items(int items, const uint4* in, size_t chunks, uint8_t* out, uint64_t first,
-                  const Knobs& k, cudaStream_t stream) {
-  const size_t per_cta = static_cast<size_t>(kCtaThreads) * items;
-  const size_t ctas = (chunks + per_cta - 1) / per_cta;
+dim3 grid_for(size_t chunks, size_t chunks_per_cta) {
+  const size_t ctas = (chunks + chunks_per_cta - 1) / chunks_per_cta;
   if (ctas > 0x7FFFFFFFu) throw Error("quantize: too many blocks for one launch", false);
-  const dim3 grid(static_cast<unsigned>(ctas));
-  switch (items) {
-    case 1: quantize_kernel<kRounding, kProductBf16, 1><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k); break;
-    case 2: quantize_kernel<kRounding, kProductBf16, 2><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k); break;
-    case 4: quantize_kernel<kRounding, kProductBf16, 4><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k); break;
-    default: throw Error("quantize: items per thread must be 1, 2 or 4", false);
+  return dim3(static_cast<unsigned>(ctas));
+}
+
+template <PayloadRounding kRounding, bool kProductBf16>
+void launch_variant(int variant, const uint4* in, size_t chunks, uint8_t* out, uint64_t first,
+                    const Knobs& k, cudaStream_t stream) {
+  if (variant == kVariantSimple) {
+    quantize_kernel<kRounding, kProductBf16, 1>
+        <<<grid_for(chunks, kCtaThreads), kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+  } else if (variant == kVariantBatched) {
+    const dim3 grid = grid_for(chunks, static_cast<size_t>(kCtaThreads) * kBatch);
+    if (k.keep_sign)
+      quantize_batched_kernel<kRounding, kProductBf16, true><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+    else
+      quantize_batched_kernel<kRounding, kProductBf16, false><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+  } else {
+    throw Error("quantize: unknown kernel variant " + std::to_string(variant), false);
   }
 }
 
 template <PayloadRounding kRounding>
-void launch_product(int items, const uint4* in, size_t chunks, uint8_t* out, uint64_t first,
+void launch_product(int variant, const uint4* in, size_t chunks, uint8_t* out, uint64_t first,
                     const Knobs& k, bool product_bf16, cudaStream_t stream) {
-  if (product_bf16) launch_items<kRounding, true>(items, in, chunks, out, first, k, stream);
-  else launch_items<kRounding, false>(items, in, chunks, out, first, k, stream);
+  if (product_bf16) launch_variant<kRounding, true>(variant, in, chunks, out, first, k, stream);
+  else launch_variant<kRounding, false>(variant, in, chunks, out, first, k, stream);
 }
 
 }  // namespace
@@ -374,7 +568,7 @@ std::string device_description() {
   return std::string(p.name) + buf;
 }
 
-void quantize_device_variant(int items, const uint16_t* d_in, size_t count, const Config& cfg,
+void quantize_device_variant(int variant, const uint16_t* d_in, size_t count, const Config& cfg,
                              uint64_t first_index, uint8_t* d_out, void* stream_ptr) {
   if (count == 0) return;
   if (reinterpret_cast<uintptr_t>(d_in) % 16 != 0)
@@ -388,16 +582,16 @@ void quantize_device_variant(int items, const uint16_t* d_in, size_t count, cons
   const bool bf16 = cfg.payload_product == ProductMode::Bf16;
   switch (cfg.payload_rounding) {
     case PayloadRounding::NearestAway:
-      launch_product<PayloadRounding::NearestAway>(items, in, chunks, d_out, first_index, k, bf16, stream);
+      launch_product<PayloadRounding::NearestAway>(variant, in, chunks, d_out, first_index, k, bf16, stream);
       break;
     case PayloadRounding::NearestEven:
-      launch_product<PayloadRounding::NearestEven>(items, in, chunks, d_out, first_index, k, bf16, stream);
+      launch_product<PayloadRounding::NearestEven>(variant, in, chunks, d_out, first_index, k, bf16, stream);
       break;
     case PayloadRounding::TowardZero:
-      launch_product<PayloadRounding::TowardZero>(items, in, chunks, d_out, first_index, k, bf16, stream);
+      launch_product<PayloadRounding::TowardZero>(variant, in, chunks, d_out, first_index, k, bf16, stream);
       break;
     case PayloadRounding::Stochastic:
-      launch_product<PayloadRounding::Stochastic>(items, in, chunks, d_out, first_index, k, bf16, stream);
+      launch_product<PayloadRounding::Stochastic>(variant, in, chunks, d_out, first_index, k, bf16, stream);
       break;
   }
   check(cudaGetLastError(), "quantize kernel launch");
@@ -405,7 +599,7 @@ void quantize_device_variant(int items, const uint16_t* d_in, size_t count, cons
 
 void quantize_device(const uint16_t* d_in, size_t count, const Config& cfg, uint64_t first_index,
                      uint8_t* d_out, void* stream) {
-  quantize_device_variant(kDefaultItems, d_in, count, cfg, first_index, d_out, stream);
+  quantize_device_variant(kVariantBatched, d_in, count, cfg, first_index, d_out, stream);
 }
 
 void quantize_host(const uint16_t* in, size_t count, const Config& cfg, uint64_t first_index,
