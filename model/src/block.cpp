@@ -93,16 +93,10 @@ Block quantize_impl(const uint16_t in[kBlockValues], const Config& cfg, uint64_t
     const auto& window = payload_window(kMode, kProduct)
                              .code[scale.code & 3][cfg.negative_zero == NegativeZero::KeepSign];
     for (unsigned j = 0; j < kGroups16; ++j) {
-      const int start =
-          (ls.shift_base + static_cast<int>(b.lane_shift(j * kValuesPerGroup16)) -
-           kPayloadWindowTopShift) * 128;
+      const int start = payload_window_start(ls, b.lane_shift(j * kValuesPerGroup16));
       for (unsigned k = 0; k < kValuesPerGroup16; ++k) {
         const unsigned i = j * kValuesPerGroup16 + k;
-        const unsigned x = in[i];
-        int idx = static_cast<int>(x & kBf16MagnitudeMask) - start;
-        idx = idx < 0 ? 0 : (idx > static_cast<int>(kPayloadWindow) - 1 ? kPayloadWindow - 1 : idx);
-        const unsigned mask = 7u | (unsigned{x > kBf16SignMask} << 3);
-        b.codes[i] = static_cast<uint8_t>(window[idx] & mask);
+        b.codes[i] = encode_s1p2_window(window, start, in[i]);
       }
     }
   } else {

@@ -39,4 +39,17 @@ struct PayloadWindow {
 };
 const PayloadWindow& payload_window(Rounding mode, ProductMode product);
 
+// Where a lane's window starts, for a block's REC and the lane's E1 shift.
+inline int payload_window_start(const LaneScale& ls, unsigned e1_shift) {
+  return (ls.shift_base + static_cast<int>(e1_shift) - kPayloadWindowTopShift) * 128;
+}
+
+// One lane through its window: `window` = payload_window(...).code[E6M2 & 3][negative-zero].
+inline uint8_t encode_s1p2_window(const uint8_t* window, int start, uint16_t x) {
+  int idx = static_cast<int>(x & kBf16MagnitudeMask) - start;
+  idx = idx < 0 ? 0 : (idx > static_cast<int>(kPayloadWindow) - 1 ? kPayloadWindow - 1 : idx);
+  const unsigned mask = 7u | (unsigned{x > kBf16SignMask} << 3);  // negative and nonzero
+  return static_cast<uint8_t>(window[idx] & mask);
+}
+
 }  // namespace hif4
