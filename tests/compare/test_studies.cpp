@@ -41,12 +41,12 @@ Moments moments(const Matrix& m) {
 TEST_CASE("Studies are deterministic in the seed, whatever the thread count", "[compare]") {
   for (const StudySpec& spec : studies()) {
     INFO(spec.name);
-    const StudyData a = generate_study(spec, 80, 42, 1);
-    const StudyData b = generate_study(spec, 80, 42, 2);
-    const StudyData c = generate_study(spec, 80, 43, 2);
+    const StudyData a = generate_study(spec, 16, 42, 1);
+    const StudyData b = generate_study(spec, 16, 42, 2);
+    const StudyData c = generate_study(spec, 16, 43, 2);
     REQUIRE(a.matrices.size() == kStudyMatrices);
     for (unsigned m = 0; m < kStudyMatrices; ++m) {
-      REQUIRE(a.matrices[m].values.size() == 80 * kStudyColumns);
+      REQUIRE(a.matrices[m].values.size() == 16 * kStudyColumns);
       CHECK(a.matrices[m].values == b.matrices[m].values);
       CHECK(a.matrices[m].values != c.matrices[m].values);
       CHECK(a.matrices[m].sigma == study_sigma(m));
@@ -55,7 +55,7 @@ TEST_CASE("Studies are deterministic in the seed, whatever the thread count", "[
 }
 
 TEST_CASE("Reports are identical on 1 and 2 threads", "[compare]") {
-  std::vector<StudyData> data = {generate_study(find_study("llm-mix"), 80, 5, 2)};
+  std::vector<StudyData> data = {generate_study(find_study("llm-mix"), 32, 5, 2)};
   const std::vector<Variant> variants = build_variants(
       {"seed", "cann", "nvfp4", "mxfp4"}, {"payload-rounding=nearest-away,stochastic"}, "gcc", 5);
   const Report one = run_compare(data, variants, "gcc", 5, 1);
