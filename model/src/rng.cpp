@@ -167,6 +167,15 @@ uint16_t double_to_bf16(double d) {
   } else {
     v = {mant | (uint64_t{1} << 52), static_cast<int>(field) - 1075};
   }
+  // round_to_bf16 takes significands below 2^32 (bf16.h). Keep the top 31 bits and fold the
+  // rest into a sticky lowest bit: BF16 keeps 8 bits, so the rounding point stays far above
+  // the sticky bit and the single rounding is unchanged.
+  if (v.sig >> 31) {
+    const int drop = msb_index(v.sig) - 30;
+    const bool sticky = (v.sig & ((uint64_t{1} << drop) - 1)) != 0;
+    v.sig = (v.sig >> drop) | (sticky ? 1u : 0u);
+    v.exp += drop;
+  }
   return static_cast<uint16_t>(sign | round_to_bf16(v));
 }
 

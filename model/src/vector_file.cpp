@@ -378,6 +378,20 @@ VectorReader::VectorReader(std::unique_ptr<ByteSource> source) : source_(std::mo
   if (h.records_per_frame == 0 || h.records_per_frame > kMaxRecordsPerFrame)
     fail("records per frame " + std::to_string(h.records_per_frame) + " is out of range (1.." +
          std::to_string(kMaxRecordsPerFrame) + ")");
+  // The size check comes before any allocation that depends on the record count (and before
+  // the variable part of the header is parsed).
+  const uint64_t max_records = (file_size - header_size) / kRecordBytes;
+  if (h.record_count > max_records)
+    fail("header announces " + std::to_string(h.record_count) + " records, but the file (" +
+         std::to_string(file_size) + " bytes) can hold at most " + std::to_string(max_records) +
+         " (truncated?)");
+  const uint64_t expected_size = vector_file_size(header_size, h.record_count, h.records_per_frame);
+  if (file_size < expected_size)
+    fail("truncated: " + std::to_string(h.record_count) + " records need " + std::to_string(expected_size) +
+         " bytes, the file has " + std::to_string(file_size));
+  if (file_size > expected_size)
+    fail(std::to_string(file_size - expected_size) + " unexpected bytes after the last record (" +
+         std::to_string(h.record_count) + " records need " + std::to_string(expected_size) + " bytes)");
   h.seed = load_u64(&b[kOffSeed]);
   h.config.sr_seed = load_u64(&b[kOffSrSeed]);
   h.generator_version = load_le32(&b[kOffGenVersion]);
@@ -424,20 +438,6 @@ VectorReader::VectorReader(std::unique_ptr<ByteSource> source) : source_(std::mo
     fail("suite ranges cover " + std::to_string(covered) + " of " + std::to_string(h.record_count) +
          " records");
   if (p.pos != header_size - 4) fail("unexpected bytes at the end of the header");
-
-  // The size check comes before any allocation that depends on the record count.
-  const uint64_t max_records = (file_size - header_size) / kRecordBytes;
-  if (h.record_count > max_records)
-    fail("header announces " + std::to_string(h.record_count) + " records, but the file (" +
-         std::to_string(file_size) + " bytes) can hold at most " + std::to_string(max_records) +
-         " (truncated?)");
-  const uint64_t expected_size = vector_file_size(header_size, h.record_count, h.records_per_frame);
-  if (file_size < expected_size)
-    fail("truncated: " + std::to_string(h.record_count) + " records need " + std::to_string(expected_size) +
-         " bytes, the file has " + std::to_string(file_size));
-  if (file_size > expected_size)
-    fail(std::to_string(file_size - expected_size) + " unexpected bytes after the last record (" +
-         std::to_string(h.record_count) + " records need " + std::to_string(expected_size) + " bytes)");
 }
 
 void VectorReader::load_frame() {
