@@ -5,6 +5,7 @@
 // (issue 8) and `--backend cuda` (issue 6) plug in there without touching the rest.
 #include <cstdio>
 
+#include "backend.h"
 #include "cli.h"
 #include "hif4/block.h"
 #include "hif4/suites.h"
@@ -28,9 +29,10 @@ int run(int argc, char** argv) {
   specs.push_back({"count", true, false, "records per suite, instead of the level's counts"});
   specs.push_back({"seed", true, false, "generator seed (default 1); same arguments, same bytes"});
   specs.push_back({"out", true, false, "output .hif4v file"});
+  specs.push_back(backend_spec());
   Args args("gen", specs,
             "--profile P [--set KNOB=VALUE]... [--sr-seed N] [--suite NAME|all] [--level 1|2] "
-            "[--count N] [--seed S] --out FILE.hif4v");
+            "[--count N] [--seed S] [--backend model|cuda] --out FILE.hif4v");
   args.parse(argc, argv);
   const Config cfg = config_from_args(args);
   const std::string profile = args.required("profile");
@@ -41,6 +43,7 @@ int run(int argc, char** argv) {
   if (args.has("count") && count == 0) throw Error("--count must be at least 1");
   const uint64_t seed = args.get_u64("seed", 1);
   const std::string out_path = args.required("out");
+  const Backend backend = parse_backend("--backend", args.get("backend", "model"));
 
   GenerationPlan plan;
   try {
@@ -51,10 +54,18 @@ int run(int argc, char** argv) {
   const VectorHeader header = make_header(plan, selection, static_cast<unsigned>(level), seed, profile, cfg);
   if (header.record_count > (uint64_t{1} << 40)) throw Error("--count: too many records");
 
+  require_backend(backend);
+  // --backend cuda: the expected bytes come from the CUDA golden (same bytes as the model).
+  const ExpectedFn expected =
+      backend == Backend::Model
+          ? ExpectedFn(reference_expected)
+          : ExpectedFn([](const uint16_t* in, size_t n, const Config& c, uint64_t first, uint8_t* o) {
+              quantize_blocks_with(Backend::Cuda, in, n, c, first, o);
+            });
   AtomicOutput out(out_path);
   try {
     VectorWriter writer(header, [&](const void* p, size_t n) { out.write(p, n); });
-    generate(plan, seed, static_cast<unsigned>(level), cfg, reference_expected,
+    generate(plan, seed, static_cast<unsigned>(level), cfg, expected,
              [&](const GeneratedChunk& c) { writer.write(c.inputs, c.expected, c.first_record, c.count); });
     writer.finish();
   } catch (const VectorFileError& e) {

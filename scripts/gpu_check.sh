@@ -9,7 +9,8 @@
 #    `--backend model` on every seed suite under every profile;
 # 4. level-1 vector suites: when `hif4 gen` exists, every level-1 suite of every profile through
 #    `hif4 gen --backend cuda` (if it has the option) or through `hif4 export --format raw` and
-#    `hif4 quantize --backend cuda`, compared with the model; GPU-generated files go to OUTDIR.
+#    `hif4 quantize --backend cuda`, compared with the model; small GPU-generated files go to
+#    OUTDIR/gpu_vectors.tar (committed as tests/vectors/gpu/).
 # Exit 0 only when every comparison ran and matched.
 #
 # The command line may need header-only libraries a GPU machine lacks (nlohmann-json, Boost.CRC):
@@ -52,12 +53,12 @@ cat "$out/device.txt"
 t0=$(date +%s)
 if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHIF4_TESTS=OFF -DHIF4_BENCH=OFF \
     -DHIF4_RTL=OFF -DHIF4_SYSTEMC=OFF -DHIF4_CUDA=ON "-DCMAKE_CXX_FLAGS=$cxxflags" \
-    >"$out/configure.log" 2>&1; then
-  tail -30 "$out/configure.log"
-  note "FAIL: CMake configure (see configure.log)"
+    >"$out/build.log" 2>&1; then
+  tail -30 "$out/build.log"
+  note "FAIL: CMake configure (see build.log)"
   exit 2
 fi
-if ! cmake --build "$build" -j "$jobs" --target hif4_gpu_check >"$out/build.log" 2>&1; then
+if ! cmake --build "$build" -j "$jobs" --target hif4_gpu_check >>"$out/build.log" 2>&1; then
   tail -40 "$out/build.log"
   note "FAIL: building hif4_gpu_check (see build.log)"
   exit 2
@@ -98,13 +99,23 @@ done
 if [ $cli_bad -ne 0 ]; then status=1; fi
 note "hif4 quantize --backend cuda vs model: $cli_runs seed suite x profile runs, $cli_bad bad"
 
-# 4. Level-1 vector suites.
+# 4. Level-1 vector suites: the whole level 1 of every profile through the GPU, compared with
+#    the model's file byte for byte; plus small GPU-generated files (every level-1 suite, 64
+#    records each, per profile and one stochastic configuration) for tests/vectors/gpu/,
+#    returned as OUTDIR/gpu_vectors.tar.
+small_args() {  # name -> hif4 gen arguments of the committed small files
+  case $1 in
+    stochastic) echo "--profile seed --set payload-rounding=stochastic --sr-seed 20261126" ;;
+    *) echo "--profile $1" ;;
+  esac
+}
 if "$hif4" gen --help >/dev/null 2>&1; then
   gen_has_backend=0
   "$hif4" gen --help 2>&1 | grep -q -- '--backend' && gen_has_backend=1
-  l1_files=0
+  l1_runs=0
   l1_bad=0
-  mkdir -p "$out/gpu"
+  rm -rf "$work/gpu"
+  mkdir -p "$work/gpu"
   for p in $profiles; do
     model_file=$work/level1-$p.model.hif4v
     if ! "$hif4" gen --profile "$p" --suite all --level 1 --out "$model_file" >>"$out/gen.log" 2>&1; then
@@ -113,10 +124,10 @@ if "$hif4" gen --help >/dev/null 2>&1; then
     if [ $gen_has_backend -eq 1 ]; then
       cuda_file=$work/level1-$p.cuda.hif4v
       if "$hif4" gen --backend cuda --profile "$p" --suite all --level 1 --out "$cuda_file" >>"$out/gen.log" 2>&1 &&
-         cmp -s "$model_file" "$cuda_file"; then
-        cp "$cuda_file" "$out/gpu/level1-$p.hif4v"
+         cmp "$model_file" "$cuda_file" >>"$out/gen.log" 2>&1; then
+        :
       else
-        l1_bad=$((l1_bad + 1)); note "MISMATCH: hif4 gen --backend cuda, profile $p"
+        l1_bad=$((l1_bad + 1)); note "MISMATCH: hif4 gen --backend cuda, level 1, profile $p"
       fi
     else
       # Replay the vectors' inputs through the GPU and compare with their expected bytes.
@@ -130,10 +141,28 @@ if "$hif4" gen --help >/dev/null 2>&1; then
         l1_bad=$((l1_bad + 1)); note "MISMATCH or error: level-1 $p through export/quantize --backend cuda"
       fi
     fi
-    l1_files=$((l1_files + 1))
+    l1_runs=$((l1_runs + 1))
   done
+  if [ $gen_has_backend -eq 1 ]; then
+    for name in $profiles stochastic; do
+      # shellcheck disable=SC2046
+      if "$hif4" gen --backend cuda $(small_args "$name") --level 1 --count 64 \
+           --out "$work/gpu/level1-$name.hif4v" >>"$out/gen.log" 2>&1 &&
+         "$hif4" gen $(small_args "$name") --level 1 --count 64 --out "$work/small-$name.model.hif4v" \
+           >>"$out/gen.log" 2>&1 &&
+         cmp "$work/gpu/level1-$name.hif4v" "$work/small-$name.model.hif4v" >>"$out/gen.log" 2>&1; then
+        :
+      else
+        l1_bad=$((l1_bad + 1)); note "MISMATCH or error: small GPU file $name"
+      fi
+    done
+    for name in $profiles stochastic; do
+      echo "level1-$name.hif4v $(small_args "$name") --level 1 --count 64"
+    done >"$work/gpu/manifest.txt"
+    (cd "$work/gpu" && tar cf "$out/gpu_vectors.tar" manifest.txt ./*.hif4v)
+  fi
   [ $l1_bad -ne 0 ] && status=1
-  note "level-1 suites: $l1_files profiles, $l1_bad bad (gen --backend: $gen_has_backend)"
+  note "level-1 suites: $l1_runs profiles in full + small files, $l1_bad bad (gen --backend cuda: $gen_has_backend)"
 else
   note "level-1 suites: not run (this tree has no 'hif4 gen')"
 fi

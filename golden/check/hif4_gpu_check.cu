@@ -201,12 +201,13 @@ struct Buffers {
 void gpu_chunk(Buffers& b, size_t n, uint64_t first, uint64_t seed, const Config& cfg,
                int family, int variant) {
   generate(b.d_in, n, first, seed, family);
-  cuda_ok(cudaMemset(b.d_out, 0xA5, n * hif4::kPackedBytes), "cudaMemset");  // poison
+  // Poison the output and one block beyond it (when there is room): every block must be
+  // overwritten, the one beyond must not be.
+  const size_t back = std::min(n + 1, b.cap);
+  cuda_ok(cudaMemset(b.d_out, 0xA5, back * hif4::kPackedBytes), "cudaMemset");
   hif4::cuda::quantize_device_variant(variant, b.d_in, n, cfg, first, b.d_out);
   cuda_ok(cudaDeviceSynchronize(), "quantize kernel");
   cuda_ok(cudaMemcpy(b.h_in, b.d_in, n * hif4::kInputBytes, cudaMemcpyDeviceToHost), "cudaMemcpy");
-  // One block more than was asked for, when there is room: it must still hold the poison.
-  const size_t back = std::min(n + 1, b.cap);
   cuda_ok(cudaMemcpy(b.h_out, b.d_out, back * hif4::kPackedBytes, cudaMemcpyDeviceToHost), "cudaMemcpy");
   if (back > n) {
     for (unsigned i = 0; i < hif4::kPackedBytes; ++i)

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The GPU-generated vector files (tests/vectors/gpu, written by `hif4 gen --backend cuda` on an
+# H100 through scripts/gpu_check.sh) checked by the reference model, in CI without a GPU:
+#  1. the model quantizes each file's inputs (hif4 export --format raw, hif4 quantize) and
+#     `hif4 verify` accepts the result against the file's expected bytes;
+#  2. the model regenerates each file from its manifest arguments byte for byte;
+#  3. fault injection: one flipped bit in the model's output must make `hif4 verify` fail.
+# Usage: bash test_gpu_vectors.sh /path/to/hif4
+set -u
+hif4=$1
+dir=$(cd "$(dirname "$0")/../vectors/gpu" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+[ -s "$dir/manifest.txt" ] || fail "no $dir/manifest.txt"
+files=0
+while read -r file args; do
+  [ -n "$file" ] || continue
+  vec=$dir/$file
+  [ -s "$vec" ] || fail "$file listed in manifest.txt but missing"
+  # shellcheck disable=SC2086
+  set -- $args
+  quantize_args=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --profile|--set|--sr-seed) quantize_args+=("$1" "$2"); shift 2 ;;
+      *) shift ;;
+    esac
+  done
+  rm -rf "$tmp/raw"
+  "$hif4" export "$vec" --format raw --out "$tmp/raw" >/dev/null || fail "export $file"
+  "$hif4" quantize "${quantize_args[@]}" --in "$tmp/raw/inputs.bf16" --out "$tmp/model.hif4" ||
+    fail "quantize $file"
+  "$hif4" verify --vectors "$vec" --dut "$tmp/model.hif4" --dut-format raw >"$tmp/verify.txt" ||
+    { cat "$tmp/verify.txt"; fail "the model disagrees with the GPU's $file"; }
+  # shellcheck disable=SC2086
+  "$hif4" gen $args --out "$tmp/regen.hif4v" >/dev/null || fail "gen $args"
+  cmp "$vec" "$tmp/regen.hif4v" || fail "the model's regeneration of $file differs"
+  # One flipped bit (block 5, payload byte 10) must be reported.
+  python_free_flip() {  # flip bit 2 of the byte at offset $2 of file $1
+    local off=$2 byte
+    byte=$(od -An -tu1 -j "$off" -N1 "$1" | tr -d ' ')
+    printf "$(printf '\\%03o' $((byte ^ 4)))" | dd of="$1" bs=1 seek="$off" conv=notrunc status=none
+  }
+  cp "$tmp/model.hif4" "$tmp/bad.hif4"
+  python_free_flip "$tmp/bad.hif4" $((5 * 36 + 4 + 10))
+  if "$hif4" verify --vectors "$vec" --dut "$tmp/bad.hif4" --dut-format raw >"$tmp/verify.txt" 2>&1; then
+    fail "a flipped bit in block 5 passed hif4 verify for $file"
+  fi
+  grep -q "1 failed" "$tmp/verify.txt" || { cat "$tmp/verify.txt"; fail "expected exactly 1 failed block"; }
+  files=$((files + 1))
+done <"$dir/manifest.txt"
+[ $files -ge 4 ] || fail "only $files GPU vector files"
+echo "ok: $files GPU-generated vector files match the model; a flipped bit is caught"
