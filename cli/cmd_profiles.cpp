@@ -11,14 +11,20 @@ int run(int argc, char** argv) {
   Args args("profiles", {}, "");
   args.parse(argc, argv);
   const auto& profs = profiles();
-  std::printf("%-18s", "knob");
-  for (const Profile& p : profs) std::printf(" %-14s", p.name);
-  std::printf("\n");
-  for (const Knob& k : knobs()) {
-    std::printf("%-18s", k.name);
-    for (const Profile& p : profs) std::printf(" %-14s", knob_value_name(k, p.config));
-    std::printf("\n");
-  }
+  // Columns padded to 14 characters, the last one not (no trailing blanks).
+  auto row = [&](const char* first, auto cell) {
+    std::string line = first;
+    line.resize(18, ' ');
+    for (size_t i = 0; i < profs.size(); ++i) {
+      std::string c = cell(profs[i]);
+      if (i + 1 < profs.size()) c.resize(14, ' ');
+      line += " " + c;
+    }
+    std::printf("%s\n", line.c_str());
+  };
+  row("knob", [](const Profile& p) { return std::string(p.name); });
+  for (const Knob& k : knobs())
+    row(k.name, [&](const Profile& p) { return std::string(knob_value_name(k, p.config)); });
   std::printf("\nprofiles:\n");
   for (const Profile& p : profs) std::printf("  %-6s %s\n", p.name, p.doc);
   std::printf("\nknobs (--set KNOB=VALUE):\n");

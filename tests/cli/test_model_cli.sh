@@ -61,6 +61,10 @@ grep -q "E6M2 = 0xC1" "$tmp/ex" && grep -q "0x6 (+1.5)" "$tmp/ex" && ok || bad "
 "$HIF4" explain --profile seed --in "$vec/grid.in.bf16" --block 5 | grep -q "^block 5" && ok || bad "explain --in"
 "$HIF4" explain --profile seed --values "1,0x7FC0" | grep -q "NaN block" && ok || bad "explain NaN"
 "$HIF4" profiles | grep -q "^scale-rounding *nearest-away *nearest-even *nearest-even" && ok || bad "profiles table"
+# docs/profiles.md shows the table exactly as the binary prints it (one source of truth).
+"$HIF4" profiles | sed -n '1,9p' >"$tmp/prof.txt"
+awk '/^```$/{n++; next} n==1' "$root/docs/profiles.md" >"$tmp/prof.md"
+cmp -s "$tmp/prof.txt" "$tmp/prof.md" && ok || bad "docs/profiles.md table differs from 'hif4 profiles': $(diff "$tmp/prof.txt" "$tmp/prof.md" | head -5)"
 "$HIF4" quantize --help | grep -q -- "--row-length" && ok || bad "quantize --help"
 "$HIF4" regress >/dev/null && ok || bad "regress"
 
