@@ -615,14 +615,20 @@ int dequantize(const Args& args, unsigned threads) {
       } catch (const json::exception& e) {
         throw Error("'" + manifest_path + "' is not valid JSON: " + e.what());
       }
-      if (!m.is_object() || m.value("format", "") != "HiF4")
+      if (!m.is_object() || !m.contains("format") || m["format"] != "HiF4")
         throw Error("'" + manifest_path + "' does not describe a HiF4 checkpoint (format != HiF4)");
       if (m.contains("filename")) {
-        if (!m["filename"].is_string() || m["filename"].get<std::string>().find('/') != std::string::npos)
+        const json& name = m["filename"];
+        if (!name.is_string() || name == "" || name == "." || name == ".." ||
+            name.get<std::string>().find('/') != std::string::npos)
           throw Error("'" + manifest_path + "': filename is not a plain file name");
         filename = m["filename"].get<std::string>();
       }
-      if (m.contains("converted") && m["converted"].is_object()) converted = m["converted"];
+      if (m.contains("converted")) {
+        if (!m["converted"].is_object())
+          throw Error("'" + manifest_path + "': converted is not an object");
+        converted = m["converted"];
+      }
     }
     weights = in_path + "/" + filename;
   }
@@ -661,7 +667,8 @@ int dequantize(const Args& args, unsigned threads) {
       throw Error("'" + weights + "' holds both '" + weight + "' and its packed form");
     job.cols = job.blocks_per_row * kBlockValues;
     if (converted.contains(weight)) {
-      const json& shape = converted[weight]["shape"];
+      const json& entry = converted[weight];
+      const json shape = entry.is_object() && entry.contains("shape") ? entry["shape"] : json();
       if (!shape.is_array() || shape.size() != 2 || !shape[0].is_number_unsigned() ||
           !shape[1].is_number_unsigned() || shape[0].get<uint64_t>() != job.rows ||
           blocks_per_row(shape[1].get<uint64_t>()) != job.blocks_per_row)

@@ -62,10 +62,16 @@ std::string shape_text(const std::vector<uint64_t>& shape) {
 
 // Parse JSON text, refusing duplicate keys at any level: nlohmann keeps the last of a
 // duplicate silently, and a header naming a tensor twice is ambiguous, not a choice to make.
+// Headers and indexes are at most 3 levels deep (file, tensor, shape); refusing deeper nesting
+// early keeps a hostile "[[[[..." of 100 MB from building a huge tree.
+constexpr int kMaxJsonDepth = 8;
+struct TooDeep {};
+
 json parse_json_strict(const char* text, size_t bytes, const std::string& what) {
   std::vector<std::set<std::string>> keys;  // one set per open object
   std::string duplicate;
-  json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
+  json::parser_callback_t check = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > kMaxJsonDepth) throw TooDeep{};
     switch (event) {
       case json::parse_event_t::object_start: keys.emplace_back(); break;
       case json::parse_event_t::object_end:
@@ -85,6 +91,9 @@ json parse_json_strict(const char* text, size_t bytes, const std::string& what) 
     j = json::parse(text, text + bytes, check);
   } catch (const json::exception& e) {
     throw Error(what + " is not valid JSON: " + e.what());
+  } catch (const TooDeep&) {
+    throw Error(what + " nests deeper than " + std::to_string(kMaxJsonDepth) +
+                " levels (not a safetensors header)");
   }
   if (!duplicate.empty()) throw Error(what + " gives the key '" + duplicate + "' twice");
   return j;

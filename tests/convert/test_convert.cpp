@@ -383,6 +383,14 @@ TEST_CASE("convert: bad input exits 2 and leaves nothing behind", "[convert]") {
          write_file(m + "/model.safetensors",
                     image(R"({"w.e6m2":{"dtype":"U8","shape":[1,1],"data_offsets":[0,1]}})", std::vector<uint8_t>(1)));
        }, "--dequantize", "no companion tensor 'w.e1_8_packed'"},
+      {"dequantize with a damaged hif4_config.json", [&](const std::string& m) {
+         write_file(m + "/model.safetensors", good);
+         write_file(m + "/hif4_config.json", std::string(R"({"format": "HiF4", "converted": [1]})"));
+       }, "--dequantize", "converted is not an object"},
+      {"dequantize of a folder that is not HiF4", [&](const std::string& m) {
+         write_file(m + "/model.safetensors", good);
+         write_file(m + "/hif4_config.json", std::string(R"({"format": 4})"));
+       }, "--dequantize", "does not describe a HiF4 checkpoint"},
       {"the output cannot be written (file size limit)", [&](const std::string& m) {
          write_file(m + "/model.safetensors", build(big));
        }, "", "cannot write"},

@@ -102,6 +102,8 @@ TEST_CASE("safetensors: every malformed header is refused with its reason", "[co
       {"duplicate field", one(R"("dtype":"U8","dtype":"I8","shape":[0],"data_offsets":[0,0])", 0), "key 'dtype' twice"},
       {"metadata not strings", image(R"({"__metadata__":{"a":1}})", {}), "is not a string"},
       {"metadata not an object", image(R"({"__metadata__":[]})", {}), "__metadata__ is not an object"},
+      {"nested too deeply", image("{\"t\":" + std::string(100000, '[') + std::string(100000, ']') + "}", {}),
+       "nests deeper than"},
       {"empty tensor name", image(R"({"":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}})", {}), "empty name"},
   };
   for (const Case& c : cases) {
