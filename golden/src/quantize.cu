@@ -14,7 +14,9 @@
 // blocks) per load instruction. Those 8 values are exactly E1_8 group g and E1_16 groups 2g,
 // 2g+1, so each thread decides its own micro-exponents; Vmax is a 3-step shuffle reduction
 // over the 8 threads. Thread g writes payload bytes 4+4g..7+4g (one 32-bit store) and thread 0
-// the metadata word, so a warp's stores cover 144 contiguous bytes.
+// the metadata word, so a warp's stores cover 144 contiguous bytes. Two kernels share this
+// layout: the simple one (one block per 8 threads) and the batched default (8 blocks per 8
+// threads, one scale computation per thread); see the comment above quantize_batched_kernel.
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
