@@ -198,25 +198,25 @@ struct Buffers {
 };
 
 // Generate, quantize on the GPU (into a poisoned buffer), copy back: n blocks at `first`.
-void gpu_chunk(Buffers& b, size_t n, uint64_t first, uint64_t seed, const Config& cfg,
-               int family, int variant) {
-  generate(b.d_in, n, first, seed, family);
+// Returns false when the kernel wrote past the end of its n blocks. `fault_extra` (self-test
+// only) makes the kernel quantize that many blocks more than the check expects.
+bool gpu_chunk(Buffers& b, size_t n, uint64_t first, uint64_t seed, const Config& cfg,
+               int family, int variant, size_t fault_extra = 0) {
+  generate(b.d_in, std::min(n + fault_extra, b.cap), first, seed, family);
   // Poison the output and one block beyond it (when there is room): every block must be
   // overwritten, the one beyond must not be.
   const size_t back = std::min(n + 1, b.cap);
   cuda_ok(cudaMemset(b.d_out, 0xA5, back * hif4::kPackedBytes), "cudaMemset");
-  hif4::cuda::quantize_device_variant(variant, b.d_in, n, cfg, first, b.d_out);
+  hif4::cuda::quantize_device_variant(variant, b.d_in, std::min(n + fault_extra, b.cap), cfg, first,
+                                      b.d_out);
   cuda_ok(cudaDeviceSynchronize(), "quantize kernel");
   cuda_ok(cudaMemcpy(b.h_in, b.d_in, n * hif4::kInputBytes, cudaMemcpyDeviceToHost), "cudaMemcpy");
   cuda_ok(cudaMemcpy(b.h_out, b.d_out, back * hif4::kPackedBytes, cudaMemcpyDeviceToHost), "cudaMemcpy");
   if (back > n) {
     for (unsigned i = 0; i < hif4::kPackedBytes; ++i)
-      if (b.h_out[n * hif4::kPackedBytes + i] != 0xA5) {
-        std::printf("  the kernel wrote past the end of its %zu-block output\n", n);
-        g_overrun = true;
-        break;
-      }
+      if (b.h_out[n * hif4::kPackedBytes + i] != 0xA5) return false;
   }
+  return true;
 }
 
 struct RunResult {
@@ -236,7 +236,10 @@ RunResult check_random(Buffers& b, const std::string& name, const Config& cfg, u
   bool shown = false;
   for (uint64_t done = 0; done < total;) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(b.cap, total - done));
-    gpu_chunk(b, n, first + done, seed, cfg, -1, variant);
+    if (!gpu_chunk(b, n, first + done, seed, cfg, -1, variant)) {
+      std::printf("  variant %d wrote past the end of its %zu-block output\n", variant, n);
+      g_overrun = true;
+    }
     const Compare c = compare_with_model(b.h_in, b.h_out, n, cfg, first + done);
     r.mismatches += c.mismatches;
     if (c.mismatches && !shown) {
@@ -424,7 +427,7 @@ int main(int argc, char** argv) {
   {
     const Config cfg = hif4::profiles().front().config;
     const size_t n = 4096;
-    gpu_chunk(chunk, n, 0, opt.seed, cfg, -1, hif4::cuda::kVariantBatched);
+    if (!gpu_chunk(chunk, n, 0, opt.seed, cfg, -1, hif4::cuda::kVariantBatched)) g_overrun = true;
     const Compare clean = compare_with_model(chunk.h_in, chunk.h_out, n, cfg, 0);
     chunk.h_out[1234 * hif4::kPackedBytes + 17] ^= 0x10;
     const Compare hurt = compare_with_model(chunk.h_in, chunk.h_out, n, cfg, 0);
@@ -434,8 +437,16 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(hurt.mismatches),
                   static_cast<unsigned long long>(hurt.first_bad), ok ? "caught" : "NOT CAUGHT");
     out(buf);
+    // A kernel that writes one block too many must be seen by the poison check.
+    const bool clean_end = gpu_chunk(chunk, 4000, 0, opt.seed, cfg, -1, hif4::cuda::kVariantBatched);
+    const bool overrun_seen = !gpu_chunk(chunk, 4000, 0, opt.seed, cfg, -1,
+                                         hif4::cuda::kVariantBatched, 1);
+    std::snprintf(buf, sizeof buf,
+                  "Self-test: a launch for 4001 blocks where 4000 were expected -> %s",
+                  clean_end && overrun_seen ? "caught (write past the end)" : "NOT CAUGHT");
+    out(buf);
     out("");
-    if (!ok) all_ok = false;
+    if (!ok || !clean_end || !overrun_seen) all_ok = false;
   }
 
   // 4. Benchmark.
