@@ -69,13 +69,20 @@ def main():
     for ax in axes.flat[len(names):]:
         ax.set_visible(False)
     for ax, study in zip(axes.flat, names):
-        for variant, points in studies[study].items():
+        # Variants often overlap (HiF4 profiles differ in ties only): vary the dash and marker
+        # as well as the colour so every line stays visible.
+        dashes = ["-", "--", ":", "-."]
+        markers = [".", "x", "+", "1", "s", "^"]
+        for n, (variant, points) in enumerate(studies[study].items()):
             points = [(s, q) for s, q in points if math.isfinite(s) and s > 0]
             if not points:
                 continue
             xs, ys = zip(*points)
-            style = "o" if len(points) == 1 else "-"
-            ax.plot(xs, ys, style, marker="." if len(points) > 1 else "o", label=variant)
+            if len(points) == 1:
+                ax.plot(xs, ys, "o", label=variant)
+            else:
+                ax.plot(xs, ys, linestyle=dashes[n % len(dashes)],
+                        marker=markers[n % len(markers)], markersize=4, label=variant)
         ax.set_xscale("log", base=2)
         ax.set_xlabel("sigma (RMS for a file)")
         ax.set_ylabel("SQNR (dB)")

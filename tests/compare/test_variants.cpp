@@ -38,7 +38,7 @@ TEST_CASE("Default variants: every profile of the table, then NVFP4 and MXFP4", 
   CHECK(v[profiles().size() + 1].format == Format::Mxfp4);
 }
 
-TEST_CASE("--vary sweeps a knob over the baseline profile, crossed with other sweeps", "[compare]") {
+TEST_CASE("Knob sweeps (--vary) over the baseline profile, crossed with each other", "[compare]") {
   const std::vector<Variant> v = build_variants(
       {}, {"payload-rounding=nearest-away,nearest-even,toward-zero,stochastic"}, "gcc", 3);
   REQUIRE(v.size() == 6);
