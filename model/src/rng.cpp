@@ -198,7 +198,7 @@ SamplePool make_pool(Distribution d) {
     uint16_t b = 0;
     do {
       b = double_to_bf16(sample(rng, d));
-    } while ((b & kBf16MagnitudeMask) == 0);  // zeros would not scale: keep them out
+    } while ((b & kBf16MagnitudeMask) < 0x0080);  // normal values only: they scale by exponent
     v = b;
     const int field = (b >> 7) & 0xFF;
     if (field < p.min_exponent_field) p.min_exponent_field = field;

@@ -45,21 +45,30 @@ uint16_t scale_finite(uint16_t x, int k) {
 // multiples of them are: 3 significant bits).
 uint16_t bf16_of(Dyadic v) { return round_to_bf16(v); }
 
-// Fill lanes from a sample pool, scaled by 2^k, plus a per-lane extra shift (0 or negative).
+// A normal, nonzero BF16 times 2^s, rounded to nearest even once: the exponent add when the
+// result stays normal, an integer shift of the significand into the subnormal range below,
+// and the largest finite value above (the random suites stay finite). Equals
+// scale_finite(v, s) for every such v (tests/vectors checks it), at a fraction of the cost.
+inline uint16_t scale_pool_value(uint16_t v, int s) {
+  const int field = ((v >> 7) & 0xFF) + s;
+  if (field >= 1 && field <= 254) return static_cast<uint16_t>(v + s * 128);
+  if (field > 254) return with_sign(kMaxFinite, bf16_sign(v));
+  const unsigned shift = static_cast<unsigned>(1 - field);  // significand bits below 2^-133
+  if (shift > 9) return static_cast<uint16_t>(v & kBf16SignMask);  // below half the quantum
+  const uint32_t sig = 128u + (v & 0x7Fu);
+  const uint32_t r = (sig + (1u << (shift - 1)) - 1u + ((sig >> shift) & 1u)) >> shift;
+  return static_cast<uint16_t>((v & kBf16SignMask) | r);  // r = 128 is the smallest normal
+}
+
+// Fill lanes from a sample pool (normal, nonzero values), scaled by 2^k plus a per-lane
+// extra shift (0 or negative).
 void fill_from_pool(Rng& rng, const SamplePool& pool, int k, const int8_t* lane_shift,
                     uint16_t out[kBlockValues]) {
-  // The pool's exponent fields, after the largest and smallest shifts, must stay normal for
-  // the exponent add to be the exact product; otherwise take the rounding path.
-  int min_extra = 0;
-  for (unsigned i = 0; lane_shift && i < kBlockValues; ++i)
-    min_extra = std::min<int>(min_extra, lane_shift[i]);
-  const bool fast = pool.min_exponent_field + k + min_extra >= 1 && pool.max_exponent_field + k <= 254;
   for (unsigned i = 0; i < kBlockValues; i += 4) {
     uint64_t r = rng.next();
     for (unsigned j = 0; j < 4; ++j, r >>= 16) {
-      const uint16_t v = pool.values[r & 0xFFFF];
       const int s = k + (lane_shift ? lane_shift[i + j] : 0);
-      out[i + j] = fast ? static_cast<uint16_t>(v + s * 128) : scale_finite(v, s);
+      out[i + j] = scale_pool_value(pool.values[r & 0xFFFF], s);
     }
   }
 }
@@ -539,6 +548,8 @@ std::vector<Suite> make_suites() {
 }
 
 }  // namespace
+
+uint16_t scale_normal_bf16(uint16_t v, int k) { return scale_pool_value(v, k); }
 
 const std::vector<Suite>& suites() {
   static const std::vector<Suite> table = make_suites();

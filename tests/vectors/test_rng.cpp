@@ -8,6 +8,7 @@
 #include "hif4/bf16.h"
 #include "hif4/block.h"
 #include "hif4/rng.h"
+#include "hif4/suites.h"
 #include "hif4/vector_file.h"
 
 using namespace hif4;
@@ -96,4 +97,17 @@ TEST_CASE("sample pools are fixed and nonzero", "[rng]") {
   }
   CHECK(std::fabs(sum / 65536) < 0.02);
   CHECK(std::fabs(sq / 65536 - 1.0) < 0.03);
+}
+
+TEST_CASE("the suites' fast scaling equals the exact rounding path", "[rng]") {
+  for (uint32_t v = 0x0080; v < 0x7F80; v += 3) {
+    for (int k = -160; k <= 160; ++k) {
+      for (uint16_t sign : {uint16_t{0}, kBf16SignMask}) {
+        const uint16_t x = static_cast<uint16_t>(v | sign);
+        uint16_t want = bf16_scale_pow2(x, k);
+        if ((want & kBf16MagnitudeMask) >= kBf16Inf) want = static_cast<uint16_t>(sign | 0x7F7F);
+        REQUIRE(scale_normal_bf16(x, k) == want);
+      }
+    }
+  }
 }

@@ -94,7 +94,8 @@ uint16_t double_to_bf16(double d);
 // NaN, Inf and zeros are returned unchanged.
 uint16_t bf16_scale_pow2(uint16_t x, int k);
 
-// A pool of 65536 BF16 samples of a distribution at unit scale, none of them zero, made once
+// A pool of 65536 BF16 samples of a distribution at unit scale, all normal (no zeros or
+// subnormals, so scaling is an exponent add), made once
 // from a fixed seed: the generator's hot path draws values as pool[16 random bits], which is
 // as good as sampling the distribution for test inputs and costs one load per value.
 struct SamplePool {

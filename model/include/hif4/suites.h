@@ -45,6 +45,11 @@ struct Suite {
   void (*make)(RecordContext& ctx, uint16_t out[kBlockValues]);
 };
 
+// A normal, nonzero BF16 (bit pattern) times 2^k, rounded to nearest even, clamped to the
+// largest finite value instead of overflowing: the random suites' fast scaling (exposed for
+// tests; equals bf16_scale_pow2 from rng.h wherever that does not overflow).
+uint16_t scale_normal_bf16(uint16_t v, int k);
+
 // The suite table, in the order `--suite all` writes them. Changing a suite's inputs (or the
 // order) changes generated files: bump kGeneratorVersion when you do.
 const std::vector<Suite>& suites();
