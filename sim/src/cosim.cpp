@@ -103,7 +103,7 @@ CosimBench::CosimBench(sc_core::sc_module_name name, Stimulus& stimulus, const C
   model.inject(options.fault);
 
   // sc_stop() is how a run ends, not news.
-  sc_core::sc_report_handler::set_actions("/OSCI/SystemC: Simulation stopped by user",
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
   stall_threshold_ = threshold(options.stall_prob);
   bubble_threshold_ = threshold(options.bubble_prob);
@@ -360,9 +360,9 @@ void CosimBench::edge() {
 
   // The next cycle's inputs. Reset is held through edge 1.
   rst_n.write(true);
-  out_ready.write(static_cast<uint32_t>(rng_() >> 32) >= stall_threshold_);
+  out_ready.write(static_cast<uint32_t>(rng_.next() >> 32) >= stall_threshold_);
   if (!offering_ && !source_done_) {
-    if (bubble_threshold_ && static_cast<uint32_t>(rng_() >> 32) < bubble_threshold_) {
+    if (bubble_threshold_ && static_cast<uint32_t>(rng_.next() >> 32) < bubble_threshold_) {
       in_valid.write(false);
     } else if (stimulus_.next(offered_)) {
       drive_block(offered_);

@@ -99,7 +99,7 @@ void PeakTreeUnit::compute() { out.write(PeakResult{peak_tree(in_data.read().v)}
 
 void ScaleUnit::compute() {
   const S1Reg& r = s1.read();
-  const Config cfg = to_config(r.cfg);
+  const Config& cfg = r.config;
   ScaleResult s;
   // The same decision order as hif4::quantize_block: a NaN anywhere, or an Inf under
   // non-finite=nan-block, makes a NaN block before any scale is formed (SF reads 0 then, as
@@ -123,7 +123,7 @@ void E1Unit::compute() {
   const S2Reg& r = s2.read();
   E1Result e;
   if (r.e6m2 != kE6M2NaN) {
-    const ProductMode mode = to_config(r.cfg).threshold_product;
+    const ProductMode mode = r.config.threshold_product;
     for (unsigned g = 0; g < kGroups8; ++g)
       if (e1_8_decision(r.v8[g], r.rec, mode)) e.e1_8 = static_cast<uint8_t>(e.e1_8 | (1u << g));
     for (unsigned j = 0; j < kGroups16; ++j) {
@@ -135,6 +135,27 @@ void E1Unit::compute() {
   out.write(e);
 }
 
+namespace {
+
+// The 64 lanes under one payload rounding and product mode, chosen once per block.
+template <Rounding kMode, ProductMode kProduct>
+void encode_lanes(const S3Reg& r, const Block& b, uint8_t codes[kBlockValues]) {
+  const LaneScale ls = lane_scale(r.rec);
+  const NegativeZero nz = r.config.negative_zero;
+  for (unsigned i = 0; i < kBlockValues; ++i) {
+    const uint32_t random = kMode == Rounding::Stochastic ? sr_lane_bits(r.sr_key, i) : 0;
+    codes[i] = encode_s1p2_as<kMode, kProduct>(r.lanes.v[i], ls, b.lane_shift(i), nz, random);
+  }
+}
+
+template <Rounding kMode>
+void encode_lanes(const S3Reg& r, const Block& b, uint8_t codes[kBlockValues]) {
+  if (r.config.payload_product == ProductMode::Bf16) encode_lanes<kMode, ProductMode::Bf16>(r, b, codes);
+  else encode_lanes<kMode, ProductMode::Exact>(r, b, codes);
+}
+
+}  // namespace
+
 void S1P2Encoder::compute() {
   const S3Reg& r = s3.read();
   Block b;
@@ -142,11 +163,11 @@ void S1P2Encoder::compute() {
   if (r.e6m2 != kE6M2NaN) {  // a NaN block keeps every E1 bit and payload nibble 0
     b.e1_8 = r.e1_8;
     b.e1_16 = r.e1_16;
-    const Config cfg = to_config(r.cfg);
-    const bool stochastic = cfg.payload_rounding == PayloadRounding::Stochastic;
-    for (unsigned i = 0; i < kBlockValues; ++i) {
-      const uint32_t random = stochastic ? sr_lane_bits(r.sr_key, i) : 0;
-      b.codes[i] = encode_s1p2(r.lanes.v[i], r.rec, b.lane_shift(i), cfg, random).code;
+    switch (r.config.payload_rounding) {
+      case PayloadRounding::NearestAway: encode_lanes<Rounding::NearestAway>(r, b, b.codes); break;
+      case PayloadRounding::NearestEven: encode_lanes<Rounding::NearestEven>(r, b, b.codes); break;
+      case PayloadRounding::TowardZero: encode_lanes<Rounding::TowardZero>(r, b, b.codes); break;
+      case PayloadRounding::Stochastic: encode_lanes<Rounding::Stochastic>(r, b, b.codes); break;
     }
   }
   PackedBlock p;
@@ -255,6 +276,7 @@ void Hif4QuantizerModel::tick() {
   n3.lanes = s2.lanes;
   n3.block_index = s2.block_index;
   n3.cfg = s2.cfg;
+  n3.config = s2.config;
   n3.e6m2 = s2.e6m2;
   n3.rec = s2.rec;
   n3.sr_key = s2.sr_key;
@@ -266,6 +288,7 @@ void Hif4QuantizerModel::tick() {
   n2.lanes = s1.lanes;
   n2.block_index = s1.block_index;
   n2.cfg = s1.cfg;
+  n2.config = s1.config;
   std::memcpy(n2.v16, s1.peaks.v16, sizeof n2.v16);
   std::memcpy(n2.v8, s1.peaks.v8, sizeof n2.v8);
   const ScaleResult& sc = scale_d_.read();
@@ -287,6 +310,11 @@ void Hif4QuantizerModel::tick() {
   n1.cfg.knob[6] = cfg_scale_underflow.read();
   n1.cfg.knob[7] = cfg_non_finite.read();
   n1.cfg.sr_seed = cfg_sr_seed.read();
+  if (!(n1.cfg == sampled_cfg_)) {  // decode through the knob table only when it changes
+    sampled_cfg_ = n1.cfg;
+    sampled_config_ = to_config(n1.cfg);
+  }
+  n1.config = sampled_config_;
   n1.peaks = peak_d_.read().peaks;
 
   if (fault_.active()) {

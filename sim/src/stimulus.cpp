@@ -1,15 +1,14 @@
 // Block sources for the co-simulation: seeded random blocks, fixed lists, chains.
-#include <random>
-
 #include "hif4/block.h"
+#include "hif4/rng.h"
 #include "hif4sim/cosim.h"
 
 namespace hif4::sim {
 
 namespace {
 
-// Random blocks built from raw 64-bit draws only (std::mt19937_64 is specified bit for bit;
-// the standard distributions are not), so a seed means the same blocks everywhere.
+// Random blocks from the project's portable RNG (rng.h), one 64-bit draw per lane, so a seed
+// means the same blocks on every machine and generation stays cheap next to the simulation.
 class RandomStimulus final : public Stimulus {
  public:
   RandomStimulus(uint64_t count, uint64_t seed, const Config& cfg)
@@ -29,12 +28,9 @@ class RandomStimulus final : public Stimulus {
   uint64_t total() const override { return count_; }
 
  private:
-  uint32_t draw(uint32_t n) { return static_cast<uint32_t>((rng_() >> 32) % n); }
-
-  // A BF16 with the given exponent field, a random sign and a mantissa of `mant_bits`
-  // significant bits (few bits make exact quarters, hence rounding ties).
-  uint16_t value(unsigned exp_field, unsigned mant_bits) {
-    const uint64_t r = rng_();
+  // A BF16 from one draw r: sign bit 8, mantissa bits 0..6 keeping `mant_bits` significant
+  // bits (few bits make exact quarters, hence rounding ties).
+  static uint16_t value(uint64_t r, unsigned exp_field, unsigned mant_bits) {
     uint16_t mant = static_cast<uint16_t>(r & 0x7F);
     if (mant_bits < 7) mant = static_cast<uint16_t>(mant & (0x7F << (7 - mant_bits)) & 0x7F);
     const uint16_t sign = (r >> 8) & 1 ? kBf16SignMask : 0;
@@ -42,40 +38,42 @@ class RandomStimulus final : public Stimulus {
   }
 
   void fill(Lanes& l) {
-    const unsigned kind = draw(16);
-    const unsigned centre = 1 + draw(253);             // the block's magnitude (exponent field)
-    const unsigned spread = kind < 8 ? draw(12) : 2;   // how far lanes fall below the peak
-    const unsigned mant_bits = draw(3) == 0 ? draw(3) : 7;
+    const uint64_t k = rng_.next();
+    const unsigned kind = k & 15;
+    const unsigned centre = 1 + static_cast<unsigned>((k >> 4) % 253);  // peak exponent field
+    const unsigned spread = kind < 8 ? static_cast<unsigned>((k >> 12) % 12) : 2;
+    const unsigned mant_bits = ((k >> 16) & 3) == 0 ? static_cast<unsigned>((k >> 18) % 3) : 7;
     for (unsigned i = 0; i < kBlockValues; ++i) {
+      const uint64_t r = rng_.next();
+      const unsigned r_hi = static_cast<unsigned>(r >> 32);
       uint16_t x;
       if (kind == 8) {  // raw bit patterns: NaN, Inf, subnormals, anything
-        x = static_cast<uint16_t>(rng_());
+        x = static_cast<uint16_t>(r >> 16);
       } else if (kind == 9) {  // zeros of both signs
-        x = draw(2) ? kBf16SignMask : 0;
+        x = (r_hi & 1) ? kBf16SignMask : 0;
       } else if (kind == 10) {  // subnormal and tiny: the scale-underflow side
-        x = value(draw(4), 7);
-        if (draw(2)) x &= kBf16SignMask | 0x7F;
+        x = value(r, r_hi % 4, 7);
+        if ((r_hi >> 4) & 1) x &= kBf16SignMask | 0x7F;
       } else if (kind == 11) {  // huge: the scale-overflow side
-        x = value(236 + draw(19), mant_bits);
+        x = value(r, 236 + r_hi % 19, mant_bits);
       } else {
-        const int e = static_cast<int>(centre) - static_cast<int>(draw(spread + 1));
-        x = draw(8) == 0 ? static_cast<uint16_t>(draw(2) ? kBf16SignMask : 0)
-                         : value(static_cast<unsigned>(e < 0 ? 0 : e), mant_bits);
+        const int e = static_cast<int>(centre) - static_cast<int>(r_hi % (spread + 1));
+        x = ((r_hi >> 8) & 7) == 0 ? static_cast<uint16_t>((r_hi >> 11) & 1 ? kBf16SignMask : 0)
+                                   : value(r, static_cast<unsigned>(e < 0 ? 0 : e), mant_bits);
       }
       l.v[i] = x;
     }
-    // Sprinkle specials into some ordinary blocks: one Inf (non-finite policy), one NaN.
-    if (kind == 12) l.v[draw(kBlockValues)] = static_cast<uint16_t>(kBf16Inf | (draw(2) ? kBf16SignMask : 0));
-    if (kind == 13 && draw(4) == 0) l.v[draw(kBlockValues)] = kBf16QuietNaN;
-    if (kind == 14) {  // a peak of 7 * 2^k exactly and near-threshold neighbours
-      const unsigned e = 3 + draw(240);
-      l.v[draw(kBlockValues)] = static_cast<uint16_t>((e << 7) | 0x60);  // 1.75 * 2^(e-127)
-    }
+    // Specials in some ordinary blocks: one Inf (non-finite policy), one NaN, a 1.75 * 2^k peak.
+    const uint64_t s = rng_.next();
+    const unsigned lane = static_cast<unsigned>(s % kBlockValues);
+    if (kind == 12) l.v[lane] = static_cast<uint16_t>(kBf16Inf | ((s >> 8) & 1 ? kBf16SignMask : 0));
+    if (kind == 13 && ((s >> 8) & 3) == 0) l.v[lane] = kBf16QuietNaN;
+    if (kind == 14) l.v[lane] = static_cast<uint16_t>(((3 + (s >> 8) % 240) << 7) | 0x60);
   }
 
   uint64_t count_, seed_;
   Config cfg_;
-  std::mt19937_64 rng_;
+  Rng rng_;
   uint64_t made_ = 0;
 };
 

@@ -13,10 +13,10 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "hif4/rng.h"
 #include "hif4sim/quantizer.h"
 
 namespace hif4::sim {
@@ -159,7 +159,7 @@ SC_MODULE(CosimBench) {
   CosimOptions options_;
   RtlPorts* rtl_ = nullptr;
   std::function<void(uint64_t)> edge_hook_;
-  std::mt19937_64 rng_;
+  Rng rng_;
   CosimResult result_;
   uint64_t cycle_ = 0;
   bool finished_ = false;

@@ -53,6 +53,7 @@ struct S1Reg {
   Lanes lanes;
   uint64_t block_index = 0;
   CfgWord cfg;
+  Config config;  // cfg decoded once when the block is sampled (equality is cfg's)
   PeakTree peaks{};
   bool operator==(const S1Reg& o) const;
 };
@@ -63,6 +64,7 @@ struct S2Reg {
   Lanes lanes;
   uint64_t block_index = 0;
   CfgWord cfg;
+  Config config;  // cfg decoded once when the block is sampled (equality is cfg's)
   uint16_t v16[kGroups16] = {};
   uint16_t v8[kGroups8] = {};
   uint16_t sf = 0;          // BF16
@@ -78,6 +80,7 @@ struct S3Reg {
   Lanes lanes;
   uint64_t block_index = 0;
   CfgWord cfg;
+  Config config;  // cfg decoded once when the block is sampled (equality is cfg's)
   uint8_t e6m2 = 0;
   uint16_t rec = 0;
   uint32_t sr_key = 0;

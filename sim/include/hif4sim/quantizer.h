@@ -151,6 +151,8 @@ SC_MODULE(Hif4QuantizerModel) {
   sc_core::sc_signal<E1Result> e1_d_;
   sc_core::sc_signal<PackedBlock> encoder_d_;
   Fault fault_;
+  CfgWord sampled_cfg_;
+  Config sampled_config_ = to_config(CfgWord{});
 };
 
 }  // namespace hif4::sim

@@ -1,0 +1,337 @@
+// hif4-cosim: the SystemC model and the Verilated RTL in lockstep on one clock, driven with
+// the same blocks, bubbles and back-pressure, checked every cycle against each other and every
+// output block against the reference model (or the vector file). `hif4 cosim` runs this.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <systemc>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+#include "cli.h"
+#include "hif4/block.h"
+#include "hif4/suites.h"
+#include "hif4/vector_file.h"
+#include "hif4sim/cosim.h"
+#include "rtl_side.h"
+
+namespace {
+
+using namespace hif4;
+using namespace hif4::sim;
+using cli::Error;
+
+constexpr uint64_t kCyclesBeforeFailure = 32;  // waves window around the first mismatch
+constexpr uint64_t kCyclesAfterFailure = 8;
+constexpr double kClockNs = 10;
+
+// Blocks of a .hif4v file, with the file's own configuration and expectations.
+class VectorFileStimulus final : public Stimulus {
+ public:
+  explicit VectorFileStimulus(const std::string& path) : path_(path), reader_(path) {}
+  bool next(StimulusBlock& b) override {
+    VectorRecord r;
+    if (!reader_.next(r)) return false;
+    const uint64_t n = reader_.position() - 1;
+    std::memcpy(b.lanes.v, r.input, sizeof b.lanes.v);
+    std::memcpy(b.expected.bytes, r.expected, sizeof b.expected.bytes);
+    b.block_index = r.block_index;
+    b.cfg = reader_.header().config;
+    const SuiteRange* s = reader_.header().suite_of(n);
+    b.origin = path_ + (s ? " suite " + s->name : std::string());
+    b.origin_block = n;
+    return true;
+  }
+  uint64_t total() const override { return reader_.header().record_count; }
+  const VectorHeader& header() const { return reader_.header(); }
+
+ private:
+  std::string path_;
+  VectorReader reader_;
+};
+
+// Blocks of the built-in suites (suites.h), made in process; the expectation is the model's.
+class SuiteStimulus final : public Stimulus {
+ public:
+  SuiteStimulus(GenerationPlan plan, uint64_t seed, unsigned level, const Config& cfg)
+      : plan_(std::move(plan)), seed_(seed), level_(level), cfg_(cfg) {}
+  bool next(StimulusBlock& b) override {
+    while (run_ < plan_.runs.size() && in_run_ == plan_.runs[run_].count) {
+      ++run_;
+      in_run_ = 0;
+    }
+    if (run_ == plan_.runs.size()) return false;
+    const Suite& s = *plan_.runs[run_].suite;
+    make_suite_inputs(s, seed_, level_, in_run_, 1, b.lanes.v);
+    b.block_index = made_;
+    b.cfg = cfg_;
+    b.origin = std::string("suite ") + s.name + " (level " + std::to_string(level_) + ", seed " +
+               std::to_string(seed_) + ")";
+    b.origin_block = in_run_;
+    pack_block(quantize_block(b.lanes.v, cfg_, b.block_index), b.expected.bytes);
+    ++in_run_;
+    ++made_;
+    return true;
+  }
+  uint64_t total() const override { return plan_.total(); }
+
+ private:
+  GenerationPlan plan_;
+  uint64_t seed_;
+  unsigned level_;
+  Config cfg_;
+  size_t run_ = 0;
+  uint64_t in_run_ = 0, made_ = 0;
+};
+
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789-_=./:,@+") == std::string::npos)
+    return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+double probability(const cli::Args& args, const std::string& name) {
+  const double p = args.get_double(name, 0.0);
+  if (!(p >= 0.0 && p < 1.0)) throw Error("--" + name + " must be in [0, 1), got " + args.get(name));
+  return p;
+}
+
+// Re-runs this program with the same arguments and a trace window; it writes the waves.
+int run_waves_child(int argc, char** argv, uint64_t from, uint64_t to) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  args.push_back("--trace-window");
+  args.push_back(std::to_string(from) + ":" + std::to_string(to));
+  std::vector<char*> cargv;
+  std::string self = "/proc/self/exe";
+  cargv.push_back(argv[0]);
+  for (std::string& a : args) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(127);
+    execv(self.c_str(), cargv.data());
+    _exit(127);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int run(int argc, char** argv) {
+  std::vector<cli::Args::Spec> specs = {
+      {"vectors", true, true, ".hif4v file (repeatable): its blocks, configuration and expected output"},
+      {"random", true, false, "N seeded random blocks (expected output from the reference model)"},
+      {"suite", true, false, "built-in suite name or 'all' (suites of `hif4 gen`), made in process"},
+      {"level", true, false, "suite level, 1 or 2 (default 1)"},
+      {"seed", true, false, "seed of --random / --suite blocks and of the bubbles and stalls (default 1)"},
+      {"stall-prob", true, false, "probability that out_ready is low in a cycle (default 0)"},
+      {"bubble-prob", true, false, "probability that the driver offers no block in a cycle (default 0)"},
+      {"waves", true, false, "DIR: write FST waves around the first mismatch (rtl.fst, systemc.fst)"},
+      {"full", false, false, "with --waves: the whole run, not just around the first mismatch"},
+      {"waves-all", true, false, "DIR: FST waves of the whole run (same as --waves DIR --full)"},
+      {"inject", true, false, std::string("flip one SystemC register bit (test use): ") + fault_syntax()},
+      {"max-reports", true, false, "detailed mismatch reports to print (default 1)"},
+      {"trace-window", true, false, "FROM:TO cycles to trace (used by --waves when re-running)"},
+  };
+  for (const auto& s : cli::config_specs()) specs.push_back(s);
+  cli::Args args("cosim", specs,
+                 "[--vectors FILE.hif4v]... [--random N] [--suite NAME|all [--level L]] [--seed S]\n"
+                 "  [--profile P] [--set KNOB=VALUE]... [--sr-seed N] [--stall-prob X] [--bubble-prob X]\n"
+                 "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT]");
+  args.parse(argc, argv);
+  if (!args.positionals().empty()) throw Error("unexpected argument '" + args.positionals()[0] + "'");
+
+  const bool child = args.has("trace-window");
+  const uint64_t seed = args.get_u64("seed", 1);
+  const Config cfg = cli::config_from_args(args, "seed");
+  const bool profile_given = args.has("profile") || !args.all("set").empty() || args.has("sr-seed");
+
+  std::vector<std::unique_ptr<Stimulus>> parts;
+  std::vector<std::string> source_names;
+  for (const std::string& path : args.all("vectors")) {
+    std::unique_ptr<VectorFileStimulus> v;
+    try {
+      v = std::make_unique<VectorFileStimulus>(path);
+    } catch (const VectorFileError& e) {
+      throw Error(e.message);
+    }
+    if (profile_given && v->header().config != cfg)
+      throw Error("vector file '" + path + "' was made with " + describe(v->header().config) +
+                  " sr-seed=" + std::to_string(v->header().config.sr_seed) +
+                  ", not the configuration given on the command line");
+    source_names.push_back(path + " (" + std::to_string(v->total()) + " blocks, " +
+                           describe(v->header().config) + ")");
+    parts.push_back(std::move(v));
+  }
+  if (args.has("suite")) {
+    const uint64_t level = args.get_u64("level", 1);
+    if (level != 1 && level != 2) throw Error("--level must be 1 or 2");
+    GenerationPlan plan;
+    try {
+      plan = make_plan(args.get("suite"), static_cast<unsigned>(level), 0);
+    } catch (const SuiteError& e) {
+      throw Error(e.message);
+    }
+    source_names.push_back("suite " + args.get("suite") + " level " + std::to_string(level) + " (" +
+                           std::to_string(plan.total()) + " blocks, seed " + std::to_string(seed) + ")");
+    parts.push_back(std::make_unique<SuiteStimulus>(std::move(plan), seed, static_cast<unsigned>(level), cfg));
+  }
+  if (args.has("random")) {
+    const uint64_t n = args.get_u64("random", 0);
+    source_names.push_back("random " + std::to_string(n) + " blocks (seed " + std::to_string(seed) + ")");
+    parts.push_back(random_stimulus(n, seed, cfg));
+  }
+  if (parts.empty()) throw Error("nothing to run: give --vectors FILE, --random N or --suite NAME");
+  auto stimulus = chain_stimulus(std::move(parts));
+
+  CosimOptions opt;
+  opt.stall_prob = probability(args, "stall-prob");
+  opt.bubble_prob = probability(args, "bubble-prob");
+  opt.handshake_seed = seed;
+  opt.max_reports = args.get_u64("max-reports", 1);
+  if (args.has("inject")) {
+    try {
+      opt.fault = parse_fault(args.get("inject"));
+    } catch (const std::invalid_argument& e) {
+      throw Error(std::string("--inject: ") + e.what());
+    }
+  }
+  std::string waves_dir = args.get("waves");
+  bool full_waves = args.has("full");
+  if (args.has("waves-all")) {
+    if (!waves_dir.empty()) throw Error("give --waves or --waves-all, not both");
+    waves_dir = args.get("waves-all");
+    full_waves = true;
+  }
+  if (full_waves && waves_dir.empty()) throw Error("--full needs --waves DIR");
+  uint64_t trace_from = 0;
+  if (child) {
+    const std::string w = args.get("trace-window");
+    const size_t colon = w.find(':');
+    if (colon == std::string::npos) throw Error("--trace-window wants FROM:TO");
+    trace_from = cli::parse_u64("--trace-window", w.substr(0, colon));
+    opt.stop_after_cycle = cli::parse_u64("--trace-window", w.substr(colon + 1));
+    if (waves_dir.empty() || trace_from == 0 || opt.stop_after_cycle < trace_from)
+      throw Error("--trace-window needs --waves DIR and 1 <= FROM <= TO");
+  } else {
+    opt.progress = isatty(2);
+  }
+  std::string replay = "hif4 cosim";
+  for (int i = 1; i < argc; ++i) replay += " " + shell_quote(argv[i]);
+  if (waves_dir.empty()) replay += " --waves /tmp/hif4-cosim-waves";
+  opt.replay = replay;
+
+  if (!waves_dir.empty()) enable_rtl_tracing();
+  CosimBench bench("bench", *stimulus, opt);
+  std::unique_ptr<RtlPorts> rtl = make_verilated_rtl(bench);
+  bench.attach(rtl.get());
+  std::unique_ptr<Waves> waves;
+  if (!waves_dir.empty() && (full_waves || child)) {
+    try {
+      waves = std::make_unique<Waves>(bench, *rtl, waves_dir);
+    } catch (const std::runtime_error& e) {
+      throw Error(e.what());
+    }
+    bench.on_edge([&waves](uint64_t c) { waves->on_edge(c); });
+  }
+
+  if (!child) {
+    std::printf("hif4 cosim: SystemC model + Verilated RTL (hif4_quantizer), lockstep, one clock\n");
+    for (const std::string& s : source_names) std::printf("  source      %s\n", s.c_str());
+    std::printf("  handshake   stall-prob %g, bubble-prob %g, seed %llu\n", opt.stall_prob,
+                opt.bubble_prob, static_cast<unsigned long long>(seed));
+    if (opt.fault.active()) std::printf("  inject      %s (SystemC side)\n", opt.fault.text.c_str());
+    std::fflush(stdout);
+  }
+
+  const double t0 = now_seconds();
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaborate, so the RTL can be traced
+  if (waves) {
+    if (trace_from > 1) {
+      // Edge c is at (c - 1) clock periods; stop just before the window's first edge.
+      sc_core::sc_start(static_cast<double>(trace_from - 1) * kClockNs - 1, sc_core::SC_NS);
+    }
+    waves->open();
+  }
+  if (!bench.finished()) sc_core::sc_start();
+  const double seconds = now_seconds() - t0;
+  if (waves) waves->close();
+  const CosimResult& r = bench.result();
+  if (child) return 0;
+
+  const uint64_t mismatches = r.port_mismatch_cycles + r.output_mismatches + r.lost;
+  const uint64_t total = stimulus->total();
+  std::printf("  blocks      %llu in, %llu out", static_cast<unsigned long long>(r.blocks_in),
+              static_cast<unsigned long long>(r.blocks_out));
+  if (total) std::printf(" (of %llu)", static_cast<unsigned long long>(total));
+  std::printf("\n  cycles      %llu\n", static_cast<unsigned long long>(r.cycles));
+  std::printf("  blocks/s    %.0f (%.2f s wall, %.0f cycles/s)\n",
+              static_cast<double>(r.blocks_out) / std::max(seconds, 1e-9), seconds,
+              static_cast<double>(r.cycles) / std::max(seconds, 1e-9));
+  std::printf("  latency     %llu..%llu edges (contract: 4 without stalls)\n",
+              static_cast<unsigned long long>(r.min_latency),
+              static_cast<unsigned long long>(r.max_latency));
+  std::printf("  mismatches  %llu (cycles where RTL and SystemC disagree %llu, output blocks "
+              "unequal to the expectation %llu, lost blocks %llu)\n",
+              static_cast<unsigned long long>(mismatches),
+              static_cast<unsigned long long>(r.port_mismatch_cycles),
+              static_cast<unsigned long long>(r.output_mismatches),
+              static_cast<unsigned long long>(r.lost));
+  for (const std::string& rep : r.reports) std::printf("\n%s\n", rep.c_str());
+
+  if (!waves_dir.empty()) {
+    if (full_waves) {
+      std::printf("\n  waves       %s (whole run)\n", waves->files().c_str());
+    } else if (r.first_mismatch_cycle) {
+      const uint64_t from = r.first_mismatch_cycle > kCyclesBeforeFailure
+                                ? r.first_mismatch_cycle - kCyclesBeforeFailure : 1;
+      const uint64_t to = r.first_mismatch_cycle + kCyclesAfterFailure;
+      const int rc = run_waves_child(argc, argv, from, to);
+      if (rc == 0)
+        std::printf("\n  waves       %s/rtl.fst, %s/systemc.fst (cycles %llu..%llu, first mismatch at %llu)\n",
+                    waves_dir.c_str(), waves_dir.c_str(), static_cast<unsigned long long>(from),
+                    static_cast<unsigned long long>(to),
+                    static_cast<unsigned long long>(r.first_mismatch_cycle));
+      else
+        std::printf("\n  waves       FAILED to write (re-run exited %d)\n", rc);
+    } else {
+      std::printf("\n  waves       none written: no mismatch\n");
+    }
+  }
+
+  // A block passes when it came out, equal to its expectation in both designs, and no cycle
+  // disagreement touched it; a disagreement no block can be blamed for still fails the run.
+  uint64_t failed = r.blocks_failed + r.lost;
+  if (mismatches && failed == 0) failed = 1;
+  const uint64_t passed = r.blocks_out - std::min(r.blocks_out, r.blocks_failed);
+  std::printf("\n%llu passed, %llu failed\n", static_cast<unsigned long long>(passed),
+              static_cast<unsigned long long>(failed));
+  return failed ? cli::kExitMismatch : cli::kExitOk;
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  // The SystemC banner is printed when the first module is built (after this point).
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  try {
+    return run(argc, argv);
+  } catch (const cli::HelpRequested& h) {
+    std::fputs(h.usage.c_str(), stdout);
+    return cli::kExitOk;
+  } catch (const cli::Error& e) {
+    std::fprintf(stderr, "hif4 cosim: error: %s\n", e.message.c_str());
+    return cli::kExitError;
+  } catch (const VectorFileError& e) {
+    std::fprintf(stderr, "hif4 cosim: error: %s\n", e.message.c_str());
+    return cli::kExitError;
+  }
+}
