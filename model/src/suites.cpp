@@ -186,19 +186,22 @@ void make_random(RecordContext& c, uint16_t out[kBlockValues]) {
   int8_t shift[kBlockValues] = {};
   const unsigned shape = static_cast<unsigned>(rng.below(8));
   if (shape >= 4 && shape <= 5) {  // groups of 4 at different magnitudes: E1 bits vary
-    for (unsigned j = 0; j < kGroups16; ++j) {
-      const int8_t s = static_cast<int8_t>(-static_cast<int>(rng.below(8)));
-      for (unsigned l = 0; l < kValuesPerGroup16; ++l) shift[j * kValuesPerGroup16 + l] = s;
+    uint64_t r = rng.next();  // 3 bits per group: 2^0 .. 2^-7
+    for (unsigned j = 0; j < kGroups16; ++j, r >>= 3)
+      for (unsigned l = 0; l < kValuesPerGroup16; ++l)
+        shift[j * kValuesPerGroup16 + l] = static_cast<int8_t>(-static_cast<int>(r & 7));
+  } else if (shape == 7) {  // every lane at its own magnitude: 2^0 .. 2^-15
+    for (unsigned i = 0; i < kBlockValues; i += 16) {
+      uint64_t r = rng.next();
+      for (unsigned l = 0; l < 16; ++l, r >>= 4) shift[i + l] = static_cast<int8_t>(-static_cast<int>(r & 15));
     }
-  } else if (shape == 7) {  // every lane at its own magnitude
-    for (unsigned i = 0; i < kBlockValues; ++i)
-      shift[i] = static_cast<int8_t>(-static_cast<int>(rng.below(21)));
   }
   fill_from_pool(rng, pool, k, shape >= 4 ? shift : nullptr, out);
-  if (shape == 6) {  // sparse: about half the lanes +0 or -0
-    for (unsigned i = 0; i < kBlockValues; ++i) {
-      const uint64_t r = rng.next();
-      if (r & 1) out[i] = (r & 2) ? kBf16SignMask : 0;
+  if (shape == 6) {  // sparse: about half the lanes +0 or -0 (2 bits a lane)
+    for (unsigned i = 0; i < kBlockValues; i += 32) {
+      uint64_t r = rng.next();
+      for (unsigned l = 0; l < 32; ++l, r >>= 2)
+        if (r & 1) out[i + l] = (r & 2) ? kBf16SignMask : 0;
     }
   }
 }
