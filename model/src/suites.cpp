@@ -61,14 +61,19 @@ inline uint16_t scale_pool_value(uint16_t v, int s) {
 }
 
 // Fill lanes from a sample pool (normal, nonzero values), scaled by 2^k plus a per-lane
-// extra shift (0 or negative).
+// extra shift (0 or negative). When every pool value stays normal after the largest and
+// smallest shift (most blocks), the scaling is a plain exponent add for all 64 lanes.
 void fill_from_pool(Rng& rng, const SamplePool& pool, int k, const int8_t* lane_shift,
                     uint16_t out[kBlockValues]) {
+  int min_extra = 0;
+  for (unsigned i = 0; lane_shift && i < kBlockValues; ++i) min_extra = std::min<int>(min_extra, lane_shift[i]);
+  const bool all_normal = pool.min_exponent_field + k + min_extra >= 1 && pool.max_exponent_field + k <= 254;
   for (unsigned i = 0; i < kBlockValues; i += 4) {
     uint64_t r = rng.next();
     for (unsigned j = 0; j < 4; ++j, r >>= 16) {
       const int s = k + (lane_shift ? lane_shift[i + j] : 0);
-      out[i + j] = scale_pool_value(pool.values[r & 0xFFFF], s);
+      const uint16_t v = pool.values[r & 0xFFFF];
+      out[i + j] = all_normal ? static_cast<uint16_t>(v + s * 128) : scale_pool_value(v, s);
     }
   }
 }
@@ -578,8 +583,9 @@ uint64_t record_seed(uint64_t seed, const Suite& suite, uint64_t index) {
 
 void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64_t first,
                        size_t count, uint16_t* out) {
+  const uint64_t tag = fnv1a64(suite.name);
   for (size_t i = 0; i < count; ++i) {
-    Rng rng(record_seed(seed, suite, first + i));
+    Rng rng(mix64(seed ^ mix64(tag + first + i)));  // record_seed(seed, suite, first + i)
     RecordContext ctx{rng, first + i, level};
     suite.make(ctx, out + i * kBlockValues);
   }
