@@ -33,15 +33,13 @@ struct PeakTree {
 // NaN never uses the tree's values (it is a NaN block under every policy).
 inline PeakTree peak_tree(const uint16_t in[kBlockValues]) {
   PeakTree t{};
-  unsigned nan_or_inf_max = 0;
+  // Written as flat, branch-free max steps so the compiler can use SIMD max instructions.
+  uint16_t mag[kBlockValues];
+  for (unsigned i = 0; i < kBlockValues; ++i) mag[i] = in[i] & kBf16MagnitudeMask;
   for (unsigned j = 0; j < kGroups16; ++j) {
-    uint16_t m = 0;
-    for (unsigned k = 0; k < kValuesPerGroup16; ++k) {
-      const uint16_t a = in[j * kValuesPerGroup16 + k] & kBf16MagnitudeMask;
-      m = a > m ? a : m;
-    }
-    t.v16[j] = m;
-    nan_or_inf_max = m > nan_or_inf_max ? m : nan_or_inf_max;
+    const uint16_t a = mag[4 * j] > mag[4 * j + 1] ? mag[4 * j] : mag[4 * j + 1];
+    const uint16_t b = mag[4 * j + 2] > mag[4 * j + 3] ? mag[4 * j + 2] : mag[4 * j + 3];
+    t.v16[j] = a > b ? a : b;
   }
   for (unsigned g = 0; g < kGroups8; ++g)
     t.v8[g] = t.v16[2 * g] > t.v16[2 * g + 1] ? t.v16[2 * g] : t.v16[2 * g + 1];
@@ -52,7 +50,7 @@ inline PeakTree peak_tree(const uint16_t in[kBlockValues]) {
   if (t.vmax >= kBf16Inf) {
     // The peak alone cannot tell whether an Inf hides below a NaN: look at the lanes.
     for (unsigned i = 0; i < kBlockValues; ++i)
-      if ((in[i] & kBf16MagnitudeMask) == kBf16Inf) t.has_inf = true;
+      if (mag[i] == kBf16Inf) t.has_inf = true;
   }
   return t;
 }
