@@ -30,75 +30,111 @@
 namespace hif4::simd_detail {
 namespace {
 
+// ---- Constants ------------------------------------------------------------------------------
+//
+// The quantize kernel's vector constants live in a global that is not const: the compiler
+// must then read them from memory, as instruction operands. With _mm256_set1 constants GCC
+// rebuilds each one from an immediate inside the loop once registers run short, which
+// costs more instructions than the whole payload step.
+struct alignas(32) KernelConstants {
+  uint32_t mag_mask[8], sig_mask[8], hidden_bit[8], sign_code[8], one16[8], seven16[8];
+  uint32_t low16[8], high16[8], half[8], half_minus_one[8], one32[8], low_byte[8];
+  uint32_t bf16_round7[8], bf16_round8[8], mix_mul1[8], mix_mul2[8];
+  uint8_t swap_u16[32];
+  uint32_t nibble_order[8];
+};
+
+#define HIF4_SPLAT16(x) {(x) * 0x10001u, (x) * 0x10001u, (x) * 0x10001u, (x) * 0x10001u, \
+                         (x) * 0x10001u, (x) * 0x10001u, (x) * 0x10001u, (x) * 0x10001u}
+#define HIF4_SPLAT32(x) {(x), (x), (x), (x), (x), (x), (x), (x)}
+KernelConstants g_kernel_constants = {
+    HIF4_SPLAT16(kBf16MagnitudeMask), HIF4_SPLAT16(0xFFu), HIF4_SPLAT16(0x80u),
+    HIF4_SPLAT16(kS1P2SignBit), HIF4_SPLAT16(1u), HIF4_SPLAT16(kS1P2MaxMagnitude),
+    HIF4_SPLAT32(0xFFFFu), HIF4_SPLAT32(0xFFFF0000u), HIF4_SPLAT32(0x8000u), HIF4_SPLAT32(0x7FFFu),
+    HIF4_SPLAT32(1u), HIF4_SPLAT32(0xFFu), HIF4_SPLAT16(63u), HIF4_SPLAT16(127u),
+    HIF4_SPLAT32(0x7FEB352Du), HIF4_SPLAT32(0x846CA68Bu),
+    // vpshufb pattern swapping neighbouring u16 lanes (0<->1, 2<->3, ...).
+    {2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13},
+    {0, 4, 1, 5, 2, 6, 3, 7},
+};
+#undef HIF4_SPLAT16
+#undef HIF4_SPLAT32
+
+#define HIF4_K(name) _mm256_load_si256(reinterpret_cast<const __m256i*>(g_kernel_constants.name))
+
 // ---- Stochastic rounding bits: sr_lane_bits (stages.h) on 8 lanes at once ----------------
 
 inline __m256i mix32x8(__m256i x) {
   x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
-  x = _mm256_mullo_epi32(x, _mm256_set1_epi32(0x7FEB352D));
+  x = _mm256_mullo_epi32(x, HIF4_K(mix_mul1));
   x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 15));
-  x = _mm256_mullo_epi32(x, _mm256_set1_epi32(static_cast<int>(0x846CA68Bu)));
+  x = _mm256_mullo_epi32(x, HIF4_K(mix_mul2));
   x = _mm256_xor_si256(x, _mm256_srli_epi32(x, 16));
   return x;
 }
 
-// (lane + 1) * 0x9E3779B9 in the order the 32-bit halves hold the lanes: unpacklo of
-// register r holds lanes 16r + {0..3, 8..11}, unpackhi holds 16r + {4..7, 12..15}.
+// (lane + 1) * 0x9E3779B9 in the order the payload step holds the lanes: register r viewed
+// as 8 x u32 has lane 16r + 2j in the low and 16r + 2j + 1 in the high half of u32 lane j.
 struct LaneSalts {
-  alignas(32) uint32_t v[4][2][8];
+  alignas(32) uint32_t v[4][2][8];  // [register][even, odd][j]
 };
 // Built at compile time: a dynamic initializer in this TU would be AVX2 code run at start-up,
 // before any CPU check.
 constexpr LaneSalts make_lane_salts() {
   LaneSalts s{};
   for (unsigned r = 0; r < 4; ++r)
-    for (unsigned h = 0; h < 2; ++h)
-      for (unsigned k = 0; k < 8; ++k) {
-        const unsigned lane = 16 * r + (k < 4 ? k : k + 4) + 4 * h;
-        s.v[r][h][k] = (lane + 1u) * 0x9E3779B9u;
-      }
+    for (unsigned odd = 0; odd < 2; ++odd)
+      for (unsigned j = 0; j < 8; ++j) s.v[r][odd][j] = (16 * r + 2 * j + odd + 1u) * 0x9E3779B9u;
   return s;
 }
 constexpr LaneSalts kLaneSalts = make_lane_salts();
 
-// ---- Payload of 8 lanes in 32-bit lanes --------------------------------------------------
+// ---- Payload of 16 lanes -----------------------------------------------------------------
 
-// p: sig(x) * sig(REC) (< 2^16); sh: the model's shift (signed); min_drop: where the BF16
-// product would fall below the subnormal quantum (payload-product=bf16 only).
-template <int kMode, bool kBf16>
-inline __m256i payload_quarters(__m256i p, __m256i sh, __m256i min_drop, __m256i random) {
-  const __m256i one = _mm256_set1_epi32(1);
-  if (kBf16) {
-    // BF16_RNE(|x| * REC): keep 8 significant bits (fewer in the subnormal range). msb(p)
-    // from the FP32 exponent of p (exact: p < 2^24).
-    const __m256i msb = _mm256_sub_epi32(
-        _mm256_srli_epi32(_mm256_castps_si256(_mm256_cvtepi32_ps(p)), 23), _mm256_set1_epi32(127));
-    const __m256i drop = _mm256_max_epi32(_mm256_sub_epi32(msb, _mm256_set1_epi32(7)), min_drop);
-    const __m256i apply =
-        _mm256_andnot_si256(_mm256_cmpeq_epi32(p, _mm256_setzero_si256()),
-                            _mm256_cmpgt_epi32(drop, _mm256_setzero_si256()));
-    const __m256i kept = _mm256_srlv_epi32(p, drop);
-    const __m256i half_minus_one =
-        _mm256_sub_epi32(_mm256_sllv_epi32(one, _mm256_sub_epi32(drop, one)), one);
-    const __m256i rounded = _mm256_srlv_epi32(
-        _mm256_add_epi32(_mm256_add_epi32(p, half_minus_one), _mm256_and_si256(kept, one)), drop);
-    p = _mm256_blendv_epi8(p, rounded, apply);
-    sh = _mm256_sub_epi32(sh, _mm256_and_si256(drop, apply));
-  }
-  sh = _mm256_max_epi32(sh, one);
-  // t = floor(4|s| * 2^16); counts >= 32 give 0, as the model's 48-bit clamp does.
-  const __m256i t = _mm256_srlv_epi32(_mm256_slli_epi32(p, 16), sh);
-  __m256i sum;
+// S1P2 magnitudes (0..7) of 16 lanes from p = sig(x) * sig(REC) and the model's shift sh
+// (both u16 lanes; sh signed). The shift needs 32 bits (t = (p << 16) >> sh), so the
+// register is worked on as 8 x u32 twice: the even u16 lanes (low halves) and the odd ones
+// (high halves), which also leaves the results in place without any repacking.
+template <int kMode>
+inline __m256i payload_quarters(__m256i p, __m256i sh, __m256i random_even, __m256i random_odd) {
+  const __m256i low16 = HIF4_K(low16);
+  const __m256i high16 = HIF4_K(high16);
+  sh = _mm256_max_epi16(sh, HIF4_K(one16));
+  // t = floor(4|s| * 2^16); shift counts >= 32 give 0, as the model's 48-bit clamp does.
+  const __m256i t_even = _mm256_srlv_epi32(_mm256_slli_epi32(p, 16), _mm256_and_si256(sh, low16));
+  const __m256i t_odd = _mm256_srlv_epi32(_mm256_and_si256(p, high16), _mm256_srli_epi32(sh, 16));
+  __m256i inc_even, inc_odd;
   switch (kMode) {
-    case kAway: sum = _mm256_add_epi32(t, _mm256_set1_epi32(0x8000)); break;
-    case kEven:
-      sum = _mm256_add_epi32(
-          _mm256_add_epi32(t, _mm256_set1_epi32(0x7FFF)),
-          _mm256_and_si256(_mm256_srli_epi32(t, 16), one));
+    case kAway: inc_even = inc_odd = HIF4_K(half); break;
+    case kEven: {
+      const __m256i half_minus_one = HIF4_K(half_minus_one), one = HIF4_K(one32);
+      inc_even = _mm256_add_epi32(half_minus_one, _mm256_and_si256(_mm256_srli_epi32(t_even, 16), one));
+      inc_odd = _mm256_add_epi32(half_minus_one, _mm256_and_si256(_mm256_srli_epi32(t_odd, 16), one));
       break;
-    case kTowardZero: sum = t; break;
-    default: sum = _mm256_add_epi32(t, random); break;
+    }
+    case kTowardZero: inc_even = inc_odd = _mm256_setzero_si256(); break;
+    default: inc_even = random_even; inc_odd = random_odd; break;
   }
-  return _mm256_min_epu32(_mm256_srli_epi32(sum, 16), _mm256_set1_epi32(kS1P2MaxMagnitude));
+  // q = (t + inc) >> 16: the even results land in the low halves, the odd ones are kept in
+  // the high halves; t < 2^31 and inc < 2^16, so nothing wraps.
+  const __m256i q = _mm256_or_si256(_mm256_srli_epi32(_mm256_add_epi32(t_even, inc_even), 16),
+                                    _mm256_and_si256(_mm256_add_epi32(t_odd, inc_odd), high16));
+  return _mm256_min_epu16(q, HIF4_K(seven16));
+}
+
+// payload-product=bf16: p (from a normal x, so 2^14 <= p < 2^16) rounded to 8 significant
+// bits, ties to even, as encode_s1p2_as does; sh drops by the bits removed (7 or 8). The
+// model's further clamp to the BF16 subnormal quantum only matters where |x| * REC < 2^-126,
+// and there 4|s| < 2^-120 gives code 0 either way (likewise every subnormal x, see below).
+inline void round_product_to_bf16(__m256i& p, __m256i& sh) {
+  const __m256i one = HIF4_K(one16);
+  const __m256i big = _mm256_srai_epi16(p, 15);  // p >= 2^15: 16 significant bits, drop 8
+  const __m256i r7 = _mm256_srli_epi16(
+      _mm256_add_epi16(_mm256_add_epi16(p, HIF4_K(bf16_round7)), _mm256_and_si256(_mm256_srli_epi16(p, 7), one)), 7);
+  const __m256i r8 = _mm256_srli_epi16(
+      _mm256_add_epi16(_mm256_add_epi16(p, HIF4_K(bf16_round8)), _mm256_and_si256(_mm256_srli_epi16(p, 8), one)), 8);
+  p = _mm256_blendv_epi8(r7, r8, big);  // p + 128 <= 65153: no 16-bit wrap
+  sh = _mm256_add_epi16(_mm256_sub_epi16(sh, HIF4_K(seven16)), big);
 }
 
 inline void write_nan_block(uint8_t* out) {
@@ -110,39 +146,63 @@ template <int kMode, bool kBf16>
 void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, uint64_t first_index,
                   uint8_t* out) {
   const __m256i zero = _mm256_setzero_si256();
-  const __m256i one16 = _mm256_set1_epi16(1);
-  const __m256i mag_mask = _mm256_set1_epi16(static_cast<short>(kBf16MagnitudeMask));
-  const __m256i mant_mask = _mm256_set1_epi16(0x7F);
-  const __m256i hidden_bit = _mm256_set1_epi16(0x80);
-  const __m256i sign_code = _mm256_set1_epi16(kS1P2SignBit);
-  // vpshufb pattern swapping neighbouring u16 lanes (0<->1, 2<->3, ...).
-  const __m256i swap_u16 = _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13,
-                                            2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-  const __m256i nibble_order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  const __m256i mag_mask = HIF4_K(mag_mask);
+  const __m256i sig_mask = HIF4_K(sig_mask);
+  const __m256i hidden_bit = HIF4_K(hidden_bit);
+  const __m256i sign_code = HIF4_K(sign_code);
+  const __m256i swap_u16 = HIF4_K(swap_u16);
+  const __m256i keep_sign = plan.keep_sign ? _mm256_cmpeq_epi16(zero, zero) : zero;
+  const __m256i nibble_order = HIF4_K(nibble_order);
 
-  for (size_t b = 0; b < count; ++b) {
+  // Two passes over batches of kBatch blocks. Pass 1 finds each block's peaks and E6M2 code;
+  // pass 2 does the rest. Within one block everything waits on the peak -> table -> REC
+  // chain; splitting the passes lets the CPU overlap the chains of many blocks.
+  constexpr size_t kBatch = 16;
+  constexpr uint16_t kScalarBlock = 0x100;  // status of a block with a NaN or Inf lane
+  alignas(32) uint16_t peaks[kBatch][2][4][16];  // [block][V16, V8][register][lane]
+  uint16_t status[kBatch];                       // E6M2 code (0xFF: NaN block) or kScalarBlock
+  uint32_t keys[kBatch];                         // stochastic-rounding block keys
+
+  for (size_t batch = 0; batch < count; batch += kBatch) {
+    const size_t n = count - batch < kBatch ? count - batch : kBatch;
+    for (size_t i = 0; i < n; ++i) {
+      const uint16_t* x = in + (batch + i) * kBlockValues;
+      __m256i v8_all = _mm256_setzero_si256();
+      for (unsigned r = 0; r < 4; ++r) {
+        const __m256i mag =
+            _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 16 * r)), mag_mask);
+        __m256i m = _mm256_max_epu16(mag, _mm256_shuffle_epi8(mag, swap_u16));
+        m = _mm256_max_epu16(m, _mm256_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));  // max of 4
+        const __m256i m8 = _mm256_max_epu16(m, _mm256_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));  // of 8
+        _mm256_store_si256(reinterpret_cast<__m256i*>(peaks[i][0][r]), m);
+        _mm256_store_si256(reinterpret_cast<__m256i*>(peaks[i][1][r]), m8);
+        v8_all = _mm256_max_epu16(v8_all, m8);
+      }
+      const __m128i m2 = _mm_max_epu16(_mm256_castsi256_si128(v8_all), _mm256_extracti128_si256(v8_all, 1));
+      const uint16_t vmax = static_cast<uint16_t>(_mm_extract_epi16(m2, 0));
+      // NaN or Inf somewhere: the scalar model decides the block.
+      status[i] = vmax >= kBf16Inf ? kScalarBlock : plan.scale_code[vmax];
+      if (kMode == kStochastic) keys[i] = plan.block_key(plan.sr_seed, first_index + batch + i);
+    }
+    for (size_t i = 0; i < n; ++i) {
+    const size_t b = batch + i;
     const uint16_t* x = in + b * kBlockValues;
     uint8_t* o = out + b * kPackedBytes;
+    if (status[i] == kScalarBlock) {
+      plan.scalar_block(x, plan.cfg, first_index + b, o);
+      continue;
+    }
+    const uint8_t code = static_cast<uint8_t>(status[i]);
+    if (code == kE6M2NaN) {  // scale overflow / underflow under the nan policies
+      write_nan_block(o);
+      continue;
+    }
     __m256i raw[4], mag[4], v16[4], v8[4];
     for (unsigned r = 0; r < 4; ++r) {
       raw[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 16 * r));
       mag[r] = _mm256_and_si256(raw[r], mag_mask);
-      __m256i m = _mm256_max_epu16(mag[r], _mm256_shuffle_epi8(mag[r], swap_u16));
-      m = _mm256_max_epu16(m, _mm256_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
-      v16[r] = m;  // max of the lane's group of 4
-      v8[r] = _mm256_max_epu16(m, _mm256_shuffle_epi32(m, _MM_SHUFFLE(1, 0, 3, 2)));  // of 8
-    }
-    const __m256i m4 = _mm256_max_epu16(_mm256_max_epu16(v8[0], v8[1]), _mm256_max_epu16(v8[2], v8[3]));
-    const __m128i m2 = _mm_max_epu16(_mm256_castsi256_si128(m4), _mm256_extracti128_si256(m4, 1));
-    const uint16_t vmax = static_cast<uint16_t>(_mm_extract_epi16(m2, 0));
-    if (vmax >= kBf16Inf) {  // NaN or Inf somewhere: the scalar model decides the block
-      plan.scalar_block(x, plan.cfg, first_index + b, o);
-      continue;
-    }
-    const uint8_t code = plan.scale_code[vmax];
-    if (code == kE6M2NaN) {  // scale overflow / underflow under the nan policies
-      write_nan_block(o);
-      continue;
+      v16[r] = _mm256_load_si256(reinterpret_cast<const __m256i*>(peaks[i][0][r]));
+      v8[r] = _mm256_load_si256(reinterpret_cast<const __m256i*>(peaks[i][1][r]));
     }
     const CodeParams cp = plan.code_params[code];
     // Every finite V is below 0x7F80 and every threshold at least 1, so signed 16-bit
@@ -151,15 +211,11 @@ void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, ui
     const __m256i ge4 = _mm256_set1_epi16(static_cast<short>(cp.ge4 - 1));
     const __m256i rec_sig = _mm256_set1_epi16(static_cast<short>(cp.rec_sig));
     const __m256i shift_base = _mm256_set1_epi16(cp.shift_base);
-    // payload-product=bf16: the drop that reaches the BF16 subnormal quantum 2^-133 is
-    // -133 - unit_exp = shift_base - 131 - E (encode_s1p2_as: unit_exp = E - shift_base - 2).
-    const __m256i min_drop_base = _mm256_set1_epi16(static_cast<short>(cp.shift_base - 131));
     __m256i key = zero;
-    if (kMode == kStochastic)
-      key = _mm256_set1_epi32(static_cast<int>(plan.block_key(plan.sr_seed, first_index + b)));
+    if (kMode == kStochastic) key = _mm256_set1_epi32(static_cast<int>(keys[i]));
 
     unsigned e1_8 = 0, e1_16 = 0;
-    __m256i codes[4];
+    __m256i folded[4];
     for (unsigned r = 0; r < 4; ++r) {
       const __m256i e8 = _mm256_cmpgt_epi16(v8[r], ge4);
       const __m256i e16 = _mm256_cmpgt_epi16(v16[r], _mm256_blendv_epi8(ge2, ge4, e8));
@@ -168,58 +224,49 @@ void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, ui
       const unsigned m8 = static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(e8)));
       e1_8 |= ((m8 & 1u) | ((m8 >> 1) & 2u)) << (2 * r);
       e1_16 |= static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(e16))) << (4 * r);
-      const __m256i e1 = _mm256_sub_epi16(zero, _mm256_add_epi16(e8, e16));  // 0, 1 or 2
 
+      // sig(x) = 1.mmmmmmm for a normal x. A subnormal x (|x| < 2^-126, REC <= 2^48) has
+      // 4|s| < 2^-76: code 0 under every rounding, stochastic included (t = 0), so its p
+      // is set to 0 and its shift does not matter.
       const __m256i e = _mm256_srli_epi16(mag[r], 7);
-      const __m256i e_eff = _mm256_max_epi16(e, one16);  // subnormals: exponent 1
-      const __m256i sig = _mm256_or_si256(_mm256_and_si256(mag[r], mant_mask),
-                                          _mm256_and_si256(_mm256_cmpgt_epi16(e, zero), hidden_bit));
-      const __m256i p = _mm256_mullo_epi16(sig, rec_sig);  // < 2^16: exact in u16
-      const __m256i sh = _mm256_sub_epi16(_mm256_add_epi16(shift_base, e1), e_eff);
-      const __m256i sh_sign = _mm256_srai_epi16(sh, 15);
-      __m256i min_drop_lo = zero, min_drop_hi = zero;
-      if (kBf16) {
-        const __m256i md = _mm256_sub_epi16(min_drop_base, e_eff);
-        const __m256i md_sign = _mm256_srai_epi16(md, 15);
-        min_drop_lo = _mm256_unpacklo_epi16(md, md_sign);
-        min_drop_hi = _mm256_unpackhi_epi16(md, md_sign);
-      }
-      __m256i random_lo = zero, random_hi = zero;
+      const __m256i sig = _mm256_and_si256(_mm256_cmpgt_epi16(e, zero),
+                                           _mm256_and_si256(_mm256_or_si256(mag[r], hidden_bit), sig_mask));
+      __m256i p = _mm256_mullo_epi16(sig, rec_sig);  // < 2^16: exact in u16
+      // sh = shift_base + E1 - E, with E1 = -(e8 + e16) from the all-ones masks.
+      __m256i sh = _mm256_sub_epi16(_mm256_sub_epi16(shift_base, _mm256_add_epi16(e8, e16)), e);
+      if (kBf16) round_product_to_bf16(p, sh);
+      __m256i random_even = zero, random_odd = zero;
       if (kMode == kStochastic) {
-        const auto* salt = kLaneSalts.v[r];
-        random_lo = _mm256_srli_epi32(
+        const auto& salt = kLaneSalts.v[r];
+        random_even = _mm256_srli_epi32(
             mix32x8(_mm256_xor_si256(key, _mm256_load_si256(reinterpret_cast<const __m256i*>(salt[0])))),
             32 - kSrBits);
-        random_hi = _mm256_srli_epi32(
+        random_odd = _mm256_srli_epi32(
             mix32x8(_mm256_xor_si256(key, _mm256_load_si256(reinterpret_cast<const __m256i*>(salt[1])))),
             32 - kSrBits);
       }
-      const __m256i q_lo = payload_quarters<kMode, kBf16>(
-          _mm256_unpacklo_epi16(p, zero), _mm256_unpacklo_epi16(sh, sh_sign), min_drop_lo, random_lo);
-      const __m256i q_hi = payload_quarters<kMode, kBf16>(
-          _mm256_unpackhi_epi16(p, zero), _mm256_unpackhi_epi16(sh, sh_sign), min_drop_hi, random_hi);
-      const __m256i q = _mm256_packus_epi32(q_lo, q_hi);  // back in lane order
+      const __m256i q = payload_quarters<kMode>(p, sh, random_even, random_odd);
 
       // Sign: x < 0 (sign bit and a nonzero magnitude); kept on a zero code only under
       // negative-zero=keep-sign.
       __m256i negative = _mm256_and_si256(_mm256_srai_epi16(raw[r], 15),
                                           _mm256_cmpgt_epi16(mag[r], zero));
-      if (!plan.keep_sign) negative = _mm256_and_si256(negative, _mm256_cmpgt_epi16(q, zero));
-      codes[r] = _mm256_or_si256(q, _mm256_and_si256(negative, sign_code));
+      negative = _mm256_and_si256(negative, _mm256_or_si256(_mm256_cmpgt_epi16(q, zero), keep_sign));
+      const __m256i codes = _mm256_or_si256(q, _mm256_and_si256(negative, sign_code));
+      // Nibbles: byte k = code[2k] | code[2k+1] << 4. Fold the odd code of each u32 lane
+      // down next to the even one and keep the low byte.
+      folded[r] = _mm256_and_si256(_mm256_or_si256(codes, _mm256_srli_epi32(codes, 12)),
+                                   HIF4_K(low_byte));
     }
-    // Nibbles: byte k = code[2k] | code[2k+1] << 4. Within each 32-bit lane, fold the odd
-    // code down next to the even one, keep the low byte, then pack 32 -> 16 -> 8 bits and
-    // undo the packs' per-128-bit interleaving with one dword permutation.
-    __m256i folded[4];
-    for (unsigned r = 0; r < 4; ++r)
-      folded[r] = _mm256_and_si256(_mm256_or_si256(codes[r], _mm256_srli_epi32(codes[r], 12)),
-                                   _mm256_set1_epi32(0xFF));
+    // Pack 32 -> 16 -> 8 bits; one dword permutation undoes the packs' per-128-bit
+    // interleaving.
     const __m256i w01 = _mm256_packus_epi32(folded[0], folded[1]);
     const __m256i w23 = _mm256_packus_epi32(folded[2], folded[3]);
     const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(w01, w23), nibble_order);
     const uint32_t header = code | (e1_8 << 8) | (e1_16 << 16);
     std::memcpy(o + kOffsetE6M2, &header, sizeof header);  // little-endian: bytes 0..3
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + kOffsetPayload), bytes);
+    }
   }
 }
 

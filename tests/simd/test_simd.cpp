@@ -129,7 +129,7 @@ TEST_CASE("simd: path selection and reporting", "[simd]") {
   }
 }
 
-TEST_CASE("simd: seed vector files, every profile and its stochastic variant", "[simd]") {
+TEST_CASE("simd: seed vector files under every profile and its stochastic variant", "[simd]") {
   const auto files = seed_vector_inputs();
   REQUIRE(files.size() >= 5);
   for (const std::string& file : files) {
@@ -141,7 +141,7 @@ TEST_CASE("simd: seed vector files, every profile and its stochastic variant", "
   }
 }
 
-TEST_CASE("simd: level-1 suites, every profile and its stochastic variant", "[simd]") {
+TEST_CASE("simd: level-1 suites under every profile and its stochastic variant", "[simd]") {
   const std::vector<uint16_t> in = level1_suite_inputs();
   REQUIRE(in.size() / kBlockValues > 10000);
   for (const auto& [name, cfg] : profile_variants()) {
@@ -205,9 +205,9 @@ static void random_blocks_for_profile(size_t index) {
   }
 }
 
-TEST_CASE("simd: 10^7 random corner blocks, profiles()[0]", "[simd][random]") { random_blocks_for_profile(0); }
-TEST_CASE("simd: 10^7 random corner blocks, profiles()[1]", "[simd][random]") { random_blocks_for_profile(1); }
-TEST_CASE("simd: 10^7 random corner blocks, profiles()[2]", "[simd][random]") { random_blocks_for_profile(2); }
+TEST_CASE("simd: 10^7 random corner blocks of profile #0", "[simd][random]") { random_blocks_for_profile(0); }
+TEST_CASE("simd: 10^7 random corner blocks of profile #1", "[simd][random]") { random_blocks_for_profile(1); }
+TEST_CASE("simd: 10^7 random corner blocks of profile #2", "[simd][random]") { random_blocks_for_profile(2); }
 TEST_CASE("simd: every profile has a random-block case", "[simd]") { CHECK(profiles().size() == 3); }
 
 TEST_CASE("simd: unaligned input and output", "[simd]") {
