@@ -8,3 +8,13 @@ if(TARGET hif4_sim)
   target_compile_options(test_sim_model PRIVATE -O2)
   catch_discover_tests(test_sim_model PROPERTIES LABELS cosim)
 endif()
+
+# The co-simulation against the Verilated RTL, through `hif4 cosim` (HIF4_SYSTEMC + HIF4_RTL).
+if(TARGET hif4-cosim AND TARGET hif4)
+  foreach(case pass_stalls stochastic inject_s2 inject_s3 inject_out waves_on_failure vectors bad_args)
+    add_test(NAME cosim_${case}
+      COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cosim/cosim_cli.sh $<TARGET_FILE:hif4> ${case}
+              ${CMAKE_CURRENT_BINARY_DIR}/cosim_work)
+    set_tests_properties(cosim_${case} PROPERTIES LABELS cosim)
+  endforeach()
+endif()

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "hif4/block.h"
+#include "hif4/coverage.h"
 #include "hif4/suites.h"
 #include "hif4/vector_file.h"
 #include "hif4sim/cosim.h"
@@ -41,7 +42,11 @@ class VectorFileStimulus final : public Stimulus {
     b.block_index = r.block_index;
     b.cfg = reader_.header().config;
     const SuiteRange* s = reader_.header().suite_of(n);
-    b.origin = path_ + (s ? " suite " + s->name : std::string());
+    if (s != origin_suite_ || !origin_) {
+      origin_suite_ = s;
+      origin_ = std::make_shared<const std::string>(path_ + (s ? " suite " + s->name : std::string()));
+    }
+    b.origin = origin_;
     b.origin_block = n;
     return true;
   }
@@ -51,6 +56,8 @@ class VectorFileStimulus final : public Stimulus {
  private:
   std::string path_;
   VectorReader reader_;
+  const SuiteRange* origin_suite_ = nullptr;
+  std::shared_ptr<const std::string> origin_;
 };
 
 // Blocks of the built-in suites (suites.h), made in process; the expectation is the model's.
@@ -68,8 +75,11 @@ class SuiteStimulus final : public Stimulus {
     make_suite_inputs(s, seed_, level_, in_run_, 1, b.lanes.v);
     b.block_index = made_;
     b.cfg = cfg_;
-    b.origin = std::string("suite ") + s.name + " (level " + std::to_string(level_) + ", seed " +
-               std::to_string(seed_) + ")";
+    if (in_run_ == 0 || !origin_)
+      origin_ = std::make_shared<const std::string>(std::string("suite ") + s.name + " (level " +
+                                                    std::to_string(level_) + ", seed " +
+                                                    std::to_string(seed_) + ")");
+    b.origin = origin_;
     b.origin_block = in_run_;
     pack_block(quantize_block(b.lanes.v, cfg_, b.block_index), b.expected.bytes);
     ++in_run_;
@@ -85,6 +95,7 @@ class SuiteStimulus final : public Stimulus {
   Config cfg_;
   size_t run_ = 0;
   uint64_t in_run_ = 0, made_ = 0;
+  std::shared_ptr<const std::string> origin_;
 };
 
 std::string shell_quote(const std::string& s) {
@@ -139,7 +150,9 @@ int run(int argc, char** argv) {
       {"waves-all", true, false, "DIR: FST waves of the whole run (same as --waves DIR --full)"},
       {"inject", true, false, std::string("flip one SystemC register bit (test use): ") + fault_syntax()},
       {"max-reports", true, false, "detailed mismatch reports to print (default 1)"},
+      {"no-coverage", false, false, "skip the coverage bins (saves one traced model run per block)"},
       {"trace-window", true, false, "FROM:TO cycles to trace (used by --waves when re-running)"},
+      {"list-suites", false, false, "print the built-in suite names, one a line, and exit"},
   };
   for (const auto& s : cli::config_specs()) specs.push_back(s);
   cli::Args args("cosim", specs,
@@ -148,6 +161,10 @@ int run(int argc, char** argv) {
                  "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT]");
   args.parse(argc, argv);
   if (!args.positionals().empty()) throw Error("unexpected argument '" + args.positionals()[0] + "'");
+  if (args.has("list-suites")) {
+    for (const Suite& s : suites()) std::printf("%s\n", s.name);
+    return cli::kExitOk;
+  }
 
   const bool child = args.has("trace-window");
   const uint64_t seed = args.get_u64("seed", 1);
@@ -197,6 +214,7 @@ int run(int argc, char** argv) {
   opt.bubble_prob = probability(args, "bubble-prob");
   opt.handshake_seed = seed;
   opt.max_reports = args.get_u64("max-reports", 1);
+  opt.coverage = !args.has("no-coverage");
   if (args.has("inject")) {
     try {
       opt.fault = parse_fault(args.get("inject"));
@@ -285,6 +303,19 @@ int run(int argc, char** argv) {
               static_cast<unsigned long long>(r.port_mismatch_cycles),
               static_cast<unsigned long long>(r.output_mismatches),
               static_cast<unsigned long long>(r.lost));
+  for (const auto& cov : bench.coverage()) {
+    size_t applicable = 0, hit = 0;
+    std::string missed;
+    for (size_t i = 0; i < coverage_bins().size(); ++i) {
+      if (!cov->applicable(i)) continue;
+      ++applicable;
+      if (cov->count(i)) ++hit;
+      else if (missed.size() < 200) missed += " " + coverage_bins()[i].name;
+    }
+    std::printf("  coverage    %zu of %zu applicable bins hit over %llu blocks (%s)\n", hit, applicable,
+                static_cast<unsigned long long>(cov->blocks()), describe(cov->config()).c_str());
+    if (hit < applicable) std::printf("              missed:%s%s\n", missed.c_str(), missed.size() >= 200 ? " ..." : "");
+  }
   for (const std::string& rep : r.reports) std::printf("\n%s\n", rep.c_str());
 
   if (!waves_dir.empty()) {
@@ -319,9 +350,14 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
-int sc_main(int argc, char** argv) {
-  // The SystemC banner is printed when the first module is built (after this point).
+// SystemC prints its banner on stderr from the first simulation object, which the Verilator
+// tracing runtime may build during static initialisation: switch it off before anything runs,
+// so that the summary is the only output.
+__attribute__((constructor(101))) static void quiet_systemc_banner() {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+}
+
+int sc_main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const cli::HelpRequested& h) {

@@ -149,7 +149,7 @@ std::string CosimBench::describe_block(int64_t seq) const {
     if (static_cast<int64_t>(f.seq) != seq) continue;
     const StimulusBlock& b = f.block;
     std::ostringstream os;
-    os << "block " << f.seq << " (" << b.origin << ", block " << b.origin_block
+    os << "block " << f.seq << " (" << (b.origin ? *b.origin : std::string("?")) << ", block " << b.origin_block
        << ", in_block_index " << b.block_index << ", accepted at cycle " << f.accept_cycle << ")";
     // A one-block replay through the reference model: `hif4 explain` with the 64 lanes.
     const Profile* p = matching_profile(b.cfg);
@@ -325,6 +325,18 @@ void CosimBench::edge() {
         if (latency > result_.max_latency) result_.max_latency = latency;
         ++result_.blocks_out;
         if (f.failed) ++result_.blocks_failed;
+        if (options_.coverage) {
+          // The bins come from the model's trace of the block (what the RTL was checked against).
+          Coverage* cov = nullptr;
+          for (auto& c : coverage_)
+            if (c->config() == f.block.cfg) cov = c.get();
+          if (!cov) {
+            coverage_.push_back(std::make_unique<Coverage>(f.block.cfg));
+            cov = coverage_.back().get();
+          }
+          quantize_block(f.block.lanes.v, f.block.cfg, f.block.block_index, &trace_);
+          cov->add(trace_);
+        }
         in_flight_.pop_front();
       }
       last_output_cycle_ = cycle_;

@@ -12,14 +12,15 @@ namespace {
 class RandomStimulus final : public Stimulus {
  public:
   RandomStimulus(uint64_t count, uint64_t seed, const Config& cfg)
-      : count_(count), seed_(seed), cfg_(cfg), rng_(seed ^ 0x6869663463736D00ull) {}
+      : count_(count), seed_(seed), cfg_(cfg), rng_(seed ^ 0x6869663463736D00ull),
+        origin_(std::make_shared<const std::string>("random --seed " + std::to_string(seed))) {}
 
   bool next(StimulusBlock& b) override {
     if (made_ == count_) return false;
     fill(b.lanes);
     b.block_index = made_;
     b.cfg = cfg_;
-    b.origin = "random --seed " + std::to_string(seed_);
+    b.origin = origin_;
     b.origin_block = made_;
     pack_block(quantize_block(b.lanes.v, cfg_, b.block_index), b.expected.bytes);
     ++made_;
@@ -74,6 +75,7 @@ class RandomStimulus final : public Stimulus {
   uint64_t count_, seed_;
   Config cfg_;
   Rng rng_;
+  std::shared_ptr<const std::string> origin_;
   uint64_t made_ = 0;
 };
 

@@ -139,7 +139,7 @@ TEST_CASE("SystemC model: a flipped register bit reaches the output and is repor
       blocks[i].lanes.v[l] = static_cast<uint16_t>(0x3F80 + ((l * 7 + i) & 0x7F));
     blocks[i].block_index = i;
     blocks[i].cfg = profiles().front().config;
-    blocks[i].origin = "list";
+    blocks[i].origin = std::make_shared<const std::string>("list");
     blocks[i].origin_block = i;
     pack_block(quantize_block(blocks[i].lanes.v, blocks[i].cfg, i), blocks[i].expected.bytes);
   }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "hif4/coverage.h"
 #include "hif4/rng.h"
 #include "hif4sim/quantizer.h"
 
@@ -27,7 +28,9 @@ struct StimulusBlock {
   uint64_t block_index = 0;  // in_block_index (stochastic rounding bits)
   Config cfg;
   PackedBlock expected;      // the reference model's (or the vector file's) output
-  std::string origin;        // "random seed 5" / "FILE.hif4v": for reports
+  // "random --seed 5" / "FILE.hif4v suite grid": for reports. Points at a string that lives as
+  // long as the source (one per source or suite, not one per block: blocks are copied a lot).
+  std::shared_ptr<const std::string> origin;
   uint64_t origin_block = 0; // block number inside its origin
 };
 
@@ -81,6 +84,7 @@ struct CosimOptions {
   std::string replay;         // the command line that reproduces this run
   uint64_t max_reports = 1;   // detailed mismatch reports printed (the first one, by default)
   uint64_t stop_after_cycle = 0;  // 0: run to the end; else stop after this cycle (waves window)
+  bool coverage = true;       // collect the model's coverage bins over the delivered blocks
 };
 
 struct CosimResult {
@@ -135,6 +139,8 @@ SC_MODULE(CosimBench) {
   uint64_t cycle() const { return cycle_; }
   // The sequence number (0-based stream position) of the block in model stage 1..4, or -1.
   int64_t block_in_stage(unsigned stage) const { return shadow_[stage - 1]; }
+  // Coverage bins over the delivered blocks, one collector per configuration seen.
+  const std::vector<std::unique_ptr<Coverage>>& coverage() const { return coverage_; }
 
  private:
   struct InFlight {
@@ -168,6 +174,8 @@ SC_MODULE(CosimBench) {
   StimulusBlock offered_;
   uint64_t next_seq_ = 0;
   std::deque<InFlight> in_flight_;
+  std::vector<std::unique_ptr<Coverage>> coverage_;
+  BlockTrace trace_;
   int64_t shadow_[4] = {-1, -1, -1, -1};
   uint64_t last_output_cycle_ = 0;
   uint32_t stall_threshold_ = 0, bubble_threshold_ = 0;  // probabilities as 32-bit thresholds
