@@ -491,6 +491,11 @@ int convert(const Args& args, unsigned threads) {
   if (!args.has("no-default-skip")) skip = kDefaultSkip;
   for (const std::string& k : args.all("skip")) {
     if (k.empty()) throw Error("--skip: an empty keyword would skip every tensor");
+    try {
+      (void)json(k).dump();  // hif4_config.json must be able to hold it
+    } catch (const json::exception&) {
+      throw Error("--skip: keyword '" + k + "' is not valid UTF-8");
+    }
     skip.push_back(lower(k));  // stored lowercased: the seed's loader compares lowercased names
   }
   const bool report = args.has("report");

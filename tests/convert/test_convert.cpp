@@ -379,6 +379,8 @@ TEST_CASE("convert: bad input exits 2 and leaves nothing behind", "[convert]") {
        }, "", "written twice"},
       {"unknown profile", [&](const std::string& m) { write_file(m + "/model.safetensors", good); },
        "--profile nope", "unknown profile"},
+      {"skip keyword not UTF-8", [&](const std::string& m) { write_file(m + "/model.safetensors", good); },
+       "--skip '\xff'", "not valid UTF-8"},
       {"dequantize without companions", [&](const std::string& m) {
          write_file(m + "/model.safetensors",
                     image(R"({"w.e6m2":{"dtype":"U8","shape":[1,1],"data_offsets":[0,1]}})", std::vector<uint8_t>(1)));
