@@ -8,8 +8,10 @@
 #include "backend.h"
 #include "cli.h"
 #include "hif4/block.h"
+#include "hif4/parallel.h"
 #include "hif4/suites.h"
 #include "hif4/vector_file.h"
+#include "threads.h"
 
 namespace hif4::cli {
 namespace {
@@ -30,9 +32,10 @@ int run(int argc, char** argv) {
   specs.push_back({"seed", true, false, "generator seed (default 1); same arguments, same bytes"});
   specs.push_back({"out", true, false, "output .hif4v file"});
   specs.push_back(backend_spec());
+  specs.push_back(threads_spec());
   Args args("gen", specs,
             "--profile P [--set KNOB=VALUE]... [--sr-seed N] [--suite NAME|all] [--level 1|2] "
-            "[--count N] [--seed S] [--backend model|cuda] --out FILE.hif4v");
+            "[--count N] [--seed S] [--backend model|cuda] [--threads N] --out FILE.hif4v");
   args.parse(argc, argv);
   const Config cfg = config_from_args(args);
   const std::string profile = args.required("profile");
@@ -44,6 +47,7 @@ int run(int argc, char** argv) {
   const uint64_t seed = args.get_u64("seed", 1);
   const std::string out_path = args.required("out");
   const Backend backend = parse_backend("--backend", args.get("backend", "model"));
+  const unsigned threads = parse_threads(args);
 
   GenerationPlan plan;
   try {
@@ -56,12 +60,18 @@ int run(int argc, char** argv) {
 
   require_backend(backend);
   // --backend cuda: the expected bytes come from the CUDA golden (same bytes as the model).
+  // --threads N (N > 1): the expected bytes come from the SIMD path on N threads
+  // (quantize_blocks_parallel, bit-identical to the model; tests/simd prove it).
   const ExpectedFn expected =
-      backend == Backend::Model
-          ? ExpectedFn(reference_expected)
-          : ExpectedFn([](const uint16_t* in, size_t n, const Config& c, uint64_t first, uint8_t* o) {
+      backend == Backend::Cuda
+          ? ExpectedFn([](const uint16_t* in, size_t n, const Config& c, uint64_t first, uint8_t* o) {
               quantize_blocks_with(Backend::Cuda, in, n, c, first, o);
-            });
+            })
+      : threads > 1
+          ? ExpectedFn([threads](const uint16_t* in, size_t n, const Config& c, uint64_t first, uint8_t* o) {
+              quantize_blocks_parallel(in, n, c, first, o, threads);
+            })
+          : ExpectedFn(reference_expected);
   AtomicOutput out(out_path);
   try {
     VectorWriter writer(header, [&](const void* p, size_t n) { out.write(p, n); });

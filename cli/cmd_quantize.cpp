@@ -4,7 +4,9 @@
 #include "backend.h"
 #include "cli.h"
 #include "hif4/block.h"
+#include "hif4/parallel.h"
 #include "stream.h"
+#include "threads.h"
 
 namespace hif4::cli {
 namespace {
@@ -16,12 +18,14 @@ int run(int argc, char** argv) {
   specs.push_back({"in", true, false, "input file: raw little-endian values"});
   specs.push_back({"out", true, false, "output file: 36-byte blocks"});
   specs.push_back(backend_spec());
+  specs.push_back(threads_spec());
   Args args("quantize", specs,
             "--profile P [--set KNOB=VALUE]... [--sr-seed N] [--input-format bf16|f32] "
-            "[--row-length L] [--backend model|cuda] --in FILE --out FILE");
+            "[--row-length L] [--backend model|cuda] [--threads N] --in FILE --out FILE");
   args.parse(argc, argv);
   const Config cfg = config_from_args(args);
   const Backend backend = parse_backend("--backend", args.get("backend", "model"));
+  const unsigned threads = parse_threads(args);
   const InputFormat fmt = parse_input_format("--input-format", args.get("input-format", "bf16"));
   const uint64_t row_length = args.get_u64("row-length", 0);
   if (args.has("row-length") && row_length == 0) throw Error("--row-length must be at least 1");
@@ -31,11 +35,17 @@ int run(int argc, char** argv) {
   require_backend(backend);
   AtomicOutput out(out_path);
   std::vector<uint8_t> packed;
+  // The model backend runs the SIMD path (simd.h, bit-identical to the scalar model) over
+  // `threads` threads; chunks grow with the thread count so each thread gets a full share.
+  const size_t chunk_blocks = size_t{16384} * threads;
   for_each_block_chunk(in, fmt, row_length, [&](const uint16_t* blocks, size_t n, uint64_t first) {
     packed.resize(n * kPackedBytes);
-    quantize_blocks_with(backend, blocks, n, cfg, first, packed.data());
+    if (backend == Backend::Model)
+      quantize_blocks_parallel(blocks, n, cfg, first, packed.data(), threads);
+    else
+      quantize_blocks_with(backend, blocks, n, cfg, first, packed.data());
     out.write(packed.data(), packed.size());
-  });
+  }, chunk_blocks);
   out.commit();
   return kExitOk;
 }

@@ -3,11 +3,52 @@
 // a DUT file with fewer or more blocks than the vectors).
 #include <cstdio>
 
+#include <memory>
+#include <vector>
+
 #include "cli.h"
+#include "hif4/parallel.h"
 #include "hif4/verify.h"
+#include "threads.h"
 
 namespace hif4::cli {
 namespace {
+
+// verify_stream on `threads` threads: the same records in the same order, but each chunk's
+// blocks are compared (and mismatches diagnosed, which replays the model) in parallel;
+// mismatches are then reported in record order, so the output equals one thread's.
+VerifySummary verify_stream_threaded(VectorReader& vectors, DutReader& dut, const VerifyContext& ctx,
+                                     const std::function<void(const BlockMismatch&)>& on_mismatch,
+                                     unsigned threads) {
+  const size_t chunk = size_t{4096} * threads;
+  std::vector<VectorRecord> records(chunk);
+  std::vector<uint8_t> actual(chunk * kPackedBytes);
+  std::vector<std::unique_ptr<BlockMismatch>> mismatches(chunk);
+  VerifySummary sum;
+  for (;;) {
+    const uint64_t first = vectors.position();
+    const size_t n = vectors.read(records.data(), chunk);
+    if (n == 0) break;
+    dut.read(actual.data(), n);
+    parallel_for(n, threads, [&](size_t begin, size_t end) {
+      BlockMismatch m;
+      for (size_t i = begin; i < end; ++i)
+        mismatches[i] = compare_block(ctx, first + i, records[i], &actual[i * kPackedBytes], m)
+                            ? std::make_unique<BlockMismatch>(m)
+                            : nullptr;
+    });
+    for (size_t i = 0; i < n; ++i) {
+      if (mismatches[i]) {
+        ++sum.failed;
+        on_mismatch(*mismatches[i]);
+      } else {
+        ++sum.passed;
+      }
+    }
+  }
+  dut.finish();
+  return sum;
+}
 
 int run(int argc, char** argv) {
   Args args("verify",
@@ -16,8 +57,9 @@ int run(int argc, char** argv) {
              {"dut-format", true, false,
               "raw (36-byte blocks, as `hif4 quantize` writes) or readmemh (one 288-bit hex word per "
               "block, byte k in bits 8k+7:8k, as $writememh writes); default: readmemh for *.hex, else raw"},
-             {"max-errors", true, false, "mismatches to print in full (default 20)"}},
-            "--vectors FILE.hif4v --dut FILE [--dut-format raw|readmemh] [--max-errors N]");
+             {"max-errors", true, false, "mismatches to print in full (default 20)"},
+             threads_spec()},
+            "--vectors FILE.hif4v --dut FILE [--dut-format raw|readmemh] [--max-errors N] [--threads N]");
   args.parse(argc, argv);
   const std::string vectors_path = args.required("vectors");
   const std::string dut_path = args.required("dut");
@@ -29,6 +71,7 @@ int run(int argc, char** argv) {
   else if (fmt_text == "readmemh") fmt = DutFormat::Readmemh;
   else throw Error("--dut-format: unknown format '" + fmt_text + "' (formats: raw, readmemh)");
   const uint64_t max_errors = args.get_u64("max-errors", 20);
+  const unsigned threads = parse_threads(args);
 
   VerifySummary sum;
   uint64_t shown = 0;
@@ -39,12 +82,14 @@ int run(int argc, char** argv) {
     std::printf("verifying %s (%s) against %s\n%s\n", dut_path.c_str(), fmt_text.c_str(), vectors_path.c_str(),
                 format_header(h).c_str());
     VerifyContext ctx{h.config, h.profile, &h};
-    sum = verify_stream(vectors, dut, ctx, [&](const BlockMismatch& m) {
+    const auto report = [&](const BlockMismatch& m) {
       if (shown < max_errors) {
         std::fputs((format_mismatch(m) + "\n").c_str(), stdout);
         ++shown;
       }
-    });
+    };
+    sum = threads > 1 ? verify_stream_threaded(vectors, dut, ctx, report, threads)
+                      : verify_stream(vectors, dut, ctx, report);
   } catch (const VectorFileError& e) {
     throw Error(e.message);
   } catch (const DutFileError& e) {
