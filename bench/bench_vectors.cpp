@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hif4/block.h"
+#include "hif4/simd.h"
 #include "hif4/suites.h"
 #include "hif4/vector_file.h"
 #include "hif4/verify.h"
@@ -50,6 +51,20 @@ void BM_Gen(benchmark::State& state, std::string suite, std::string profile) {
   state.counters["blocks/s"] = benchmark::Counter(static_cast<double>(blocks), benchmark::Counter::kIsRate);
 }
 
+// gen with the expected bytes from the SIMD path (simd.h, bit-identical to the model, what
+// `hif4 quantize` uses): how fast gen gets with a faster model.
+void BM_GenSimdExpected(benchmark::State& state) {
+  const hif4::Config cfg = hif4::find_profile("seed").config;
+  const std::string path = temp_path("gens.hif4v");
+  uint64_t blocks = 0;
+  for (auto _ : state) {
+    gen_file(path, "random", cfg, hif4::quantize_blocks_fast);
+    blocks += kRecords;
+  }
+  std::remove(path.c_str());
+  state.counters["blocks/s"] = benchmark::Counter(static_cast<double>(blocks), benchmark::Counter::kIsRate);
+}
+
 // The generator without the model: what gen costs beyond quantize.
 void BM_GenWithoutModel(benchmark::State& state) {
   const hif4::Config cfg = hif4::find_profile("seed").config;
@@ -78,14 +93,15 @@ void BM_SuiteInputs(benchmark::State& state, std::string suite) {
   state.counters["blocks/s"] = benchmark::Counter(static_cast<double>(first), benchmark::Counter::kIsRate);
 }
 
-void BM_QuantizeOnly(benchmark::State& state) {
+void BM_QuantizeOnly(benchmark::State& state, bool simd) {
   const hif4::Config cfg = hif4::find_profile("seed").config;
   std::vector<uint16_t> in(4096 * hif4::kBlockValues);
   hif4::make_suite_inputs(hif4::find_suite("random"), 1, 2, 0, 4096, in.data());
   std::vector<uint8_t> out(4096 * hif4::kPackedBytes);
   uint64_t blocks = 0;
   for (auto _ : state) {
-    hif4::quantize_blocks(in.data(), 4096, cfg, blocks, out.data());
+    if (simd) hif4::quantize_blocks_fast(in.data(), 4096, cfg, blocks, out.data());
+    else hif4::quantize_blocks(in.data(), 4096, cfg, blocks, out.data());
     benchmark::DoNotOptimize(out.data());
     blocks += 4096;
   }
@@ -132,9 +148,11 @@ int register_all() {
   benchmark::RegisterBenchmark("gen/random/cann", BM_Gen, "random", "cann")->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("gen/all-level2/seed", BM_Gen, "all", "seed")->Unit(benchmark::kMillisecond)->Iterations(1);
   benchmark::RegisterBenchmark("gen/random/without-model", BM_GenWithoutModel)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("gen/random/simd-expected", BM_GenSimdExpected)->Unit(benchmark::kMillisecond);
   for (const hif4::Suite& s : hif4::suites())
     benchmark::RegisterBenchmark((std::string("inputs/") + s.name).c_str(), BM_SuiteInputs, s.name);
-  benchmark::RegisterBenchmark("quantize-only/seed", BM_QuantizeOnly);
+  benchmark::RegisterBenchmark("quantize-only/seed", BM_QuantizeOnly, false);
+  benchmark::RegisterBenchmark("quantize-simd-only/seed", BM_QuantizeOnly, true);
   benchmark::RegisterBenchmark("crc32", BM_Crc32);
   benchmark::RegisterBenchmark("verify/raw/seed", BM_Verify)->Unit(benchmark::kMillisecond);
   return 0;
