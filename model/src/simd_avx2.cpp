@@ -28,18 +28,18 @@
 #include "simd_kernels.h"
 
 namespace hif4::simd_detail {
-namespace {
 
 // ---- Constants ------------------------------------------------------------------------------
 //
 // The quantize kernel's vector constants live in a global that is not const: the compiler
-// must then read them from memory, as instruction operands. With _mm256_set1 constants GCC
+// must then read them from memory (external linkage: this TU cannot prove that no
+// other TU writes them), as instruction operands. With _mm256_set1 constants GCC
 // rebuilds each one from an immediate inside the loop once registers run short, which
 // costs more instructions than the whole payload step.
 struct alignas(32) KernelConstants {
   uint32_t mag_mask[8], sig_mask[8], hidden_bit[8], sign_code[8], one16[8], seven16[8];
   uint32_t low16[8], high16[8], half[8], half_minus_one[8], one32[8], low_byte[8];
-  uint32_t bf16_round7[8], bf16_round8[8], mix_mul1[8], mix_mul2[8];
+  uint32_t bf16_round7[8], bf16_low7[8], mix_mul1[8], mix_mul2[8];
   uint8_t swap_u16[32];
   uint32_t nibble_order[8];
 };
@@ -51,7 +51,7 @@ KernelConstants g_kernel_constants = {
     HIF4_SPLAT16(kBf16MagnitudeMask), HIF4_SPLAT16(0xFFu), HIF4_SPLAT16(0x80u),
     HIF4_SPLAT16(kS1P2SignBit), HIF4_SPLAT16(1u), HIF4_SPLAT16(kS1P2MaxMagnitude),
     HIF4_SPLAT32(0xFFFFu), HIF4_SPLAT32(0xFFFF0000u), HIF4_SPLAT32(0x8000u), HIF4_SPLAT32(0x7FFFu),
-    HIF4_SPLAT32(1u), HIF4_SPLAT32(0xFFu), HIF4_SPLAT16(63u), HIF4_SPLAT16(127u),
+    HIF4_SPLAT32(1u), HIF4_SPLAT32(0xFFu), HIF4_SPLAT16(63u), HIF4_SPLAT16(0x7Fu),
     HIF4_SPLAT32(0x7FEB352Du), HIF4_SPLAT32(0x846CA68Bu),
     // vpshufb pattern swapping neighbouring u16 lanes (0<->1, 2<->3, ...).
     {2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13},
@@ -59,6 +59,8 @@ KernelConstants g_kernel_constants = {
 };
 #undef HIF4_SPLAT16
 #undef HIF4_SPLAT32
+
+namespace {
 
 #define HIF4_K(name) _mm256_load_si256(reinterpret_cast<const __m256i*>(g_kernel_constants.name))
 
@@ -123,18 +125,19 @@ inline __m256i payload_quarters(__m256i p, __m256i sh, __m256i random_even, __m2
 }
 
 // payload-product=bf16: p (from a normal x, so 2^14 <= p < 2^16) rounded to 8 significant
-// bits, ties to even, as encode_s1p2_as does; sh drops by the bits removed (7 or 8). The
-// model's further clamp to the BF16 subnormal quantum only matters where |x| * REC < 2^-126,
-// and there 4|s| < 2^-120 gives code 0 either way (likewise every subnormal x, see below).
-inline void round_product_to_bf16(__m256i& p, __m256i& sh) {
-  const __m256i one = HIF4_K(one16);
-  const __m256i big = _mm256_srai_epi16(p, 15);  // p >= 2^15: 16 significant bits, drop 8
-  const __m256i r7 = _mm256_srli_epi16(
-      _mm256_add_epi16(_mm256_add_epi16(p, HIF4_K(bf16_round7)), _mm256_and_si256(_mm256_srli_epi16(p, 7), one)), 7);
-  const __m256i r8 = _mm256_srli_epi16(
-      _mm256_add_epi16(_mm256_add_epi16(p, HIF4_K(bf16_round8)), _mm256_and_si256(_mm256_srli_epi16(p, 8), one)), 8);
-  p = _mm256_blendv_epi8(r7, r8, big);  // p + 128 <= 65153: no 16-bit wrap
-  sh = _mm256_add_epi16(_mm256_sub_epi16(sh, HIF4_K(seven16)), big);
+// bits, ties to even, as encode_s1p2_as does, but kept in place: the 7 or 8 dropped bits are
+// cleared instead of shifted out, so p keeps its unit and sh is unchanged. The model's
+// further clamp to the BF16 subnormal quantum only matters where |x| * REC < 2^-126, and
+// there 4|s| < 2^-120 gives code 0 either way (likewise every subnormal x, see below).
+inline __m256i round_product_to_bf16(__m256i p) {
+  const __m256i big = _mm256_srai_epi16(p, 15);                  // p >= 2^15: drop 8 bits, else 7
+  const __m256i bit7 = _mm256_and_si256(big, HIF4_K(hidden_bit));  // 0x80 where 8 bits drop
+  const __m256i half_minus_one = _mm256_add_epi16(HIF4_K(bf16_round7), _mm256_srli_epi16(bit7, 1));  // 63 | 127
+  const __m256i kept_lsb = _mm256_min_epu16(
+      _mm256_and_si256(p, _mm256_add_epi16(HIF4_K(hidden_bit), bit7)), HIF4_K(one16));  // bit 7 | bit 8
+  const __m256i dropped = _mm256_or_si256(HIF4_K(bf16_low7), bit7);  // 0x7F | 0xFF
+  // p + 127 + 1 <= 65153: no 16-bit wrap; a carry to 2^16 / 2^15 stays representable.
+  return _mm256_andnot_si256(dropped, _mm256_add_epi16(_mm256_add_epi16(p, half_minus_one), kept_lsb));
 }
 
 inline void write_nan_block(uint8_t* out) {
@@ -167,6 +170,10 @@ void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, ui
     const size_t n = count - batch < kBatch ? count - batch : kBatch;
     for (size_t i = 0; i < n; ++i) {
       const uint16_t* x = in + (batch + i) * kBlockValues;
+      // Streaming input: ask for the block one batch ahead (prefetches past the end of the
+      // input are harmless: they never fault).
+      _mm_prefetch(reinterpret_cast<const char*>(x + kBatch * kBlockValues), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(x + kBatch * kBlockValues + 32), _MM_HINT_T0);
       __m256i v8_all = _mm256_setzero_si256();
       for (unsigned r = 0; r < 4; ++r) {
         const __m256i mag =
@@ -234,7 +241,7 @@ void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, ui
       __m256i p = _mm256_mullo_epi16(sig, rec_sig);  // < 2^16: exact in u16
       // sh = shift_base + E1 - E, with E1 = -(e8 + e16) from the all-ones masks.
       __m256i sh = _mm256_sub_epi16(_mm256_sub_epi16(shift_base, _mm256_add_epi16(e8, e16)), e);
-      if (kBf16) round_product_to_bf16(p, sh);
+      if (kBf16) p = round_product_to_bf16(p);
       __m256i random_even = zero, random_odd = zero;
       if (kMode == kStochastic) {
         const auto& salt = kLaneSalts.v[r];
