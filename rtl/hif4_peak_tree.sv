@@ -49,15 +49,24 @@ module hif4_peak_tree (
   endgenerate
 
   // Vmax = max over V8, as a balanced 8 -> 4 -> 2 -> 1 tree.
-  logic [W-1:0] l1 [4];
-  logic [W-1:0] l2 [2];
-  always_comb begin
-    for (int k = 0; k < 4; k++)
-      l1[k] = (v8[W*(2*k+1) +: W] > v8[W*(2*k) +: W]) ? v8[W*(2*k+1) +: W] : v8[W*(2*k) +: W];
-    for (int k = 0; k < 2; k++)
-      l2[k] = (l1[2*k+1] > l1[2*k]) ? l1[2*k+1] : l1[2*k];
-    vmax = (l2[1] > l2[0]) ? l2[1] : l2[0];
-  end
+  logic [4*W-1:0] l1;
+  logic [2*W-1:0] l2;
+  genvar k;
+  generate
+    for (k = 0; k < 4; k++) begin : g_l1
+      logic [W-1:0] a, b;
+      assign a = v8[W*(2*k) +: W];
+      assign b = v8[W*(2*k+1) +: W];
+      assign l1[W*k +: W] = (b > a) ? b : a;
+    end
+    for (k = 0; k < 2; k++) begin : g_l2
+      logic [W-1:0] a, b;
+      assign a = l1[W*(2*k) +: W];
+      assign b = l1[W*(2*k+1) +: W];
+      assign l2[W*k +: W] = (b > a) ? b : a;
+    end
+  endgenerate
+  assign vmax = (l2[W +: W] > l2[0 +: W]) ? l2[W +: W] : l2[0 +: W];
 
   assign has_nan = vmax > hif4_pkg::BF16_INF_MAG;
   assign has_inf = |lane_is_inf;

@@ -23,6 +23,9 @@ module hif4_round_decide (
   input  logic [hif4_pkg::SR_BITS-1:0]   random,
   output logic                           round_up
 );
+  // Always flattened into the parent by Verilator: 5.006 mis-generates some non-inlined
+  // instances of this module (references to parent signals), and inlining is faster anyway.
+  /* verilator inline_module */
   // Stochastic: the fraction plus the random bits carries out with probability
   // floor(frac * 2^16) / 2^16 (the model's Rounding::Stochastic).
   logic [hif4_pkg::SR_BITS:0] sr_sum;

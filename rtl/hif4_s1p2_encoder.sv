@@ -17,8 +17,18 @@ module hif4_s1p2_encoder (
   output logic [hif4_pkg::CODES_W-1:0] codes              // lane i in bits 4i+3:4i
 );
   logic [2:0] mode;
-  assign mode = (payload_rounding == hif4_pkg::PAYLOAD_STOCHASTIC) ? hif4_pkg::RM_STOCHASTIC
-                                                                    : {1'b0, payload_rounding};
+  logic       stochastic;
+  assign stochastic = payload_rounding == hif4_pkg::PAYLOAD_STOCHASTIC;
+  assign mode = stochastic ? hif4_pkg::RM_STOCHASTIC : {1'b0, payload_rounding};
+
+  // Block-wide exponent arithmetic, shared by the lanes: the exponent of 4|s|'s leading bit
+  // is Ex + P[15] + (Er - 252 - shift) (hif4_s1p2_lane), so the three possible bases are
+  // formed once here. 252 = 2 * 134 - 14 (significand offsets and product width) - 2 (4|s|).
+  localparam logic signed [10:0] EXP_OFFSET = 11'sd252;
+  logic signed [10:0] exp_base [3];
+  always_comb
+    for (int s = 0; s < 3; s++)
+      exp_base[s] = $signed({3'b000, rec[14:7]}) - EXP_OFFSET - 11'(s);
 
   genvar i;
   generate
@@ -30,15 +40,15 @@ module hif4_s1p2_encoder (
       logic [31:0] hash;
       logic [1:0]  shift;
 
-      hif4_mix32 u_mix (.x(sr_key ^ LANE_SALT), .y(hash));
+      hif4_mix32 u_mix (.enable(stochastic), .x(sr_key ^ LANE_SALT), .y(hash));
 
       assign shift = {1'b0, e1_8[i / hif4_pkg::LANES_PER_G8]}
                    + {1'b0, e1_16[i / hif4_pkg::LANES_PER_G16]};
 
       hif4_s1p2_lane u_lane (
         .x           (lanes[16*i +: 16]),
-        .rec         (rec),
-        .shift       (shift),
+        .rec_mant    (rec[6:0]),
+        .exp_base    (exp_base[shift]),
         .mode        (mode),
         .bf16_product(bf16_product),
         .keep_sign   (keep_sign),
@@ -50,4 +60,7 @@ module hif4_s1p2_encoder (
       assign unused_hash_low = hash[31-hif4_pkg::SR_BITS:0];
     end
   endgenerate
+
+  logic unused_rec_sign;
+  assign unused_rec_sign = rec[15];  // REC is positive
 endmodule

@@ -23,7 +23,7 @@ module hif4_scale_unit (
 );
   // ---------------- SF = BF16_RNE(Vmax * 1/7) ----------------
   localparam logic [7:0] K_SIG = {1'b1, hif4_pkg::BF16_ONE_SEVENTH[6:0]};  // 146
-  localparam int K_EXP = int'(hif4_pkg::BF16_ONE_SEVENTH[14:7]);             // 124
+  localparam int K_EXP = {24'd0, hif4_pkg::BF16_ONE_SEVENTH[14:7]};           // 124
   // The product's unit is 2^(Eeff + K_EXP - 268); the BF16 subnormal quantum is 2^-133, so
   // at least SUB_SHIFT_BASE - Eeff low bits must go.
   localparam int SUB_SHIFT_BASE = 2 * hif4_pkg::BF16_SIG_OFFSET - 133 - K_EXP;  // 11

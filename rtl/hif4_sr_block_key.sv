@@ -9,8 +9,8 @@ module hif4_sr_block_key (
   output logic [31:0] key
 );
   logic [31:0] h1, h2, h3;
-  hif4_mix32 u_mix_block_hi (.x(block_index[63:32] ^ hif4_pkg::SR_BLOCK_SALT), .y(h1));
-  hif4_mix32 u_mix_block_lo (.x(block_index[31:0] ^ h1), .y(h2));
-  hif4_mix32 u_mix_seed_hi  (.x(seed[63:32] ^ h2), .y(h3));
-  hif4_mix32 u_mix_seed_lo  (.x(seed[31:0] ^ h3), .y(key));
+  hif4_mix32 u_mix_block_hi (.enable(1'b1), .x(block_index[63:32] ^ hif4_pkg::SR_BLOCK_SALT), .y(h1));
+  hif4_mix32 u_mix_block_lo (.enable(1'b1), .x(block_index[31:0] ^ h1), .y(h2));
+  hif4_mix32 u_mix_seed_hi  (.enable(1'b1), .x(seed[63:32] ^ h2), .y(h3));
+  hif4_mix32 u_mix_seed_lo  (.enable(1'b1), .x(seed[31:0] ^ h3), .y(key));
 endmodule

@@ -21,6 +21,9 @@ module hif4_threshold_compare (
   output logic                       ge2,             // V * REC >= 2
   output logic                       ge4              // V * REC >= 4
 );
+  // Always flattened into the parent by Verilator: 5.006 mis-generates some non-inlined
+  // instances of this module (references to parent signals), and inlining is faster anyway.
+  /* verilator inline_module */
   localparam logic [9:0] THRESHOLD_BASE = 10'(2 * hif4_pkg::BF16_SIG_OFFSET - 14);  // 254
 
   logic [7:0]  v_exp, r_exp;
