@@ -20,7 +20,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <exception>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -28,14 +27,16 @@
 #include <random>
 #include <set>
 #include <sstream>
-#include <thread>
 #include <vector>
 
 #include "cli.h"
 #include "hif4/bf16.h"
 #include "hif4/block.h"
+#include "hif4/parallel.h"
+#include "hif4/simd.h"
 #include "safetensors.h"
 #include "stream.h"
+#include "threads.h"
 
 namespace hif4::cli {
 namespace {
@@ -197,28 +198,12 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
-// Runs fn(first_row, end_row) over `rows` rows split among `threads` threads. Each row's work
-// is independent and writes only its own slots, so results do not depend on the split.
-void parallel_rows(unsigned threads, uint64_t rows, const std::function<void(uint64_t, uint64_t)>& fn) {
-  const uint64_t t = std::min<uint64_t>(threads, rows);
-  if (t <= 1) {
-    if (rows) fn(0, rows);
-    return;
-  }
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> errors(t);
-  for (uint64_t i = 0; i < t; ++i) {
-    pool.emplace_back([&, i] {
-      try {
-        fn(rows * i / t, rows * (i + 1) / t);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+// Rows of a chunk go to hif4::parallel_for (one row at least per range). Each row's work is
+// independent, writes only its own slots and carries its own block indices, so the result
+// does not depend on the thread count.
+void for_rows(unsigned threads, uint64_t rows, const std::function<void(uint64_t, uint64_t)>& fn) {
+  parallel_for(static_cast<size_t>(rows), threads,
+               [&](size_t begin, size_t end) { fn(begin, end); }, 1);
 }
 
 // ---- element conversion ---------------------------------------------------------------------
@@ -372,25 +357,27 @@ Stats quantize_tensor(const Job& job, const st::Checkpoint::Entry& e, const Conf
 
   for (uint64_t first = 0; first < job.rows; first += rows_per_chunk) {
     const uint64_t rows = std::min(rows_per_chunk, job.rows - first);
-    parallel_rows(threads, rows, [&](uint64_t r0, uint64_t r1) {
+    for_rows(threads, rows, [&](uint64_t r0, uint64_t r1) {
       for (uint64_t r = r0; r < r1; ++r) {
         uint16_t* row = &values[r * nb * kBlockValues];
         const uint64_t base = (first + r) * job.cols;
         for (uint64_t c = 0; c < job.cols; ++c) row[c] = element_bf16(data, job.source, base + c);
         std::fill(row + job.cols, row + nb * kBlockValues, uint16_t{0});  // the row's padding
       }
-      quantize_blocks(&values[r0 * nb * kBlockValues], (r1 - r0) * nb, cfg, (first + r0) * nb,
-                      &packed[r0 * nb * kPackedBytes]);
+      // The SIMD path: the same bytes as quantize_blocks (simd.h; tests/simd prove it).
+      quantize_blocks_fast(&values[r0 * nb * kBlockValues], (r1 - r0) * nb, cfg, (first + r0) * nb,
+                           &packed[r0 * nb * kPackedBytes]);
       for (uint64_t b = r0 * nb; b < r1 * nb; ++b)
         for (unsigned k = 0; k < kPartCount; ++k)
           std::memcpy(&parts[k][b * kParts[k].bytes], &packed[b * kPackedBytes + kParts[k].offset],
                       kParts[k].bytes);
       if (!report) return;
+      std::vector<uint32_t> row_decoded(nb * kBlockValues);
       for (uint64_t r = r0; r < r1; ++r) {
         Stats s;
+        decode_blocks_fast_f32(&packed[r * nb * kPackedBytes], nb, row_decoded.data());
         for (uint64_t b = 0; b < nb; ++b) {
-          uint32_t decoded[kBlockValues];
-          decode_block_f32(unpack_block(&packed[((r * nb) + b) * kPackedBytes]), decoded);
+          const uint32_t* decoded = &row_decoded[b * kBlockValues];
           for (unsigned i = 0; i < kBlockValues && b * kBlockValues + i < job.cols; ++i) {
             const double x = static_cast<double>(
                 bits_to_float(element_f32_bits(data, job.source, (first + r) * job.cols + b * kBlockValues + i)));
@@ -434,20 +421,22 @@ void dequantize_tensor(const Job& job, const st::Checkpoint& ckpt, unsigned thre
   std::vector<uint8_t> out(rows_per_chunk * job.cols * 2);
   for (uint64_t first = 0; first < job.rows; first += rows_per_chunk) {
     const uint64_t rows = std::min(rows_per_chunk, job.rows - first);
-    parallel_rows(threads, rows, [&](uint64_t r0, uint64_t r1) {
+    for_rows(threads, rows, [&](uint64_t r0, uint64_t r1) {
+      std::vector<uint8_t> packed(nb * kPackedBytes);
+      std::vector<uint16_t> decoded(nb * kBlockValues);
       for (uint64_t r = r0; r < r1; ++r) {
+        // Reassemble the row's 36-byte blocks from the four tensors, then decode them.
         for (uint64_t b = 0; b < nb; ++b) {
           const uint64_t block = (first + r) * nb + b;
-          uint8_t packed[kPackedBytes];
           for (unsigned k = 0; k < kPartCount; ++k)
-            std::memcpy(packed + kParts[k].offset, part_data[k] + block * kParts[k].bytes, kParts[k].bytes);
-          uint16_t decoded[kBlockValues];
-          decode_block_bf16(unpack_block(packed), decoded);  // HiF4 values are exact in BF16
-          for (unsigned i = 0; i < kBlockValues && b * kBlockValues + i < job.cols; ++i) {
-            uint8_t* dst = &out[(r * job.cols + b * kBlockValues + i) * 2];
-            dst[0] = static_cast<uint8_t>(decoded[i]);
-            dst[1] = static_cast<uint8_t>(decoded[i] >> 8);
-          }
+            std::memcpy(&packed[b * kPackedBytes + kParts[k].offset],
+                        part_data[k] + block * kParts[k].bytes, kParts[k].bytes);
+        }
+        decode_blocks_fast_bf16(packed.data(), nb, decoded.data());  // exact: HiF4 fits BF16
+        for (uint64_t c = 0; c < job.cols; ++c) {  // the row's zero padding is cropped
+          uint8_t* dst = &out[(r * job.cols + c) * 2];
+          dst[0] = static_cast<uint8_t>(decoded[c]);
+          dst[1] = static_cast<uint8_t>(decoded[c] >> 8);
         }
       }
     });
@@ -732,8 +721,7 @@ int run(int argc, char** argv) {
                    "(embed, embedding, lm_head, gate, gating, router)"});
   specs.push_back({"dequantize", false, false, "turn a HiF4 folder back into a plain BF16 checkpoint"});
   specs.push_back({"report", false, false, "print per-tensor NMSE and SQNR against the original"});
-  specs.push_back({"threads", true, false, "worker threads (default: all cores); the output does "
-                   "not depend on it"});
+  specs.push_back(threads_spec());
   Args args("convert", specs,
             "--in DIR_OR_FILE --out DIR [--profile P (default seed)] [--set KNOB=VALUE]... "
             "[--sr-seed N] [--skip KEYWORD]... [--no-default-skip] [--report] [--threads N]\n"
@@ -741,13 +729,10 @@ int run(int argc, char** argv) {
   args.parse(argc, argv);
   if (!args.positionals().empty())
     throw Error("unexpected argument '" + args.positionals()[0] + "'\n" + args.usage());
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const uint64_t threads = args.get_u64("threads", cores);
-  if (threads == 0 || threads > 1024) throw Error("--threads must be between 1 and 1024");
+  const unsigned threads = parse_threads(args);
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  return args.has("dequantize") ? dequantize(args, static_cast<unsigned>(threads))
-                                : convert(args, static_cast<unsigned>(threads));
+  return args.has("dequantize") ? dequantize(args, threads) : convert(args, threads);
 }
 
 Registration reg("convert",
