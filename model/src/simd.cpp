@@ -79,8 +79,6 @@ const uint32_t* quarter_scales() {
   return table.data();
 }
 
-uint32_t block_key(uint64_t seed, uint64_t block) { return sr_block_key(seed, block); }
-
 void scalar_block(const uint16_t* in, const void* cfg, uint64_t index, uint8_t* out) {
   quantize_blocks(in, 1, *static_cast<const Config*>(cfg), index, out);
 }
@@ -139,7 +137,6 @@ void quantize_blocks_on(SimdPath path, const uint16_t* in, size_t count, const C
   plan.bf16_product = cfg.payload_product == ProductMode::Bf16;
   plan.keep_sign = cfg.negative_zero == NegativeZero::KeepSign;
   plan.sr_seed = cfg.sr_seed;
-  plan.block_key = block_key;
   plan.scalar_block = scalar_block;
   plan.cfg = &cfg;
   simd_detail::quantize_avx2(in, count, plan, first_index, out);

@@ -164,7 +164,7 @@ void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, ui
   constexpr uint16_t kScalarBlock = 0x100;  // status of a block with a NaN or Inf lane
   alignas(32) uint16_t peaks[kBatch][2][4][16];  // [block][V16, V8][register][lane]
   uint16_t status[kBatch];                       // E6M2 code (0xFF: NaN block) or kScalarBlock
-  uint32_t keys[kBatch];                         // stochastic-rounding block keys
+  alignas(32) uint32_t keys[kBatch];             // stochastic-rounding block keys
 
   for (size_t batch = 0; batch < count; batch += kBatch) {
     const size_t n = count - batch < kBatch ? count - batch : kBatch;
@@ -189,7 +189,23 @@ void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, ui
       const uint16_t vmax = static_cast<uint16_t>(_mm_extract_epi16(m2, 0));
       // NaN or Inf somewhere: the scalar model decides the block.
       status[i] = vmax >= kBf16Inf ? kScalarBlock : plan.scale_code[vmax];
-      if (kMode == kStochastic) keys[i] = plan.block_key(plan.sr_seed, first_index + batch + i);
+    }
+    if (kMode == kStochastic) {
+      // sr_block_key (stages.h) of 8 blocks at once; lanes past n compute unused keys.
+      for (size_t j = 0; j < n; j += 8) {
+        alignas(32) uint32_t lo[8], hi[8];
+        for (unsigned k = 0; k < 8; ++k) {
+          const uint64_t block = first_index + batch + j + k;
+          lo[k] = static_cast<uint32_t>(block);
+          hi[k] = static_cast<uint32_t>(block >> 32);
+        }
+        __m256i h = mix32x8(_mm256_xor_si256(_mm256_load_si256(reinterpret_cast<const __m256i*>(hi)),
+                                             _mm256_set1_epi32(0x48694634)));
+        h = mix32x8(_mm256_xor_si256(_mm256_load_si256(reinterpret_cast<const __m256i*>(lo)), h));
+        h = mix32x8(_mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(plan.sr_seed >> 32)), h));
+        h = mix32x8(_mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(plan.sr_seed)), h));
+        _mm256_store_si256(reinterpret_cast<__m256i*>(keys + j), h);
+      }
     }
     for (size_t i = 0; i < n; ++i) {
     const size_t b = batch + i;

@@ -30,7 +30,6 @@ struct QuantizePlan {
   bool bf16_product;                // payload-product=bf16
   bool keep_sign;                   // negative-zero=keep-sign
   uint64_t sr_seed;
-  uint32_t (*block_key)(uint64_t seed, uint64_t block);  // sr_block_key
   // The scalar model for one block (blocks holding NaN or Inf take this way).
   void (*scalar_block)(const uint16_t* in, const void* cfg, uint64_t index, uint8_t* out);
   const void* cfg;
