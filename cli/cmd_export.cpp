@@ -6,6 +6,7 @@
 //   raw       DIR/inputs.bf16 and DIR/expected.hif4, the layouts `hif4 quantize` reads/writes
 // Every format also writes DIR/header.txt (profile, knobs, seeds, suites).
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
@@ -21,14 +22,16 @@
 namespace hif4::cli {
 namespace {
 
-void make_dir(const std::string& dir) {
+// Returns whether the directory was created (so a failed export can remove it again).
+bool make_dir(const std::string& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) throw Error("--out '" + dir + "' exists and is not a directory");
-    return;
+    return false;
   }
   if (::mkdir(dir.c_str(), 0755) != 0)
     throw Error("cannot create directory '" + dir + "': " + std::strerror(errno));
+  return true;
 }
 
 // Buffered text output into an AtomicOutput.
@@ -124,11 +127,12 @@ int run(int argc, char** argv) {
   if (format != "readmemh" && format != "jsonl" && format != "raw")
     throw Error("--format: unknown format '" + format + "' (formats: readmemh, jsonl, raw)");
   const std::string dir = args.required("out");
+  bool created = false;
   try {
     VectorReader reader(args.positionals()[0]);
     const VectorHeader& h = reader.header();
     const bool stochastic = h.config.payload_rounding == PayloadRounding::Stochastic;
-    make_dir(dir);
+    created = make_dir(dir);
     TextOut header_txt(dir + "/header.txt");
     header_txt.put("hif4 vectors from " + reader.name() + "\n" + format_header(h));
 
@@ -205,7 +209,11 @@ int run(int argc, char** argv) {
     std::printf("exported %llu blocks as %s into %s\n", static_cast<unsigned long long>(h.record_count),
                 format.c_str(), dir.c_str());
   } catch (const VectorFileError& e) {
+    if (created) ::rmdir(dir.c_str());  // the outputs' temporaries are gone by now: no partial output
     throw Error(e.message);
+  } catch (...) {
+    if (created) ::rmdir(dir.c_str());
+    throw;
   }
   return kExitOk;
 }

@@ -76,6 +76,12 @@ for line in open(sys.argv[1]):
     || fail "blocks.jsonl is not valid JSON lines"
 fi
 expect 2 "$HIF4" export a.hif4v --format csv --out x
+# A damaged file found mid-export: exit 2 and no directory or partial file left behind.
+cp a.hif4v mid.hif4v
+printf '\xff' | dd of=mid.hif4v bs=1 seek=70000 conv=notrunc status=none
+expect 2 "$HIF4" export mid.hif4v --format jsonl --out midout
+grep -q "CRC mismatch" err || fail "mid-export damage message: $(cat err)"
+[ -e midout ] && fail "a failed export left its directory"
 
 # A DUT with one flipped bit: exit 1, the block reported with a replay command that runs.
 cp ra/expected.hif4 dut.hif4
