@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hif4/block.h"
+#include "hif4/parallel.h"
 #include "hif4/simd.h"
 #include "hif4/suites.h"
 #include "hif4/vector_file.h"
@@ -25,7 +26,7 @@ std::string temp_path(const char* name) {
 
 // Writes a whole .hif4v file (the `hif4 gen` path without argument parsing).
 void gen_file(const std::string& path, const std::string& suite, const hif4::Config& cfg,
-              const hif4::ExpectedFn& expected) {
+              const hif4::ExpectedFn& expected, unsigned threads = 1) {
   const hif4::GenerationPlan plan = hif4::make_plan(suite, 2, suite == "all" ? 0 : kRecords);
   const hif4::VectorHeader h = hif4::make_header(plan, suite, 2, 1, "seed", cfg);
   std::FILE* f = std::fopen(path.c_str(), "wb");
@@ -34,7 +35,7 @@ void gen_file(const std::string& path, const std::string& suite, const hif4::Con
   hif4::VectorWriter w(h, [&](const void* p, size_t n) { std::fwrite(p, 1, n, f); });
   hif4::generate(plan, 1, 2, cfg, expected, [&](const hif4::GeneratedChunk& c) {
     w.write(c.inputs, c.expected, c.first_record, c.count);
-  });
+  }, 4096, threads);
   w.finish();
   std::fclose(f);
 }
@@ -59,6 +60,22 @@ void BM_GenSimdExpected(benchmark::State& state) {
   uint64_t blocks = 0;
   for (auto _ : state) {
     gen_file(path, "random", cfg, hif4::quantize_blocks_fast);
+    blocks += kRecords;
+  }
+  std::remove(path.c_str());
+  state.counters["blocks/s"] = benchmark::Counter(static_cast<double>(blocks), benchmark::Counter::kIsRate);
+}
+
+// `hif4 gen --threads N`: inputs on N threads, expected bytes from the SIMD path on N threads,
+// one writer (framing, CRC, file).
+void BM_GenThreads(benchmark::State& state, unsigned threads) {
+  const hif4::Config cfg = hif4::find_profile("seed").config;
+  const std::string path = temp_path("gent.hif4v");
+  const hif4::ExpectedFn expected = [threads](const uint16_t* in, size_t n, const hif4::Config& c, uint64_t first,
+                                              uint8_t* out) { hif4::quantize_blocks_parallel(in, n, c, first, out, threads); };
+  uint64_t blocks = 0;
+  for (auto _ : state) {
+    gen_file(path, "random", cfg, expected, threads);
     blocks += kRecords;
   }
   std::remove(path.c_str());
@@ -149,6 +166,10 @@ int register_all() {
   benchmark::RegisterBenchmark("gen/all-level2/seed", BM_Gen, "all", "seed")->Unit(benchmark::kMillisecond)->Iterations(1);
   benchmark::RegisterBenchmark("gen/random/without-model", BM_GenWithoutModel)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("gen/random/simd-expected", BM_GenSimdExpected)->Unit(benchmark::kMillisecond);
+  for (unsigned t : {2u, 4u, 8u})
+    if (t <= hif4::hardware_threads())
+      benchmark::RegisterBenchmark(("gen/random/threads:" + std::to_string(t)).c_str(), BM_GenThreads, t)
+          ->Unit(benchmark::kMillisecond)->UseRealTime();
   for (const hif4::Suite& s : hif4::suites())
     benchmark::RegisterBenchmark((std::string("inputs/") + s.name).c_str(), BM_SuiteInputs, s.name);
   benchmark::RegisterBenchmark("quantize-only/seed", BM_QuantizeOnly, false);

@@ -76,7 +76,8 @@ int run(int argc, char** argv) {
   try {
     VectorWriter writer(header, [&](const void* p, size_t n) { out.write(p, n); });
     generate(plan, seed, static_cast<unsigned>(level), cfg, expected,
-             [&](const GeneratedChunk& c) { writer.write(c.inputs, c.expected, c.first_record, c.count); });
+             [&](const GeneratedChunk& c) { writer.write(c.inputs, c.expected, c.first_record, c.count); },
+             4096, threads);
     writer.finish();
   } catch (const VectorFileError& e) {
     throw Error(e.message);

@@ -10,6 +10,7 @@
 
 #include "hif4/bf16.h"
 #include "hif4/block.h"
+#include "hif4/parallel.h"
 #include "hif4/rng.h"
 #include "hif4/stages.h"
 
@@ -627,14 +628,21 @@ void reference_expected(const uint16_t* inputs, size_t n, const Config& cfg,
 
 void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const Config& cfg,
               const ExpectedFn& expected, const std::function<void(const GeneratedChunk&)>& sink,
-              size_t chunk_records) {
+              size_t chunk_records, unsigned threads) {
+  if (threads > 1) chunk_records *= threads;  // a full share for every thread
   std::vector<uint16_t> inputs(chunk_records * kBlockValues);
   std::vector<uint8_t> packed(chunk_records * kPackedBytes);
   uint64_t record = 0;
   for (const SuiteRun& run : plan.runs) {
     for (uint64_t done = 0; done < run.count;) {
       const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_records, run.count - done));
-      make_suite_inputs(*run.suite, seed, level, done, n, inputs.data());
+      if (threads > 1) {
+        parallel_for(n, threads, [&](size_t begin, size_t end) {
+          make_suite_inputs(*run.suite, seed, level, done + begin, end - begin, inputs.data() + begin * kBlockValues);
+        });
+      } else {
+        make_suite_inputs(*run.suite, seed, level, done, n, inputs.data());
+      }
       expected(inputs.data(), n, cfg, record, packed.data());
       sink({inputs.data(), packed.data(), record, n});
       done += n;

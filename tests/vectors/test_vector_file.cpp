@@ -125,6 +125,17 @@ TEST_CASE("generation is deterministic and pinned", "[vectors][determinism]") {
   auto changed = a;
   changed[a.size() / 2] ^= 1;
   CHECK(fnv1a64_bytes(changed) != fnv1a64_bytes(a));
+  // Threads do not change the bytes.
+  {
+    const Config cfg = find_profile("seed").config;
+    const GenerationPlan plan = make_plan("all", 1, 64);
+    std::vector<uint16_t> one, three;
+    generate(plan, 1, 1, cfg, reference_expected,
+             [&](const GeneratedChunk& c) { one.insert(one.end(), c.inputs, c.inputs + c.count * kBlockValues); }, 100, 1);
+    generate(plan, 1, 1, cfg, reference_expected,
+             [&](const GeneratedChunk& c) { three.insert(three.end(), c.inputs, c.inputs + c.count * kBlockValues); }, 100, 3);
+    CHECK(one == three);
+  }
   // Suite inputs depend only on (seed, suite, index): a record made alone equals the same
   // record inside a longer run, and the profile does not change inputs.
   const Suite& s = find_suite("e1-thresholds");

@@ -112,9 +112,11 @@ struct GeneratedChunk {
   uint64_t first_record;
   size_t count;
 };
-// Runs the plan: suite inputs -> expected -> sink, chunk by chunk, in record order.
+// Runs the plan: suite inputs -> expected -> sink, chunk by chunk, in record order. With
+// threads > 1 the inputs of each chunk are made on that many threads (records are independent,
+// so the bytes are the same for every thread count); `expected` parallelizes itself.
 void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const Config& cfg,
               const ExpectedFn& expected, const std::function<void(const GeneratedChunk&)>& sink,
-              size_t chunk_records = 4096);
+              size_t chunk_records = 4096, unsigned threads = 1);
 
 }  // namespace hif4
