@@ -48,11 +48,29 @@ TEST_CASE("round_shift_right: every rule against exact rational arithmetic", "[b
 TEST_CASE("round_to_bf16 against a double-precision RNE for products", "[bf16]") {
   test::TestRng rng(2);
   for (int n = 0; n < 300000; ++n) {
-    const Dyadic v{rng.next() >> (48 + rng.below(16)), -180 + static_cast<int>(rng.below(330))};
-    const double d = std::ldexp(static_cast<double>(v.sig), v.exp);
+    // Significands of every width up to 64 bits (the model's own products stay below 2^17).
+    const Dyadic v{rng.next() >> rng.below(64), -230 + static_cast<int>(rng.below(330))};
+    // A double holds 53 bits: compare only where the significand fits, or where the bits it
+    // would lose cannot matter (they sit far below the BF16 rounding point, kept as sticky).
+    uint64_t sig = v.sig;
+    int exp = v.exp;
+    if (sig >> 53) {
+      const int drop = msb_index(sig) - 40;
+      const bool sticky = (sig & ((uint64_t{1} << drop) - 1)) != 0;
+      sig = (sig >> drop) | (sticky ? 1 : 0);
+      exp += drop;
+    }
+    const double d = std::ldexp(static_cast<double>(sig), exp);
     INFO("sig " << v.sig << " exp " << v.exp);
     CHECK(round_to_bf16(v) == test::double_to_bf16_rne(d));
   }
+}
+
+TEST_CASE("round_to_bf16: wide significands (the helper's pitfall)", "[bf16]") {
+  CHECK(round_to_bf16({uint64_t{1} << 52, -185}) == 0x0001);  // 2^-133, the smallest subnormal
+  CHECK(round_to_bf16({(uint64_t{1} << 63) | 1, -63}) == 0x3F80);  // just above 1.0
+  CHECK(round_to_bf16({0x8080000000000001ull, -63}) == 0x3F81);  // just above a tie: up
+  CHECK(round_to_bf16({0x8080000000000000ull, -63}) == 0x3F80);  // the tie: to even
 }
 
 TEST_CASE("f32_bits_to_bf16: RNE on a wide sample, NaN kept", "[bf16]") {

@@ -104,9 +104,17 @@ constexpr Dyadic bf16_to_dyadic(uint16_t b) {
 }
 
 // Round a non-negative dyadic number to BF16, ties to even (IEEE RNE), with BF16 subnormals
-// and overflow to +Inf. The result is a positive BF16 bit pattern. v.sig < 2^32.
+// and overflow to +Inf. The result is a positive BF16 bit pattern. Any 64-bit significand.
 constexpr uint16_t round_to_bf16(Dyadic v) {
   if (v.sig == 0) return 0;
+  if (v.sig >> 32) {
+    // Wider than the rounding core takes: drop low bits into a sticky bit first. 24 bits
+    // remain, more than the 8 kept plus the round bit, so the result is unchanged.
+    const int drop = msb_index(v.sig) - 23;
+    const bool sticky = (v.sig & ((uint64_t{1} << drop) - 1)) != 0;
+    v.sig = (v.sig >> drop) | (sticky ? 1 : 0);
+    v.exp += drop;
+  }
   const int n = msb_index(v.sig);
   // Keep 8 significant bits, but never go below the subnormal quantum 2^-133.
   int shift = n - 7;
