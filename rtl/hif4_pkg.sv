@@ -74,6 +74,102 @@ package hif4_pkg;
   localparam logic NONFINITE_NAN_BLOCK = 1'b0;      // cfg_non_finite
   localparam logic NONFINITE_SATURATE_INF = 1'b1;
 
+  // ---- The rounding decision (hif4_round_decide wraps it) ----------------------------------
+  // Whether to add one unit in the last kept place of a truncated magnitude, given its last
+  // kept bit (lsb), the first discarded bit (guard, one half), the OR of the discarded bits
+  // below it (sticky) and, for stochastic rounding, the discarded fraction truncated to
+  // SR_BITS bits (frac) and SR_BITS random bits: frac + random carrying out rounds up, i.e.
+  // up with probability floor(frac * 2^16) / 2^16. This mirrors the model's
+  // round_shift_right() (bf16.h): every rounding of the design goes through here.
+  function automatic logic round_up(input logic [2:0] mode, input logic lsb,
+                                    input logic guard, input logic sticky,
+                                    input logic [SR_BITS-1:0] frac,
+                                    input logic [SR_BITS-1:0] random);
+    logic [SR_BITS:0] sr_sum;
+    begin
+      sr_sum = {1'b0, frac} + {1'b0, random};
+      case (mode)
+        RM_NEAREST_AWAY: round_up = guard;
+`ifdef HIF4_INJECT_FAULT
+        // Test-only fault (rtl/CMakeLists.txt builds a separate top with it): ties to even
+        // never round an odd last place up (ties go toward zero). The rtl tests must fail.
+        // (lsb | ~lsb) only keeps lsb read, so that the faulty build lints as clean.
+        RM_NEAREST_EVEN: round_up = guard & sticky & (lsb | ~lsb);
+`else
+        RM_NEAREST_EVEN: round_up = guard & (sticky | lsb);
+`endif
+        RM_TOWARD_ZERO:  round_up = 1'b0;
+        RM_UP:           round_up = guard | sticky;
+        RM_STOCHASTIC:   round_up = sr_sum[SR_BITS];
+        default:         round_up = 1'b0;
+      endcase
+    end
+  endfunction
+
+  // ---- Payload thresholds (hif4_s1p2_encoder) -----------------------------------------------
+  // Under the deterministic payload roundings the code magnitude q of a lane is monotone in
+  // |x|, so q = #{k in 1..7 : |x| >= T_k}, where T_k is the smallest BF16 magnitude whose code
+  // reaches k. T_k depends on the block only through REC (one of four significands, index
+  // rec_idx, and its exponent Er) and the lane's E1 shift s:
+  //   T_k = {field = OFFSET + s - Er, mantissa = MANT}
+  // This function gives {OFFSET mod 256, MANT} (8 + 7 bits; the field sums are taken mod 256,
+  // exact since every true field is within 0..255) for (rec_idx, rounding mode 0..2, payload
+  // product, k); it runs at elaboration only, filling a 168-entry constant table.
+  // Derivation. q >= k when the scaled value y = |x| * REC * 2^(2-s) passes the rounding
+  // boundary b = cn / 2^cd: nearest-away y >= k - 1/2; nearest-even y >= k - 1/2 for even k
+  // and y > k - 1/2 for odd k (the tie goes to the even k - 1); toward-zero y >= k.
+  // payload-product = bf16 rounds P = |x| * REC to BF16 (nearest even) first; a boundary
+  // C = b * 2^(s-2) has at most 4 significant bits, so an even last place, and
+  //   BF16(P) >= C  <=>  P >= C - (gap to the BF16 below C) / 2   (a tie goes to C, even)
+  //   BF16(P) >  C  <=>  P >  C + ulp(C) / 2                       (a tie goes to C)
+  // Either way: vsig * 2^Ev (>= or >) cn' * 2^(s + 266 - cd' - Er) / rsig. With
+  // A = cn' * 2^16 / rsig = a * 2^t, a in [128, 256): the smallest 8-bit significand is
+  // m = ceil(a) (non-strict) or floor(a) + 1 (strict), Ev = t + s + 250 - cd' - Er.
+  // For REC from an E6M2 code (2^-16 .. 2^48) every T_k is a normal BF16 (field 64..156), so
+  // zero and subnormal lanes stay below T_1 and Inf lanes reach T_7, as the model has it.
+  function automatic logic [14:0] payload_threshold(input integer rec_idx, input integer mode,
+                                                    input integer bf16_product, input integer k);
+    integer rsig, cn, cd, strict, msb, t, m;
+    logic [31:0] offset;  // only its low 8 bits are kept (see the range note above)
+    logic [23:0] unused_offset_high;
+    begin
+      rsig = (rec_idx == 0) ? 128 + {25'd0, REC_MANT_0} : (rec_idx == 1) ? 128 + {25'd0, REC_MANT_1} :
+             (rec_idx == 2) ? 128 + {25'd0, REC_MANT_2} : 128 + {25'd0, REC_MANT_3};
+      if (mode == 2) begin             // toward-zero: y >= k
+        cn = k;
+        cd = 0;
+        strict = 0;
+      end else begin                   // nearest: y >= k - 1/2 (or > for nearest-even, odd k)
+        cn = 2 * k - 1;
+        cd = 1;
+        strict = (mode == 1 && (k % 2) == 1) ? 1 : 0;
+      end
+      if (bf16_product != 0) begin
+        msb = 0;
+        while ((cn >> (msb + 1)) != 0) msb = msb + 1;
+        if (strict != 0)
+          cn = (cn << 10) + (1 << (msb + 2));            // C + ulp(C)/2, strict
+        else if (cn == (1 << msb))
+          cn = (cn << 10) - (1 << (msb + 1));            // power of two: the gap below is half
+        else
+          cn = (cn << 10) - (1 << (msb + 2));
+        cd = cd + 10;
+      end
+      // A = cn * 2^16 / rsig; normalise to [128, 256) * 2^t.
+      t = 0;
+      while (((cn << 16) / rsig) >= (256 << t)) t = t + 1;
+      if (strict != 0) m = ((cn << 16) / (rsig << t)) + 1;
+      else m = ((cn << 16) + (rsig << t) - 1) / (rsig << t);
+      if (m == 256) begin
+        m = 128;
+        t = t + 1;
+      end
+      offset = t + 250 - cd;
+      unused_offset_high = offset[31:8];
+      payload_threshold = {offset[7:0], m[6:0]};
+    end
+  endfunction
+
   // ---- Stochastic rounding hash (stages.h: mix32, sr_block_key, sr_lane_bits) --------------
   localparam logic [31:0] MIX32_MUL_A = 32'h7FEB352D;
   localparam logic [31:0] MIX32_MUL_B = 32'h846CA68B;

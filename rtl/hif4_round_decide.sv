@@ -1,9 +1,6 @@
-// hif4_round_decide: the one rounding decision of the design.
-//
-// Every rounding in the quantizer (SF to BF16, SF to the two E6M2 mantissa bits, the BF16
-// threshold and payload products, and the S1P2 payload) truncates a magnitude and then asks
-// this module whether to add one unit in the last kept place. Keeping that decision in one
-// place mirrors the model's round_shift_right() (bf16.h), so the roundings cannot drift apart.
+// hif4_round_decide: the one rounding decision of the design, as a module for the units
+// that instantiate it (the SF and E6M2 roundings, the threshold products); the S1P2 lane
+// calls the same function, hif4_pkg::round_up, directly. See the package for the rule.
 //
 // Inputs describe the discarded part of the magnitude:
 //   lsb    the least significant kept bit (ties to even look at it)
@@ -26,29 +23,5 @@ module hif4_round_decide (
   // Always flattened into the parent by Verilator: 5.006 mis-generates some non-inlined
   // instances of this module (references to parent signals), and inlining is faster anyway.
   /* verilator inline_module */
-  // Stochastic: the fraction plus the random bits carries out with probability
-  // floor(frac * 2^16) / 2^16 (the model's Rounding::Stochastic).
-  logic [hif4_pkg::SR_BITS:0] sr_sum;
-  assign sr_sum = {1'b0, frac} + {1'b0, random};
-
-  always_comb begin
-    unique case (mode)
-      hif4_pkg::RM_NEAREST_AWAY: round_up = guard;
-`ifdef HIF4_INJECT_FAULT
-      // Test-only fault (rtl/CMakeLists.txt builds a separate top with it): ties to even
-      // never round an odd last place up, i.e. ties go toward zero. The rtl tests must fail.
-      hif4_pkg::RM_NEAREST_EVEN: round_up = guard & sticky;
-`else
-      hif4_pkg::RM_NEAREST_EVEN: round_up = guard & (sticky | lsb);
-`endif
-      hif4_pkg::RM_TOWARD_ZERO:  round_up = 1'b0;
-      hif4_pkg::RM_UP:           round_up = guard | sticky;
-      hif4_pkg::RM_STOCHASTIC:   round_up = sr_sum[hif4_pkg::SR_BITS];
-      default:                   round_up = 1'b0;
-    endcase
-  end
-`ifdef HIF4_INJECT_FAULT
-  logic unused_fault_lsb;
-  assign unused_fault_lsb = lsb;  // the faulty tie rule ignores the last kept bit
-`endif
+  assign round_up = hif4_pkg::round_up(mode, lsb, guard, sticky, frac, random);
 endmodule

@@ -30,6 +30,48 @@ module hif4_s1p2_encoder (
     for (int s = 0; s < 3; s++)
       exp_base[s] = $signed({3'b000, rec[14:7]}) - EXP_OFFSET - 11'(s);
 
+  // ---- Payload thresholds of the deterministic roundings (hif4_pkg::payload_threshold) ----
+  // A constant table of {OFFSET, MANT} for every (REC significand, rounding, product, k):
+  // 4 x 3 x 2 x 7 entries, filled at elaboration. The block picks its 7 entries and adds
+  // s - Er: 21 thresholds (7 per E1 shift), shared by all 64 lanes.
+  localparam int unsigned THR_W = 15;
+  logic [4*3*2*7*THR_W-1:0] thr_table;
+  genvar r, m, p, k;
+  generate
+    for (r = 0; r < 4; r++) begin : g_rec
+      for (m = 0; m < 3; m++) begin : g_mode
+        for (p = 0; p < 2; p++) begin : g_product
+          for (k = 0; k < 7; k++) begin : g_k
+            localparam logic [THR_W-1:0] ENTRY = hif4_pkg::payload_threshold(r, m, p, k + 1);
+            assign thr_table[THR_W*(((r*3+m)*2+p)*7+k) +: THR_W] = ENTRY;
+          end
+        end
+      end
+    end
+  endgenerate
+
+  logic [1:0]         rec_idx;   // which of the four REC significands (hif4_e6m2_recip)
+  logic [1:0]         det_mode;  // 0..2 (the table has no stochastic entries)
+  logic [7*THR_W-1:0] thr_row;
+  logic [7*15-1:0]    thresholds [3];
+  always_comb begin
+    unique case (rec[6:0])
+      hif4_pkg::REC_MANT_0: rec_idx = 2'd0;
+      hif4_pkg::REC_MANT_1: rec_idx = 2'd1;
+      hif4_pkg::REC_MANT_2: rec_idx = 2'd2;
+      default:              rec_idx = 2'd3;
+    endcase
+    det_mode = stochastic ? 2'd0 : payload_rounding;
+    thr_row = thr_table[7*THR_W*((32'(rec_idx) * 3 + 32'(det_mode)) * 2 + 32'(bf16_product))
+                        +: 7*THR_W];
+    for (int s = 0; s < 3; s++)
+      for (int j = 0; j < 7; j++) begin
+        logic [7:0] field;
+        field = thr_row[THR_W*j + 7 +: 8] + 8'(s) - rec[14:7];
+        thresholds[s][15*j +: 15] = {field, thr_row[THR_W*j +: 7]};
+      end
+  end
+
   genvar i;
   generate
     for (i = 0; i < hif4_pkg::NUM_LANES; i++) begin : g_lane
@@ -47,6 +89,7 @@ module hif4_s1p2_encoder (
 
       hif4_s1p2_lane u_lane (
         .x           (lanes[16*i +: 16]),
+        .thresholds  (thresholds[shift]),
         .rec_mant    (rec[6:0]),
         .exp_base    (exp_base[shift]),
         .mode        (mode),

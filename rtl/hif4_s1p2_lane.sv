@@ -2,30 +2,37 @@
 //
 //   4|s| = |x| * REC * 2^-(E1_8 + E1_16) * 4, clamped to 7 quarters, rounded to an integer.
 //
-// Datapath (why it is shaped this way):
-//  1. Only normal x can give a nonzero code: a BF16 subnormal is below 2^-126 and REC is at
-//     most 2^48, so 4|s| < 2^-76, which every payload rounding mode (stochastic reads only 16
-//     fraction bits) sends to 0. So no leading-zero count: subnormals are zeros here (their
-//     sign still counts, see 5). For a normal x the product of the 8-bit significands lies
-//     in [2^14, 2^16) and a single bit (P[15]) normalises it. The exponent of 4|s|'s leading
-//     bit is T = Ex + P[15] + exp_base, where exp_base = Er - 252 - shift is block-wide (the
-//     encoder forms it once per E1 shift value, not once per lane).
-//  2. payload-product = bf16: the normalised product is rounded to 8 significant bits
-//     (nearest even, hif4_round_decide); a carry out adds one to T. Products below the BF16
-//     normal range would round on a coarser grid, but they are below 2^-124, where every
-//     payload rounding mode gives 0, so the normal grid gives the same code.
-//  3. T >= 3 means 4|s| >= 8: saturate. Otherwise one right shift (by 2 - T, at most 20 with
-//     the rest folded into sticky) aligns 4|s| as 3 integer bits and 16 fraction bits: the
-//     integer part, the guard/sticky bits for the nearest modes and the 16-bit fraction for
-//     stochastic rounding all come out of the same window.
-//  4. An integer part of 7 is 7 whatever the rounding (the model's clamp); otherwise the
-//     rounding increment is added (it cannot pass 7).
-//  5. Sign: a negative x (not -0.0; a negative subnormal is negative) keeps its sign unless
-//     the code is 0 and negative-zero is plus-zero. Inf (and NaN, which the top never lets
-//     through) is +-7.
-// Precondition: REC is a normal BF16 not above 2^48 (hif4_e6m2_recip guarantees it).
+// Two datapaths, one per kind of rounding; only the one the block's mode selects is active
+// (the other's operands are held, and a cycle simulator skips it):
+//
+//  Deterministic roundings (nearest-away, nearest-even, toward-zero): the code magnitude is
+//  monotone in |x|, so it is the number of the 7 block-wide thresholds T_1..T_7 (for this
+//  lane's E1 shift, from hif4_s1p2_encoder) that the 15-bit magnitude reaches: seven
+//  comparators and an adder, no multiplier. Zero and subnormal lanes stay below T_1, Inf
+//  lanes pass T_7 (hif4_pkg::payload_threshold explains why).
+//
+//  Stochastic rounding needs the 16 fraction bits of 4|s|, so it computes the product:
+//   1. Only normal x can give a nonzero code: a BF16 subnormal is below 2^-126 and REC is
+//      at most 2^48, so 4|s| < 2^-76, and 16 fraction bits of it are 0. For a normal x the
+//      product of the 8-bit significands lies in [2^14, 2^16) and one bit (P[15])
+//      normalises it. The exponent of 4|s|'s leading bit is T = Ex + P[15] + exp_base, where
+//      exp_base = Er - 252 - shift is block-wide (formed once in the encoder).
+//   2. payload-product = bf16: the normalised product is rounded to 8 significant bits
+//      (nearest even, hif4_pkg::round_up); a carry out adds one to T. Products below the
+//      BF16 normal range would round on a coarser grid, but they are below 2^-124, where
+//      the code is 0 either way.
+//   3. T >= 3 means 4|s| >= 8: saturate. Otherwise one right shift (by 2 - T, at most 20,
+//      the rest folded into sticky) aligns 4|s| as 3 integer bits and 16 fraction bits.
+//   4. An integer part of 7 is 7 whatever the rounding (the model's clamp); otherwise the
+//      rounding increment is added (it cannot pass 7).
+//
+//  Sign (both): a negative x (not -0.0; a negative subnormal is negative) keeps its sign
+//  unless the code is 0 and negative-zero is plus-zero. Inf (and NaN, which the top never
+//  lets through) is +-7.
+// Precondition: REC comes from hif4_e6m2_recip (a normal BF16 in 2^-16 .. 2^48).
 module hif4_s1p2_lane (
   input  logic [15:0]                  x,             // BF16 input lane
+  input  logic [7*15-1:0]              thresholds,    // T_k in bits 15(k-1)+14 : 15(k-1)
   input  logic [6:0]                   rec_mant,      // REC's mantissa field (hidden 1 implied)
   input  logic signed [10:0]           exp_base,      // Er - 252 - (E1_8 + E1_16) of this lane
   input  logic [2:0]                   mode,          // hif4_pkg::RM_* (payload rounding)
@@ -37,83 +44,60 @@ module hif4_s1p2_lane (
   // Always flattened into the parent by Verilator: 5.006 mis-generates some non-inlined
   // instances of this module (references to parent signals), and inlining is faster anyway.
   /* verilator inline_module */
-  // ---- 1. operands, product ----
-  logic [7:0]  x_exp;
-  logic        x_zero, x_subnormal_or_zero, x_nonfinite;
-  logic [15:0] prod, prod_norm, prod_used;
-  logic        prod_up, prod_carry;
-  logic signed [10:0] t_exp;    // exponent of the leading bit of 4|s|
 
-  assign x_exp               = x[14:7];
-  assign x_zero              = x[14:0] == 15'd0;
-  assign x_subnormal_or_zero = x_exp == 8'd0;
-  assign x_nonfinite         = x_exp == 8'hFF;
-
-  assign prod      = {8'd0, 1'b1, x[6:0]} * {8'd0, 1'b1, rec_mant};
-  assign prod_norm = prod[15] ? prod : {prod[14:0], 1'b0};
-
-  // ---- 2. optional BF16 rounding of the product ----
-  hif4_round_decide u_product_round (
-    .mode    (hif4_pkg::RM_NEAREST_EVEN),
-    .lsb     (prod_norm[8]),
-    .guard   (prod_norm[7]),
-    .sticky  (|prod_norm[6:0]),
-    .frac    ('0),
-    .random  ('0),
-    .round_up(prod_up)
-  );
-  assign prod_carry = bf16_product && prod_up && (&prod_norm[15:8]);
-
-  always_comb begin
-    if (!bf16_product) prod_used = prod_norm;
-    else if (prod_carry) prod_used = 16'h8000;                      // 1.0 of the next binade
-    else prod_used = {prod_norm[15:8] + {7'd0, prod_up}, 8'd0};
-  end
-
-  assign t_exp = $signed({3'b000, x_exp}) + $signed({10'd0, prod[15]})
-               + $signed({10'd0, prod_carry}) + exp_base;
-
-  // ---- 3. alignment: 4|s| as 3 integer + 16 fraction bits, plus a sticky ----
-  logic        saturate;
-  logic [4:0]  right;          // 2 - T, clamped to 20
-  logic [38:0] window;         // {int[2:0], frac[15:0]} in 38:20, bits shifted further below
-  logic [2:0]  int_part;
-  logic [15:0] frac16;
-  logic        sticky, round_up;
-
-  assign saturate = t_exp >= 11'sd3;
-  always_comb begin
-    if (t_exp < -11'sd18) right = 5'd20;
-    else right = 5'(11'sd2 - t_exp);
-  end
-  // {prod_used, 3'b0} is 4|s| * 2^16 when right = 0 (T = 2: leading bit at 2^2).
-  assign window   = {prod_used, 3'b000, 20'd0} >> right;
-  assign int_part = window[38:36];
-  assign frac16   = window[35:20];
-  // Below the guard bit: the rest of the fraction and everything shifted past it. A shift
-  // clamped at 20 still leaves every bit of prod_used in the window, so nothing is lost.
-  assign sticky   = |window[34:0];
-
-  hif4_round_decide u_payload_round (
-    .mode    (mode),
-    .lsb     (window[36]),
-    .guard   (window[35]),
-    .sticky  (sticky),
-    .frac    (frac16),
-    .random  (random),
-    .round_up(round_up)
-  );
-
-  // ---- 4. magnitude, 5. sign ----
   logic [2:0] quarters;
+
   always_comb begin
-    if (x_subnormal_or_zero) quarters = 3'd0;
-    else if (x_nonfinite || saturate || int_part == hif4_pkg::S1P2_MAX_MAG)
-      quarters = hif4_pkg::S1P2_MAX_MAG;
-    else quarters = int_part + {2'd0, round_up};
+    logic [7:0]  x_exp;
+    logic [15:0] prod, prod_norm, prod_used;
+    logic        prod_up, prod_carry, round_up;
+    logic signed [10:0] t_exp;
+    logic [4:0]  right;
+    logic [38:0] window;
+    x_exp      = x[14:7];
+    prod       = 16'd0;
+    prod_norm  = 16'd0;
+    prod_used  = 16'd0;
+    prod_up    = 1'b0;
+    prod_carry = 1'b0;
+    round_up   = 1'b0;
+    t_exp      = 11'sd0;
+    right      = 5'd0;
+    window     = 39'd0;
+    quarters   = 3'd0;
+    if (mode != hif4_pkg::RM_STOCHASTIC) begin
+      // ---- deterministic: count the thresholds reached ----
+      for (int k = 0; k < 7; k++)
+        quarters = quarters + {2'd0, x[14:0] >= thresholds[15*k +: 15]};
+    end else begin
+      // ---- stochastic: 1. product ----
+      prod      = {8'd0, 1'b1, x[6:0]} * {8'd0, 1'b1, rec_mant};
+      prod_norm = prod[15] ? prod : {prod[14:0], 1'b0};
+      // 2. optional BF16 rounding of the product
+      prod_up    = hif4_pkg::round_up(hif4_pkg::RM_NEAREST_EVEN, prod_norm[8], prod_norm[7],
+                                      |prod_norm[6:0], '0, '0);
+      prod_carry = bf16_product && prod_up && (&prod_norm[15:8]);
+      if (!bf16_product) prod_used = prod_norm;
+      else if (prod_carry) prod_used = 16'h8000;                    // 1.0 of the next binade
+      else prod_used = {prod_norm[15:8] + {7'd0, prod_up}, 8'd0};
+      t_exp = $signed({3'b000, x_exp}) + $signed({10'd0, prod[15]})
+            + $signed({10'd0, prod_carry}) + exp_base;
+      // 3. alignment: {prod_used, 3'b0} is 4|s| * 2^16 when T = 2 (leading bit at 2^2)
+      if (t_exp < -11'sd18) right = 5'd20;
+      else right = 5'(11'sd2 - t_exp);
+      window   = {prod_used, 3'b000, 20'd0} >> right;
+      round_up = hif4_pkg::round_up(mode, window[36], window[35], |window[34:0],
+                                    window[35:20], random);
+      // 4. magnitude
+      if (x_exp == 8'd0) quarters = 3'd0;
+      else if (x_exp == 8'hFF || t_exp >= 11'sd3 || window[38:36] == hif4_pkg::S1P2_MAX_MAG)
+        quarters = hif4_pkg::S1P2_MAX_MAG;
+      else quarters = window[38:36] + {2'd0, round_up};
+    end
   end
 
+  // ---- sign ----
   logic negative;
-  assign negative = x[15] && !x_zero;
+  assign negative = x[15] && x[14:0] != 15'd0;
   assign code = {negative && (quarters != 3'd0 || keep_sign), quarters};
 endmodule
