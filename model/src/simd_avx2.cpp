@@ -1,9 +1,11 @@
 // AVX2 kernels of the fast quantize and decode paths. Compiled with -mavx2 (model/simd.cmake)
 // and only ever called after simd.cpp has checked that the CPU has AVX2.
 //
-// One block at a time, its 64 lanes in four registers of 16 x u16 (register r = lanes
-// 16r..16r+15; each 128-bit half of a register is one E1_8 group of 8 lanes, each 64-bit
-// quarter one E1_16 group of 4 lanes). The stages, as in stages.h / block.cpp:
+// A block's 64 lanes sit in four registers of 16 x u16 (register r = lanes 16r..16r+15; each
+// 128-bit half of a register is one E1_8 group of 8 lanes, each 64-bit quarter one E1_16
+// group of 4 lanes). Blocks go in batches: pass 1 finds every block's peaks and E6M2 code,
+// pass 2 does the rest, so the per-block chain peak -> table -> REC of one block overlaps
+// with the work of the others. The stages, as in stages.h / block.cpp:
 //   peak tree     max over 2, 4 and 8 neighbours by shuffles: every lane then holds the V16
 //                 and V8 of its own group, so the E1 decisions are per-lane compares
 //   scale         Vmax -> E6M2 code through a table built from scale_factor + encode_e6m2
@@ -16,9 +18,10 @@
 //                   nearest-even inc = 2^15 - 1 + (bit 16 of t).
 //                 These equal the model's (p + half) >> sh etc. for every sh >= 1: for
 //                 sh <= 16 t is exact, and for sh > 16 4|s| < 1/2, t < 2^15 and both sides
-//                 are 0 (docs/simd.md has the argument; the tests check it exhaustively per
-//                 lane). sh <= 0 (the model saturates a nonzero p) is clamped to 1, where a
-//                 nonzero p >= 128 still gives q >= 64 and saturates to 7.
+//                 are 0 (docs/simd.md has the argument; tests/simd check the kernel against
+//                 the model on every suite and 10^7 random blocks per profile). sh <= 0 (the
+//                 model saturates a nonzero p) is clamped to 1, where a nonzero p >= 2^14
+//                 still gives q >= 2^13 and saturates to 7.
 // Blocks with a NaN or Inf lane (Vmax >= 0x7F80) go to the scalar model, one block.
 #include <immintrin.h>
 
@@ -170,10 +173,11 @@ void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, ui
     const size_t n = count - batch < kBatch ? count - batch : kBatch;
     for (size_t i = 0; i < n; ++i) {
       const uint16_t* x = in + (batch + i) * kBlockValues;
-      // Streaming input: ask for the block one batch ahead (prefetches past the end of the
-      // input are harmless: they never fault).
-      _mm_prefetch(reinterpret_cast<const char*>(x + kBatch * kBlockValues), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(x + kBatch * kBlockValues + 32), _MM_HINT_T0);
+      // Streaming input: ask for the block one batch ahead.
+      if (batch + i + kBatch < count) {
+        _mm_prefetch(reinterpret_cast<const char*>(x + kBatch * kBlockValues), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(x + kBatch * kBlockValues + 32), _MM_HINT_T0);
+      }
       __m256i v8_all = _mm256_setzero_si256();
       for (unsigned r = 0; r < 4; ++r) {
         const __m256i mag =

@@ -3,10 +3,13 @@
 // corner blocks per profile, decode of every code, and the threading helper.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <dirent.h>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
