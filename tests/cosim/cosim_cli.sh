@@ -70,7 +70,15 @@ case "$case_name" in
     rc=$(run --vectors "$work/v.hif4v" --stall-prob 0.25 --bubble-prob 0.25)
     expect_rc "$rc" 0
     expect_text "passed, 0 failed"
-    expect_text "coverage" ;;
+    expect_text "coverage"
+    # Two files of different configurations back to back: the configuration travels down the
+    # pipeline with each block, so blocks of both are in flight together at the boundary.
+    "$hif4" gen --suite all --level 1 --count 40 --profile cann --set payload-rounding=stochastic \
+      --sr-seed 9 --seed 5 --out "$work/w.hif4v" >/dev/null || fail "hif4 gen failed"
+    rc=$(run --vectors "$work/v.hif4v" --vectors "$work/w.hif4v" --stall-prob 0.1)
+    expect_rc "$rc" 0
+    [ "$(grep -c '^  coverage' "$out")" = 2 ] || fail "expected one coverage line per configuration"
+    expect_text "0 failed" ;;
   bad_args)  # clear errors, exit 2
     rc=$(run --random 10 --inject s2.nothing.bit0); expect_rc "$rc" 2; expect_text "unknown field"
     rc=$(run --random 10 --stall-prob 1.5); expect_rc "$rc" 2; expect_text "--stall-prob"
