@@ -17,6 +17,8 @@
 #include "hif4/block.h"
 #include "hif4/parallel.h"
 #include "hif4/simd.h"
+#include "hif4/fast_tables.h"
+#include "hif4/stages.h"
 #include "hif4/suites.h"
 #include "simd_support.h"
 
@@ -298,3 +300,69 @@ TEST_CASE("quantize_blocks_parallel equals one thread", "[simd][parallel]") {
     }
   }
 }
+
+// Every lane value under every E6M2 code and every reachable E1 shift: for each code c, the
+// largest block peak P_c with that code (lane 63), and in groups 0..13 one "booster" lane (0, the
+// E1 threshold ge2 of c, or P_c itself: shift 0, 1 or 2 where the group allows) beside three
+// lanes that run through every magnitude 0..P_c with both signs. The payload knobs (and
+// threshold-product, which moves the boosters) are varied per case; the scale knobs only
+// pick the code, which every c covers. One case per payload-rounding value.
+static void every_lane_value(PayloadRounding rounding) {
+  Config base = profiles()[0].config;
+  base.payload_rounding = rounding;
+  base.sr_seed = 0x5EED;
+  // The largest peak magnitude of every code under the base scale knobs (the widest range
+  // of lane values that code can see).
+  std::vector<uint16_t> peak_of(255, 0);
+  for (unsigned v = 1; v < kBf16Inf; ++v) {
+    const uint8_t code = encode_e6m2(scale_factor(static_cast<uint16_t>(v)), base).code;
+    if (code != kE6M2NaN) peak_of[code] = static_cast<uint16_t>(v);
+  }
+  size_t codes_covered = 0, lanes_checked = 0;
+  uint64_t index = 0;
+  for (unsigned c = 0; c < 255; ++c) {
+    const uint16_t peak = peak_of[c];
+    if (peak == 0) continue;
+    ++codes_covered;
+    for (ProductMode threshold : {ProductMode::Exact, ProductMode::Bf16}) {
+      const uint16_t boosters[3] = {0, e1_thresholds(static_cast<uint8_t>(c), threshold).ge2, peak};
+      std::vector<uint16_t> blocks;
+      for (uint16_t booster : boosters) {
+        if (booster > peak) continue;
+        const uint32_t values = 2u * (peak + 1u);  // magnitudes 0..peak, both signs
+        for (uint32_t next = 0; next < values;) {
+          uint16_t b[kBlockValues] = {};
+          b[kBlockValues - 1] = peak;
+          for (unsigned g = 0; g < 14; ++g) {
+            b[4 * g] = booster;
+            for (unsigned k = 1; k < 4; ++k, ++next) {
+              const uint32_t v = next % values;  // the last block wraps around
+              b[4 * g + k] = static_cast<uint16_t>(((v & 1u) << 15) | (v >> 1));
+            }
+          }
+          blocks.insert(blocks.end(), b, b + kBlockValues);
+        }
+      }
+      const size_t n = blocks.size() / kBlockValues;
+      for (ProductMode product : {ProductMode::Exact, ProductMode::Bf16})
+        for (NegativeZero nz : {NegativeZero::PlusZero, NegativeZero::KeepSign}) {
+          Config cfg = base;
+          cfg.threshold_product = threshold;
+          cfg.payload_product = product;
+          cfg.negative_zero = nz;
+          const std::string diff = compare_paths(blocks.data(), n, cfg, index);
+          INFO("E6M2 code " << c << " (peak 0x" << std::hex << peak << std::dec << ") under " << describe(cfg));
+          REQUIRE(diff == "");
+          lanes_checked += n * 42;
+        }
+      index += n;
+    }
+  }
+  CHECK(codes_covered == 255);
+  CHECK(lanes_checked > 100'000'000u);
+}
+
+TEST_CASE("simd: every lane value under every code (payload nearest-away)", "[simd][lanes]") { every_lane_value(PayloadRounding::NearestAway); }
+TEST_CASE("simd: every lane value under every code (payload nearest-even)", "[simd][lanes]") { every_lane_value(PayloadRounding::NearestEven); }
+TEST_CASE("simd: every lane value under every code (payload toward-zero)", "[simd][lanes]") { every_lane_value(PayloadRounding::TowardZero); }
+TEST_CASE("simd: every lane value under every code (payload stochastic)", "[simd][lanes]") { every_lane_value(PayloadRounding::Stochastic); }
