@@ -2,12 +2,17 @@
 
 #include <string>
 
+#include "hif4/simd.h"
+
 namespace hif4::cli {
 
 Args::Spec threads_spec() {
   return {"threads", true, false,
           "worker threads (default 1); the output is identical for every N: each thread takes "
-          "a contiguous range of blocks with their own block indices"};
+          "a contiguous range of blocks with their own block indices. Fast quantize path on this "
+          "machine: " +
+              std::string(simd_path_name(active_simd_path())) +
+              " (bit-identical to the scalar model; HIF4_SIMD=scalar forces the scalar model)"};
 }
 
 unsigned parse_threads(const Args& args) {
