@@ -1,6 +1,7 @@
 // hif4: the command line of the HiF4 reference toolkit. Each subcommand lives in its own
 // cmd_*.cpp and registers itself; this file only dispatches and turns errors into exit 2.
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -20,6 +21,10 @@ void print_help(FILE* f) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Over a file-size limit (ulimit -f), the kernel's default for SIGXFSZ kills the process
+  // mid-write and leaves the temporary output behind; ignored, the write fails with EFBIG,
+  // which AtomicOutput reports as an error and cleans up like any other write error.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     print_help(argc < 2 ? stderr : stdout);
