@@ -1,7 +1,9 @@
 // The `.hif4v` reader and writer (format in vector_file.h and docs/vectors.md).
 #include "hif4/vector_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -241,8 +243,16 @@ namespace {
 class FileSource : public ByteSource {
  public:
   explicit FileSource(const std::string& path) : name_(path) {
-    f_ = std::fopen(path.c_str(), "rb");
-    if (!f_) throw VectorFileError("cannot open '" + path + "': " + std::strerror(errno));
+    // O_NONBLOCK: a FIFO with no writer would block open() before the regular-file check
+    // below could refuse it (it changes nothing for regular files).
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw VectorFileError("cannot open '" + path + "': " + std::strerror(errno));
+    f_ = ::fdopen(fd, "rb");
+    if (!f_) {
+      const int err = errno;
+      ::close(fd);
+      throw VectorFileError("cannot open '" + path + "': " + std::strerror(err));
+    }
     struct stat st;
     if (::fstat(::fileno(f_), &st) != 0 || !S_ISREG(st.st_mode)) {
       std::fclose(f_);
