@@ -127,7 +127,9 @@ Config config_from_args(const Args& args, const std::string& fallback_profile) {
 // ---- files ------------------------------------------------------------------------------
 
 InputFile::InputFile(const std::string& path) : path_(path) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever before the
+  // regular-file check below could refuse it (it changes nothing for regular files).
+  fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd_ < 0) throw Error("cannot open input '" + path + "': " + std::strerror(errno));
   struct stat st;
   if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
