@@ -235,7 +235,8 @@ Header parse_file_image(const uint8_t* file, size_t size, const std::string& sou
 // ---- mapped files -------------------------------------------------------------------------
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO with no writer would block open() before the check below refuses it.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno));
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -288,12 +289,36 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// An index file, read whole: it must be a regular file (a FIFO would block, a device never
+// end) no larger than the header limit, so a hostile path cannot hang us or fill memory.
 std::string read_small_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error("cannot open '" + path + "': " + std::strerror(errno));
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error("'" + path + "' is not a regular file");
+  }
+  if (static_cast<uint64_t>(st.st_size) > kMaxHeaderBytes) {
+    ::close(fd);
+    throw Error("'" + path + "' is " + std::to_string(st.st_size) + " bytes, above the limit of " +
+                std::to_string(kMaxHeaderBytes) + " for an index");
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw Error("cannot read '" + path + "': " + std::strerror(err));
+    }
+    if (r == 0 || text.size() + static_cast<size_t>(r) > kMaxHeaderBytes) break;
+    text.append(buf, static_cast<size_t>(r));
+  }
+  ::close(fd);
+  return text;
 }
 
 void add_file(Checkpoint& c, const std::string& path) {
