@@ -288,7 +288,10 @@ DutReader::DutReader(std::unique_ptr<ByteSource> source, DutFormat format, uint6
     : source_(std::move(source)), format_(format), expected_(expected_blocks) {
   if (format_ == DutFormat::Raw) {
     const uint64_t size = source_->size();
-    const uint64_t want = expected_ * kPackedBytes;
+    uint64_t want = 0;
+    // A block count whose byte size wraps around 2^64 could otherwise match a short file.
+    if (__builtin_mul_overflow(expected_, uint64_t{kPackedBytes}, &want))
+      fail("the vectors have " + std::to_string(expected_) + " blocks, more blocks than a file can hold");
     if (size != want) {
       std::string what = "holds " + std::to_string(size) + " bytes (" + std::to_string(size / kPackedBytes) +
                          " blocks";
