@@ -13,6 +13,7 @@ packages=(
   libsystemc-dev                     # SystemC model and co-simulation (2.3.4)
   yosys                              # synthesis figures for docs/rtl.md
   python3 python3-matplotlib         # plots of `hif4 compare`
+  clang libclang-rt-14-dev           # libFuzzer targets (fuzz/, CTest label fuzz)
 )
 
 missing=()
