@@ -53,7 +53,7 @@ module hif4_s1p2_encoder (
   logic [1:0]         rec_idx;   // which of the four REC significands (hif4_e6m2_recip)
   logic [1:0]         det_mode;  // 0..2 (the table has no stochastic entries)
   logic [7*THR_W-1:0] thr_row;
-  logic [7*15-1:0]    thresholds [3];
+  logic [7*16-1:0]    thresholds [3];  // per E1 shift; T_k in a 16-bit slot, bit 15 zero
   always_comb begin
     unique case (rec[6:0])
       hif4_pkg::REC_MANT_0: rec_idx = 2'd0;
@@ -68,39 +68,46 @@ module hif4_s1p2_encoder (
       for (int j = 0; j < 7; j++) begin
         logic [7:0] field;
         field = thr_row[THR_W*j + 7 +: 8] + 8'(s) - rec[14:7];
-        thresholds[s][15*j +: 15] = {field, thr_row[THR_W*j +: 7]};
+        thresholds[s][16*j +: 16] = {1'b0, field, thr_row[THR_W*j +: 7]};
       end
   end
 
-  genvar i;
+  // The E1 shift is constant over a group of 4 lanes (E1_16 granularity): pick the group's
+  // thresholds and exponent base once, for its 4 lanes.
+  genvar j, i;
   generate
-    for (i = 0; i < hif4_pkg::NUM_LANES; i++) begin : g_lane
-      // (i + 1) * 0x9E3779B9 mod 2^32, folded at elaboration time.
-      localparam logic [63:0] LANE_SALT_WIDE = 64'(i + 1) * {32'd0, hif4_pkg::SR_LANE_MUL};
-      localparam logic [31:0] LANE_SALT = LANE_SALT_WIDE[31:0];
+    for (j = 0; j < hif4_pkg::NUM_G16; j++) begin : g_group
+      logic [1:0]         shift;
+      logic [7*16-1:0]    group_thresholds;
+      logic signed [10:0] group_exp_base;
+      assign shift = {1'b0, e1_8[j / (hif4_pkg::LANES_PER_G8 / hif4_pkg::LANES_PER_G16)]}
+                   + {1'b0, e1_16[j]};
+      assign group_thresholds = thresholds[shift];
+      assign group_exp_base   = exp_base[shift];
 
-      logic [31:0] hash;
-      logic [1:0]  shift;
+      for (i = hif4_pkg::LANES_PER_G16 * j; i < hif4_pkg::LANES_PER_G16 * (j + 1); i++) begin : g_lane
+        // (i + 1) * 0x9E3779B9 mod 2^32, folded at elaboration time.
+        localparam logic [63:0] LANE_SALT_WIDE = (64'(i) + 64'd1) * {32'd0, hif4_pkg::SR_LANE_MUL};
+        localparam logic [31:0] LANE_SALT = LANE_SALT_WIDE[31:0];
 
-      hif4_mix32 u_mix (.enable(stochastic), .x(sr_key ^ LANE_SALT), .y(hash));
+        logic [31:0] hash;
+        hif4_mix32 u_mix (.enable(stochastic), .x(sr_key ^ LANE_SALT), .y(hash));
 
-      assign shift = {1'b0, e1_8[i / hif4_pkg::LANES_PER_G8]}
-                   + {1'b0, e1_16[i / hif4_pkg::LANES_PER_G16]};
+        hif4_s1p2_lane u_lane (
+          .x           (lanes[16*i +: 16]),
+          .thresholds  (group_thresholds),
+          .rec_mant    (rec[6:0]),
+          .exp_base    (group_exp_base),
+          .mode        (mode),
+          .bf16_product(bf16_product),
+          .keep_sign   (keep_sign),
+          .random      (hash[31:32-hif4_pkg::SR_BITS]),
+          .code        (codes[4*i +: 4])
+        );
 
-      hif4_s1p2_lane u_lane (
-        .x           (lanes[16*i +: 16]),
-        .thresholds  (thresholds[shift]),
-        .rec_mant    (rec[6:0]),
-        .exp_base    (exp_base[shift]),
-        .mode        (mode),
-        .bf16_product(bf16_product),
-        .keep_sign   (keep_sign),
-        .random      (hash[31:32-hif4_pkg::SR_BITS]),
-        .code        (codes[4*i +: 4])
-      );
-
-      logic [31-hif4_pkg::SR_BITS:0] unused_hash_low;  // sr_lane_bits keeps the top 16 bits
-      assign unused_hash_low = hash[31-hif4_pkg::SR_BITS:0];
+        logic [31-hif4_pkg::SR_BITS:0] unused_hash_low;  // sr_lane_bits keeps the top 16 bits
+        assign unused_hash_low = hash[31-hif4_pkg::SR_BITS:0];
+      end
     end
   endgenerate
 

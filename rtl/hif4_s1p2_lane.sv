@@ -32,7 +32,7 @@
 // Precondition: REC comes from hif4_e6m2_recip (a normal BF16 in 2^-16 .. 2^48).
 module hif4_s1p2_lane (
   input  logic [15:0]                  x,             // BF16 input lane
-  input  logic [7*15-1:0]              thresholds,    // T_k in bits 15(k-1)+14 : 15(k-1)
+  input  logic [7*16-1:0]              thresholds,    // T_k in bits 16(k-1)+14 : 16(k-1)
   input  logic [6:0]                   rec_mant,      // REC's mantissa field (hidden 1 implied)
   input  logic signed [10:0]           exp_base,      // Er - 252 - (E1_8 + E1_16) of this lane
   input  logic [2:0]                   mode,          // hif4_pkg::RM_* (payload rounding)
@@ -46,6 +46,11 @@ module hif4_s1p2_lane (
   /* verilator inline_module */
 
   logic [2:0] quarters;
+  // Each threshold sits in a 16-bit slot (bit 15 is 0): aligned slots are free in hardware
+  // and cheap to extract in a cycle simulator.
+  logic [6:0] unused_slot_msb;
+  always_comb
+    for (int k = 0; k < 7; k++) unused_slot_msb[k] = thresholds[16*k + 15];
 
   always_comb begin
     logic [7:0]  x_exp;
@@ -68,7 +73,7 @@ module hif4_s1p2_lane (
     if (mode != hif4_pkg::RM_STOCHASTIC) begin
       // ---- deterministic: count the thresholds reached ----
       for (int k = 0; k < 7; k++)
-        quarters = quarters + {2'd0, x[14:0] >= thresholds[15*k +: 15]};
+        quarters = quarters + {2'd0, x[14:0] >= thresholds[16*k +: 15]};
     end else begin
       // ---- stochastic: 1. product ----
       prod      = {8'd0, 1'b1, x[6:0]} * {8'd0, 1'b1, rec_mant};
