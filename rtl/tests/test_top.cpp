@@ -215,27 +215,36 @@ class TopBench {
     const StageView& s1 = shadow_[0];
     if (s1.valid && valid[0]) {
       mm_.checks += 2;
-      if (dut_.probe_s1_vmax != s1.vmax)
+      if (dut_.probe_s1_vmax != s1.vmax && first_report(kVmax, s1.seq))
         mm_.report("block %llu S1 Vmax: rtl 0x%04X model 0x%04X", ull(s1.seq), dut_.probe_s1_vmax, s1.vmax);
-      if (dut_.probe_s1_flags != s1.flags)
+      if (dut_.probe_s1_flags != s1.flags && first_report(kFlags, s1.seq))
         mm_.report("block %llu S1 flags: rtl %u model %u", ull(s1.seq), dut_.probe_s1_flags, s1.flags);
     }
     const StageView& s2 = shadow_[1];
     if (s2.valid && valid[1]) {
       mm_.checks += 3;
-      if (dut_.probe_s2_sf != s2.sf)
+      if (dut_.probe_s2_sf != s2.sf && first_report(kSf, s2.seq))
         mm_.report("block %llu S2 SF: rtl 0x%04X model 0x%04X", ull(s2.seq), dut_.probe_s2_sf, s2.sf);
-      if (dut_.probe_s2_e6m2 != s2.e6m2)
+      if (dut_.probe_s2_e6m2 != s2.e6m2 && first_report(kE6m2, s2.seq))
         mm_.report("block %llu S2 E6M2: rtl 0x%02X model 0x%02X", ull(s2.seq), dut_.probe_s2_e6m2, s2.e6m2);
-      if (dut_.probe_s2_rec != s2.rec)
+      if (dut_.probe_s2_rec != s2.rec && first_report(kRec, s2.seq))
         mm_.report("block %llu S2 REC: rtl 0x%04X model 0x%04X", ull(s2.seq), dut_.probe_s2_rec, s2.rec);
     }
     const StageView& s3 = shadow_[2];
     if (s3.valid && valid[2]) {
       ++mm_.checks;
-      if (dut_.probe_s3_e1 != s3.e1)
+      if (dut_.probe_s3_e1 != s3.e1 && first_report(kE1, s3.seq))
         mm_.report("block %llu S3 E1: rtl 0x%06X model 0x%06X", ull(s3.seq), dut_.probe_s3_e1, s3.e1);
     }
+  }
+
+  // A block sits in a stage for as many cycles as the output stalls; a wrong probe is
+  // reported (and counted) once per block and field, not once per cycle.
+  enum ProbeField { kVmax, kFlags, kSf, kE6m2, kRec, kE1, kProbeFields };
+  bool first_report(ProbeField f, uint64_t seq) {
+    if (reported_[f] == seq + 1) return false;
+    reported_[f] = seq + 1;
+    return true;
   }
 
   void tick_raw() {
@@ -258,6 +267,7 @@ class TopBench {
   uint64_t next_seq_ = 0;
   uint64_t delivered_ = 0;
   int expected_latency_ = -1;
+  uint64_t reported_[kProbeFields] = {};
 };
 
 // Random flow control: bubbles and stalls, sometimes in long streaks.
