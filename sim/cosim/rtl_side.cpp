@@ -152,7 +152,7 @@ void Waves::open() {
 
   w.fst = fstWriterCreate((w.dir + "/systemc.fst").c_str(), 1);
   if (!w.fst) throw std::runtime_error("cannot write '" + w.dir + "/systemc.fst'");
-  fstWriterSetTimescaleFromString(w.fst, "1ns");
+  fstWriterSetTimescaleFromString(w.fst, "1ps");  // as rtl.fst (the SystemC resolution)
   fstWriterSetScope(w.fst, FST_ST_VCD_MODULE, "systemc_model", nullptr);
   w.clk = w.var("clk", 1);
   w.in_valid = w.var("in_valid", 1);
@@ -190,8 +190,9 @@ void Waves::on_edge(uint64_t cycle) {
   CosimBench& b = w.bench;
   // What the bench read at this edge is what the designs held since the previous edge: put it
   // there, so the SystemC values line up with rtl.fst. The clock shows the edge itself.
-  const uint64_t now_ns = static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
-  const uint64_t held_from = now_ns >= 10 ? now_ns - 10 : 0;
+  const uint64_t now_ps = static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e12 + 0.5);
+  const uint64_t period_ps = static_cast<uint64_t>(b.clk.period().to_seconds() * 1e12 + 0.5);
+  const uint64_t held_from = now_ps >= period_ps ? now_ps - period_ps : 0;
   fstWriterEmitTimeChange(w.fst, held_from);
   w.emit(w.clk, 0);
   w.emit(w.in_valid, b.in_valid.read());
@@ -222,7 +223,7 @@ void Waves::on_edge(uint64_t cycle) {
   const uint64_t mismatches = b.result().port_mismatch_cycles + b.result().output_mismatches;
   w.emit(w.mismatch, mismatches != w.last_mismatch_cycles);
   w.last_mismatch_cycles = mismatches;
-  fstWriterEmitTimeChange(w.fst, now_ns);
+  fstWriterEmitTimeChange(w.fst, now_ps);
   w.emit(w.clk, 1);
   for (unsigned s = 0; s < 4; ++s)
     w.emit(w.seq[s], static_cast<uint64_t>(b.block_in_stage(s + 1)));
