@@ -369,8 +369,16 @@ bool DutReader::next_word(uint8_t out[kPackedBytes]) {
     if (c == 'x' || c == 'X' || c == 'z' || c == 'Z' || c == '?')
       fail("line " + std::to_string(line_) + ": block " + std::to_string(done_) +
            " has x/z digits (the DUT's output is undefined)");
-    if (hex_digit(c) < 0) fail("line " + std::to_string(line_) + ": '" + std::string(1, static_cast<char>(c)) +
-                               "' is not a hex digit");
+    if (hex_digit(c) < 0) {
+      // A NUL or control byte printed as itself would cut the message short (what() is a C
+      // string) or garble the terminal: name it by value instead.
+      char shown[16];
+      if (c >= 0x21 && c <= 0x7E)
+        std::snprintf(shown, sizeof shown, "'%c'", c);
+      else
+        std::snprintf(shown, sizeof shown, "byte 0x%02X", static_cast<unsigned>(c));
+      fail("line " + std::to_string(line_) + ": " + shown + " is not a hex digit");
+    }
     if (n == sizeof digits)
       fail("line " + std::to_string(line_) + ": more than 72 hex digits (a block is 288 bits)");
     digits[n++] = static_cast<char>(c);
