@@ -196,12 +196,13 @@ TEST_CASE("readmemh: hostile bytes and comments are refused", "[hardening][dut]"
   const struct {
     std::string text, message;
   } cases[] = {
-      {std::string("ab\0cd\n", 6), "not a hex digit"},
+      {std::string("ab\0cd\n", 6), "byte 0x00 is not a hex digit"},  // a NUL must not cut the message
       {"/* never closed ...", "unterminated /* comment"},
       {"12 / 34\n", "unexpected '/'"},
       {"@10 ff\n", "'@' addresses"},
       {"1x\n", "x/z digits"},
-      {"\xff\xfe\n", "not a hex digit"},
+      {"\xff\xfe\n", "byte 0xFF is not a hex digit"},
+      {"12g4\n", "'g' is not a hex digit"},
       {"ff\n", "too short"},                 // one block, two expected
       {"ff ff ff\n", "too long"},            // three blocks, two expected
   };
