@@ -303,7 +303,7 @@ TEST_CASE("safetensors: offsets outside, overlapping or leaving gaps are refused
   for (const auto& c : cases) CHECK_THAT(st_error(st_image(c.json, c.data)), Catch::Contains(c.message));
 }
 
-TEST_CASE("safetensors: a megabyte of '[' is refused without deep recursion or a big tree",
+TEST_CASE("safetensors: a megabyte of open brackets is refused without deep recursion or a big tree",
           "[hardening][safetensors]") {
   const std::string json(1u << 20, '[');
   CHECK_THAT(st_error(st_image(json, 0)), Catch::Contains("nests deeper"));
@@ -366,7 +366,7 @@ TEST_CASE("numbers: overflow, signs and junk are refused", "[hardening][cli]") {
     CHECK_THAT(rejection<cli::Error>([&] { cli::parse_double("--scale", text); }), Catch::Contains("--scale"));
 }
 
-TEST_CASE("--set: malformed assignments are refused", "[hardening][cli]") {
+TEST_CASE("knob settings (--set): malformed assignments are refused", "[hardening][cli]") {
   for (const char* s : {"", "=", "scale-rounding", "scale-rounding=", "=nearest-even", "no-such-knob=x",
                         "scale-rounding=nearest-even=x"}) {
     Config c = find_profile("seed").config;
