@@ -49,7 +49,7 @@ namespace {
 // Runs f, returns the message of the exception of type E it must throw, and checks that no
 // single allocation during the call exceeded `allocation_limit` bytes.
 template <class E, class F>
-std::string rejection(F&& f, size_t allocation_limit = 4u << 20) {
+std::string rejection(F&& f, size_t allocation_limit = 256u << 10) {
   g_largest_allocation = 0;
   std::string message;
   try {
@@ -112,6 +112,18 @@ std::string temp_dir() {
 }
 
 }  // namespace
+
+// The meter itself: it must see an allocation the size of a claimed count, or the "refused
+// before any allocation" checks below would pass vacuously.
+TEST_CASE("the allocation meter sees a 1 MiB allocation", "[hardening]") {
+  g_largest_allocation = 0;
+  {
+    std::vector<uint8_t> claimed(1u << 20);
+    volatile uint8_t* touch = claimed.data();
+    touch[0] = 1;
+  }
+  CHECK(g_largest_allocation.load() >= (1u << 20));
+}
 
 // ---- .hif4v -----------------------------------------------------------------------------
 
