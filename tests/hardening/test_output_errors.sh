@@ -103,14 +103,14 @@ expect_error "output that is a folder" "$dir" "is a directory" -- \
 # --- inputs that are not files: a FIFO nobody writes to -------------------------------------
 mkfifo "$dir/fifo"
 expect_error "quantize --in FIFO" "$dir" "not a regular file" -- \
-  timeout 20 "$hif4" quantize --profile seed --in "$dir/fifo" --out "$dir/never.bin"
+  timeout -k 5 20 "$hif4" quantize --profile seed --in "$dir/fifo" --out "$dir/never.bin"
 expect_error "verify --vectors FIFO" "$dir" "not a regular file" -- \
-  timeout 20 "$hif4" verify --vectors "$dir/fifo" --dut "$dir/in.bf16"
+  timeout -k 5 20 "$hif4" verify --vectors "$dir/fifo" --dut "$dir/in.bf16"
 expect_error "convert --in FIFO" "$dir" "not a regular file" -- \
-  timeout 20 "$hif4" convert --in "$dir/fifo" --out "$dir/never"
+  timeout -k 5 20 "$hif4" convert --in "$dir/fifo" --out "$dir/never"
 mkfifo "$dir/model.safetensors.index.json"
 expect_error "convert --in FIFO index" "$dir" "not a regular file" -- \
-  timeout 20 "$hif4" convert --in "$dir/model.safetensors.index.json" --out "$dir/never"
+  timeout -k 5 20 "$hif4" convert --in "$dir/model.safetensors.index.json" --out "$dir/never"
 
 if [ $failures -ne 0 ]; then
   echo "$failures output/input error case(s) failed"
