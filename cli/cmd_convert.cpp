@@ -599,7 +599,13 @@ int dequantize(const Args& args, unsigned threads) {
   if (::stat(in_path.c_str(), &st_in) == 0 && S_ISDIR(st_in.st_mode)) {
     std::string filename = kOutputFile;
     const std::string manifest_path = in_path + "/" + kManifest;
-    if (::access(manifest_path.c_str(), F_OK) == 0) {
+    struct stat st_manifest;
+    if (::lstat(manifest_path.c_str(), &st_manifest) == 0) {
+      // Read whole below: refuse a FIFO or device (would block or never end) and a huge file.
+      if (::stat(manifest_path.c_str(), &st_manifest) != 0 || !S_ISREG(st_manifest.st_mode) ||
+          static_cast<uint64_t>(st_manifest.st_size) > st::kMaxHeaderBytes)
+        throw Error("'" + manifest_path + "' is not a regular file of at most " +
+                    std::to_string(st::kMaxHeaderBytes) + " bytes");
       std::ifstream f(manifest_path);
       std::stringstream text;
       text << f.rdbuf();
