@@ -26,17 +26,33 @@
 
 namespace {
 std::atomic<size_t> g_largest_allocation{0};
+void note_allocation(size_t n) {
+  size_t seen = g_largest_allocation.load(std::memory_order_relaxed);
+  while (n > seen && !g_largest_allocation.compare_exchange_weak(seen, n)) {
+  }
+}
 }  // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer (scripts/sanitize.sh) operator new belongs to the sanitizer, which
+// would report a replacement's malloc/free pairing as a mismatch; its allocation hook sees
+// every allocation instead.
+// (Declared here: g++ 12 ships the runtime but not <sanitizer/allocator_interface.h>.)
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void*, size_t),
+                                                         void (*)(const volatile void*));
+namespace {
+void on_malloc(const volatile void*, size_t n) { note_allocation(n); }
+void on_free(const volatile void*) {}
+[[maybe_unused]] const int g_hooks_installed = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+}  // namespace
+#else
 // The replacements pair malloc with free; g++ sees through the inlined new/delete and warns
 // about a mismatch that is not one.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
 void* operator new(size_t n) {
-  size_t seen = g_largest_allocation.load(std::memory_order_relaxed);
-  while (n > seen && !g_largest_allocation.compare_exchange_weak(seen, n)) {
-  }
+  note_allocation(n);
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
@@ -45,6 +61,7 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
 void operator delete[](void* p, size_t) noexcept { std::free(p); }
+#endif
 
 using namespace hif4;
 namespace st = hif4::cli::safetensors;
