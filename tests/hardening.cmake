@@ -26,7 +26,9 @@ if(HIF4_FUZZ_TESTS AND HIF4_CLANGXX AND EXISTS "${_hif4_libfuzzer}")
   get_filename_component(_hif4_clang_dir ${HIF4_CLANGXX} DIRECTORY)
   add_test(NAME fuzz_build COMMAND ${CMAKE_COMMAND} -E env CXX=${HIF4_CLANGXX}
            bash ${HIF4_SOURCE_DIR}/fuzz/build.sh ${CMAKE_BINARY_DIR}/fuzz)
-  set_tests_properties(fuzz_build PROPERTIES LABELS fuzz FIXTURES_SETUP hif4_fuzz TIMEOUT 900)
+  # A high COST makes ctest -j start the nested builds first, beside the short tests, instead of
+  # leaving them for the end of the run.
+  set_tests_properties(fuzz_build PROPERTIES LABELS fuzz FIXTURES_SETUP hif4_fuzz TIMEOUT 900 COST 5000)
   foreach(t fuzz_vector_file fuzz_dut_output fuzz_safetensors fuzz_cli)
     # 15 s or 10^6 executions, whichever comes first: a smoke run (the long runs are manual,
     # docs/hardening.md), starting from the committed corpus.
@@ -42,5 +44,5 @@ option(HIF4_SANITIZE_TESTS "Run scripts/sanitize.sh --ci (ASan + UBSan build of 
 if(HIF4_SANITIZE_TESTS)
   add_test(NAME sanitize_ci COMMAND ${CMAKE_COMMAND} -E env HIF4_SANITIZE_DIR=${CMAKE_BINARY_DIR}/sanitize
            bash ${HIF4_SOURCE_DIR}/scripts/sanitize.sh --ci)
-  set_tests_properties(sanitize_ci PROPERTIES LABELS sanitize TIMEOUT 1200)
+  set_tests_properties(sanitize_ci PROPERTIES LABELS sanitize TIMEOUT 1200 COST 10000)
 endif()
