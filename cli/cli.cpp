@@ -162,18 +162,24 @@ void InputFile::read(void* dst, size_t n) {
   if (read_some(dst, n) != n) throw Error("input '" + path_ + "' ended early (truncated?)");
 }
 
+int create_temp_beside(const std::string& path, std::string* tmp) {
+  std::random_device rd;
+  int fd = -1;
+  for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, ".tmp.%08x", static_cast<unsigned>(rd()));
+    *tmp = path + suffix;
+    fd = ::open(tmp->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  return fd;
+}
+
 AtomicOutput::AtomicOutput(const std::string& path) : path_(path) {
   struct stat st;
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     throw Error("output '" + path + "' is a directory");
-  std::random_device rd;
-  for (int attempt = 0; attempt < 16 && fd_ < 0; ++attempt) {
-    char suffix[32];
-    std::snprintf(suffix, sizeof suffix, ".tmp.%08x", static_cast<unsigned>(rd()));
-    tmp_ = path + suffix;
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd_ < 0 && errno != EEXIST) break;
-  }
+  fd_ = create_temp_beside(path, &tmp_);
   if (fd_ < 0) throw Error("cannot create output '" + path + "': " + std::strerror(errno));
 }
 

@@ -85,6 +85,10 @@ class InputFile {
   uint64_t size_ = 0;
 };
 
+// Creates a new file `path.tmp.XXXXXXXX` beside `path` (exclusive, mode 0644) for writing and
+// returns its descriptor, with its name in *tmp; -1 with errno set when it cannot.
+int create_temp_beside(const std::string& path, std::string* tmp);
+
 // Output written to a temporary name beside the target and renamed over it by commit();
 // destroyed without commit(), it removes the temporary, so no partial file is ever left.
 class AtomicOutput {

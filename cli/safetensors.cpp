@@ -447,14 +447,7 @@ Writer::Writer(const std::string& path, std::vector<OutputTensor> tensors,
   for (Slot& s : slots_) s.offset += data_start;
   file_bytes_ = data_start + offset;
 
-  std::random_device rd;
-  for (int attempt = 0; attempt < 16 && fd_ < 0; ++attempt) {
-    char suffix[32];
-    std::snprintf(suffix, sizeof suffix, ".tmp.%08x", static_cast<unsigned>(rd()));
-    tmp_ = path + suffix;
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd_ < 0 && errno != EEXIST) break;
-  }
+  fd_ = create_temp_beside(path, &tmp_);
   if (fd_ < 0) throw Error("cannot create '" + path + "': " + std::strerror(errno));
   uint8_t length[8];
   for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(uint64_t{text.size()} >> (8 * i));
