@@ -126,18 +126,20 @@ Config config_from_args(const Args& args, const std::string& fallback_profile) {
 
 // ---- files ------------------------------------------------------------------------------
 
-InputFile::InputFile(const std::string& path) : path_(path) {
-  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever before the
-  // regular-file check below could refuse it (it changes nothing for regular files).
-  fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd_ < 0) throw Error("cannot open input '" + path + "': " + std::strerror(errno));
+int open_regular_file(const std::string& path, const std::string& what, uint64_t* size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot open " + what + "'" + path + "': " + std::strerror(errno));
   struct stat st;
-  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd_);
-    fd_ = -1;
-    throw Error("input '" + path + "' is not a regular file");
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error(what + "'" + path + "' is not a regular file");
   }
-  size_ = static_cast<uint64_t>(st.st_size);
+  *size = static_cast<uint64_t>(st.st_size);
+  return fd;
+}
+
+InputFile::InputFile(const std::string& path) : path_(path) {
+  fd_ = open_regular_file(path, "input ", &size_);
 }
 
 InputFile::~InputFile() {

@@ -65,6 +65,12 @@ std::vector<Args::Spec> config_specs();
 // --profile P (default `fallback`), then every --set KNOB=VALUE in order, then --sr-seed N.
 Config config_from_args(const Args& args, const std::string& fallback_profile = "");
 
+// Opens `path` read-only and requires a regular file; returns the descriptor and, in *size,
+// its size. O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever before the
+// regular-file check could refuse it (it changes nothing for regular files). Messages read
+// "cannot open WHAT'PATH': ..." and "WHAT'PATH' is not a regular file" (`what` may be "").
+int open_regular_file(const std::string& path, const std::string& what, uint64_t* size);
+
 // Input: the whole size up front (for validation) and sequential reads with clear errors.
 class InputFile {
  public:

@@ -235,15 +235,9 @@ Header parse_file_image(const uint8_t* file, size_t size, const std::string& sou
 // ---- mapped files -------------------------------------------------------------------------
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
-  // O_NONBLOCK: a FIFO with no writer would block open() before the check below refuses it.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno));
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw Error("'" + path + "' is not a regular file");
-  }
-  size_ = static_cast<size_t>(st.st_size);
+  uint64_t size = 0;
+  const int fd = open_regular_file(path, "", &size);
+  size_ = static_cast<size_t>(size);
   if (size_ > 0) {
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
     if (p == MAP_FAILED) {
@@ -292,16 +286,11 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 // An index file, read whole: it must be a regular file (a FIFO would block, a device never
 // end) no larger than the header limit, so a hostile path cannot hang us or fill memory.
 std::string read_small_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno));
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  uint64_t size = 0;
+  const int fd = open_regular_file(path, "", &size);
+  if (size > kMaxHeaderBytes) {
     ::close(fd);
-    throw Error("'" + path + "' is not a regular file");
-  }
-  if (static_cast<uint64_t>(st.st_size) > kMaxHeaderBytes) {
-    ::close(fd);
-    throw Error("'" + path + "' is " + std::to_string(st.st_size) + " bytes, above the limit of " +
+    throw Error("'" + path + "' is " + std::to_string(size) + " bytes, above the limit of " +
                 std::to_string(kMaxHeaderBytes) + " for an index");
   }
   std::string text;
