@@ -2,6 +2,8 @@
 
 #include "hif4/fast_tables.h"
 
+#include <climits>
+#include <cstdint>
 #include <cstring>
 
 namespace hif4 {
@@ -31,81 +33,93 @@ Block nan_block() {
   return b;
 }
 
+// The scale path of one block: SF, its E6M2 encoding and, for a NaN block, why.
+struct ScaleDecision {
+  uint16_t sf = 0;
+  E6M2Encoding scale;
+  NanCause cause = NanCause::None;
+};
+
+inline ScaleDecision decide_scale(const PeakTree& peaks, const Config& cfg) {
+  ScaleDecision d;
+  if (peaks.has_nan) d.cause = NanCause::NaNInput;
+  else if (peaks.has_inf && cfg.non_finite == NonFinite::NanBlock) d.cause = NanCause::InfInput;
+  if (d.cause != NanCause::None) {
+    d.scale.code = kE6M2NaN;
+    return d;
+  }
+  d.sf = scale_factor(peaks.vmax);
+  d.scale = encode_e6m2(d.sf, cfg);
+  if (d.scale.code == kE6M2NaN)
+    d.cause = d.scale.event == ScaleEvent::Overflow ? NanCause::ScaleOverflow
+                                                    : NanCause::ScaleUnderflow;
+  return d;
+}
+
+// E1_8[g] = V8*REC >= 4; E1_16[j] = V16*REC*2^-E1_8 >= 2, i.e. V16*REC >= 2^(1+E1_8).
+// Thresholds on V's bit pattern, derived from threshold_product (fast_tables.h).
+struct E1Bits {
+  uint8_t e1_8 = 0;
+  uint16_t e1_16 = 0;
+};
+
+inline E1Bits decide_e1(const PeakTree& peaks, uint8_t e6m2_code, ProductMode threshold_product) {
+  const E1Thresholds& th = e1_thresholds(e6m2_code, threshold_product);
+  E1Bits e;
+  for (unsigned g = 0; g < kGroups8; ++g)
+    e.e1_8 = static_cast<uint8_t>(e.e1_8 | (unsigned{peaks.v8[g] >= th.ge4} << g));
+  // Both candidate decisions for every group, then E1_8 picks one per group: no branch on
+  // the data (E1 bits of random blocks are unpredictable).
+  unsigned ge2 = 0, ge4 = 0, e8 = 0;
+  for (unsigned j = 0; j < kGroups16; ++j) {
+    ge2 |= unsigned{peaks.v16[j] >= th.ge2} << j;
+    ge4 |= unsigned{peaks.v16[j] >= th.ge4} << j;
+    e8 |= ((e.e1_8 >> (j / 2)) & 1u) << j;
+  }
+  e.e1_16 = static_cast<uint16_t>((ge2 & ~e8) | (ge4 & e8));
+  return e;
+}
+
 // The payload knobs are template parameters so the 64-lane loop runs one rounding rule with
 // no per-lane dispatch; every other knob is read from cfg (per block, not per lane).
 template <bool kTrace, Rounding kMode, ProductMode kProduct>
 Block quantize_impl(const uint16_t in[kBlockValues], const Config& cfg, uint64_t block_index,
                     BlockTrace* trace) {
   const PeakTree peaks = peak_tree(in);
-  NanCause cause = NanCause::None;
-  if (peaks.has_nan) cause = NanCause::NaNInput;
-  else if (peaks.has_inf && cfg.non_finite == NonFinite::NanBlock) cause = NanCause::InfInput;
-
-  uint16_t sf = 0;
-  E6M2Encoding scale;
-  if (cause == NanCause::None) {
-    sf = scale_factor(peaks.vmax);
-    scale = encode_e6m2(sf, cfg);
-    if (scale.code == kE6M2NaN)
-      cause = scale.event == ScaleEvent::Overflow ? NanCause::ScaleOverflow
-                                                  : NanCause::ScaleUnderflow;
-  } else {
-    scale.code = kE6M2NaN;
-  }
+  const ScaleDecision sd = decide_scale(peaks, cfg);
   if (kTrace) {
     *trace = BlockTrace{};
     trace->block_index = block_index;
     std::memcpy(trace->input, in, sizeof trace->input);
     trace->peaks = peaks;
-    trace->sf = sf;
-    trace->scale = scale;
-    trace->nan_cause = cause;
+    trace->sf = sd.sf;
+    trace->scale = sd.scale;
+    trace->nan_cause = sd.cause;
   }
-  if (cause != NanCause::None) {
+  if (sd.cause != NanCause::None) {
     Block b = nan_block();
     if (kTrace) trace->block = b;
     return b;
   }
 
   Block b;
-  b.e6m2 = scale.code;
-  const uint16_t rec = e6m2_reciprocal(scale.code);
+  b.e6m2 = sd.scale.code;
+  const uint16_t rec = e6m2_reciprocal(sd.scale.code);
   if (kTrace) {
     for (unsigned g = 0; g < kGroups8; ++g)
       trace->product8[g] = threshold_product(peaks.v8[g], rec, cfg.threshold_product);
     for (unsigned j = 0; j < kGroups16; ++j)
       trace->product16[j] = threshold_product(peaks.v16[j], rec, cfg.threshold_product);
   }
-  // E1_8[g] = V8*REC >= 4; E1_16[j] = V16*REC*2^-E1_8 >= 2, i.e. V16*REC >= 2^(1+E1_8).
-  // Thresholds on V's bit pattern, derived from threshold_product (fast_tables.h).
-  const E1Thresholds& th = e1_thresholds(scale.code, cfg.threshold_product);
-  for (unsigned g = 0; g < kGroups8; ++g)
-    b.e1_8 = static_cast<uint8_t>(b.e1_8 | (unsigned{peaks.v8[g] >= th.ge4} << g));
-  for (unsigned j = 0; j < kGroups16; ++j) {
-    const bool e8 = (b.e1_8 >> (j / 2)) & 1u;
-    b.e1_16 = static_cast<uint16_t>(b.e1_16 | (unsigned{peaks.v16[j] >= (e8 ? th.ge4 : th.ge2)} << j));
-  }
+  const E1Bits e1 = decide_e1(peaks, sd.scale.code, cfg.threshold_product);
+  b.e1_8 = e1.e1_8;
+  b.e1_16 = e1.e1_16;
   const LaneScale ls = lane_scale(rec);
-  constexpr bool kTableMode = kMode != Rounding::Stochastic && kMode != Rounding::Up;
-  if (!kTrace && kTableMode) {
-    // Window path (fast_tables.h): one clamped table index per lane, no multiply, no
-    // variable shift, no data-dependent branch.
-    const auto& window = payload_window(kMode, kProduct)
-                             .code[scale.code & 3][cfg.negative_zero == NegativeZero::KeepSign];
-    for (unsigned j = 0; j < kGroups16; ++j) {
-      const int start = payload_window_start(ls, b.lane_shift(j * kValuesPerGroup16));
-      for (unsigned k = 0; k < kValuesPerGroup16; ++k) {
-        const unsigned i = j * kValuesPerGroup16 + k;
-        b.codes[i] = encode_s1p2_window(window, start, in[i]);
-      }
-    }
-  } else {
-    const uint32_t key = kMode == Rounding::Stochastic ? sr_block_key(cfg.sr_seed, block_index) : 0;
-    for (unsigned i = 0; i < kBlockValues; ++i) {
-      const uint32_t random = kMode == Rounding::Stochastic ? sr_lane_bits(key, i) : 0;
-      b.codes[i] = encode_s1p2_as<kMode, kProduct>(in[i], ls, b.lane_shift(i), cfg.negative_zero,
-                                                   random, kTrace ? &trace->lanes[i] : nullptr);
-    }
+  const uint32_t key = kMode == Rounding::Stochastic ? sr_block_key(cfg.sr_seed, block_index) : 0;
+  for (unsigned i = 0; i < kBlockValues; ++i) {
+    const uint32_t random = kMode == Rounding::Stochastic ? sr_lane_bits(key, i) : 0;
+    b.codes[i] = encode_s1p2_as<kMode, kProduct>(in[i], ls, b.lane_shift(i), cfg.negative_zero,
+                                                 random, kTrace ? &trace->lanes[i] : nullptr);
   }
   if (kTrace) {
     trace->rec = rec;
@@ -114,20 +128,86 @@ Block quantize_impl(const uint16_t in[kBlockValues], const Config& cfg, uint64_t
   return b;
 }
 
-inline void pack_into(const Block& b, uint8_t out[kPackedBytes]) {
-  out[kOffsetE6M2] = b.e6m2;
-  out[kOffsetE1_8] = b.e1_8;
-  out[kOffsetE1_16] = static_cast<uint8_t>(b.e1_16 & 0xFF);
-  out[kOffsetE1_16 + 1] = static_cast<uint8_t>(b.e1_16 >> 8);
+inline void pack_header(uint8_t e6m2, E1Bits e1, uint8_t out[kPackedBytes]) {
+  out[kOffsetE6M2] = e6m2;
+  out[kOffsetE1_8] = e1.e1_8;
+  out[kOffsetE1_16] = static_cast<uint8_t>(e1.e1_16 & 0xFF);
+  out[kOffsetE1_16 + 1] = static_cast<uint8_t>(e1.e1_16 >> 8);
+}
+
+inline void pack_payload(const uint8_t codes[kBlockValues], uint8_t out[kPackedBytes]) {
   for (unsigned k = 0; k < kPayloadBytes; ++k)
     out[kOffsetPayload + k] =
-        static_cast<uint8_t>((b.codes[2 * k] & 0xF) | ((b.codes[2 * k + 1] & 0xF) << 4));
+        static_cast<uint8_t>((codes[2 * k] & 0xF) | ((codes[2 * k + 1] & 0xF) << 4));
+}
+
+inline void pack_into(const Block& b, uint8_t out[kPackedBytes]) {
+  pack_header(b.e6m2, {b.e1_8, b.e1_16}, out);
+  pack_payload(b.codes, out);
+}
+
+// quantize_impl<false> + pack for the nearest and toward-zero payload modes, through the
+// payload windows of fast_tables.h (every entry is encode_s1p2's own result): one clamped
+// table index per lane, no multiply, no variable shift, no data-dependent branch. The
+// indices and the sign masks are computed in flat 64-lane loops that the compiler
+// vectorizes; the table lookups are the only per-lane scalar work. `windows` =
+// payload_window(payload rounding, payload product).
+void quantize_packed_window(const uint16_t in[kBlockValues], const Config& cfg,
+                            const PayloadWindow& windows, uint8_t out[kPackedBytes]) {
+  const PeakTree peaks = peak_tree(in);
+  const ScaleDecision sd = decide_scale(peaks, cfg);
+  if (sd.cause != NanCause::None) {
+    std::memset(out, 0, kPackedBytes);
+    out[kOffsetE6M2] = kE6M2NaN;
+    return;
+  }
+  const uint8_t code = sd.scale.code;
+  const E1Bits e1 = decide_e1(peaks, code, cfg.threshold_product);
+  pack_header(code, e1, out);
+
+  const LaneScale ls = lane_scale(e6m2_reciprocal(code));
+  // Lanes 8h..8h+7 (groups 2h, 2h+1) as one vector of 8 signed 16-bit values: |x| <= 0x7FFF
+  // and 0 < start < 0x7FFF, so |x| - start fits; the clamp and the sign test are the scalar
+  // payload_window_index / payload_window_sign_mask, 8 lanes at a time (test_conformance
+  // checks this path against the stage functions).
+  using I16x8 = int16_t __attribute__((vector_size(16)));
+  alignas(16) int16_t idx[kBlockValues];
+  alignas(16) int16_t sign_mask[kBlockValues];
+  const int base = payload_window_start(ls, 0);
+  constexpr int16_t kStep = 128;  // one E1 shift moves the window by one binade
+  for (unsigned h = 0; h < kGroups8; ++h) {
+    const int16_t lo = static_cast<int16_t>(base + kStep * (((e1.e1_8 >> h) & 1) + ((e1.e1_16 >> (2 * h)) & 1)));
+    const int16_t hi = static_cast<int16_t>(base + kStep * (((e1.e1_8 >> h) & 1) + ((e1.e1_16 >> (2 * h + 1)) & 1)));
+    const I16x8 start = {lo, lo, lo, lo, hi, hi, hi, hi};
+    I16x8 x;
+    std::memcpy(&x, in + h * kValuesPerGroup8, sizeof x);
+    I16x8 d = (x & static_cast<int16_t>(kBf16MagnitudeMask)) - start;
+    d &= ~(d < 0);  // below the window: entry 0
+    const I16x8 top = d > static_cast<int16_t>(kPayloadWindow - 1);
+    d = (d & ~top) | (static_cast<int16_t>(kPayloadWindow - 1) & top);
+    const I16x8 negative_nonzero = (x < 0) & (x != INT16_MIN);
+    const I16x8 mask = 7 | (negative_nonzero & 8);
+    std::memcpy(idx + h * kValuesPerGroup8, &d, sizeof d);
+    std::memcpy(sign_mask + h * kValuesPerGroup8, &mask, sizeof mask);
+  }
+  const uint8_t* window = windows.code[code & 3][cfg.negative_zero == NegativeZero::KeepSign];
+  for (unsigned k = 0; k < kPayloadBytes; ++k)
+    out[kOffsetPayload + k] =
+        static_cast<uint8_t>((window[idx[2 * k]] & sign_mask[2 * k]) |
+                             ((window[idx[2 * k + 1]] & sign_mask[2 * k + 1]) << 4));
 }
 
 // Quantize and pack a run of blocks with one instantiation (the per-block work inlines).
 template <Rounding kMode, ProductMode kProduct>
 void quantize_run(const uint16_t* in, size_t count, const Config& cfg, uint64_t first_index,
                   uint8_t* out) {
+  constexpr bool kWindowMode = kMode != Rounding::Stochastic && kMode != Rounding::Up;
+  if (kWindowMode) {
+    const PayloadWindow& windows = payload_window(kMode, kProduct);
+    for (size_t i = 0; i < count; ++i)
+      quantize_packed_window(in + i * kBlockValues, cfg, windows, out + i * kPackedBytes);
+    return;
+  }
   for (size_t i = 0; i < count; ++i)
     pack_into(quantize_impl<false, kMode, kProduct>(in + i * kBlockValues, cfg, first_index + i,
                                                     nullptr),
@@ -172,8 +252,11 @@ struct RunFnPick {
 
 Block quantize_block(const uint16_t in[kBlockValues], const Config& cfg, uint64_t block_index,
                      BlockTrace* trace) {
-  return trace ? pick<QuantizeFn>(cfg, BlockFn<true>{})(in, cfg, block_index, trace)
-               : pick<QuantizeFn>(cfg, BlockFn<false>{})(in, cfg, block_index, nullptr);
+  if (trace) return pick<QuantizeFn>(cfg, BlockFn<true>{})(in, cfg, block_index, trace);
+  // Untraced: the same path as quantize_blocks (the windows, where the mode has them).
+  uint8_t packed[kPackedBytes];
+  quantize_blocks(in, 1, cfg, block_index, packed);
+  return unpack_block(packed);
 }
 
 void pack_block(const Block& b, uint8_t out[kPackedBytes]) { pack_into(b, out); }

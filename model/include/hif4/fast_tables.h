@@ -44,12 +44,28 @@ inline int payload_window_start(const LaneScale& ls, unsigned e1_shift) {
   return (ls.shift_base + static_cast<int>(e1_shift) - kPayloadWindowTopShift) * 128;
 }
 
-// One lane through its window: `window` = payload_window(...).code[E6M2 & 3][negative-zero].
-inline uint8_t encode_s1p2_window(const uint8_t* window, int start, uint16_t x) {
+// A lane's index into its window: x's magnitude - start, clamped to the window.
+inline uint16_t payload_window_index(int start, uint16_t x) {
   int idx = static_cast<int>(x & kBf16MagnitudeMask) - start;
   idx = idx < 0 ? 0 : (idx > static_cast<int>(kPayloadWindow) - 1 ? kPayloadWindow - 1 : idx);
-  const unsigned mask = 7u | (unsigned{x > kBf16SignMask} << 3);  // negative and nonzero
-  return static_cast<uint8_t>(window[idx] & mask);
+  return static_cast<uint16_t>(idx);
+}
+
+// What masks a window entry to the lane's code: 0xF for negative nonzero x (its sign bit
+// survives), 0x7 otherwise. Bit 16 of x + 0x7FFF is set exactly when x > 0x8000; written as
+// arithmetic, not a comparison, so that no compiler turns it into a branch on the sign.
+inline uint8_t payload_window_sign_mask(uint16_t x) {
+  return static_cast<uint8_t>(7u | (((unsigned{x} + 0x7FFFu) >> 13) & 8u));
+}
+
+// The lane's code at that index.
+inline uint8_t payload_window_code(const uint8_t* window, uint16_t idx, uint16_t x) {
+  return static_cast<uint8_t>(window[idx] & payload_window_sign_mask(x));
+}
+
+// One lane through its window: `window` = payload_window(...).code[E6M2 & 3][negative-zero].
+inline uint8_t encode_s1p2_window(const uint8_t* window, int start, uint16_t x) {
+  return payload_window_code(window, payload_window_index(start, x), x);
 }
 
 }  // namespace hif4
