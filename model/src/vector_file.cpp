@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "crc32_clmul.h"
+
 namespace hif4 {
 
 // ---- CRC-32 -----------------------------------------------------------------------------
@@ -43,9 +45,16 @@ inline uint32_t load_le32(const uint8_t* p) {
          static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
 }
 
+#if HIF4_CRC32_CLMUL
+bool cpu_has_clmul() {
+  static const bool has = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+  return has;
+}
+#endif
+
 }  // namespace
 
-uint32_t crc32_update(uint32_t crc, const void* data, size_t n) {
+uint32_t crc32_update_tables(uint32_t crc, const void* data, size_t n) {
   const uint8_t* p = static_cast<const uint8_t*>(data);
   const auto& t = kCrc.t;
   crc = ~crc;
@@ -60,6 +69,18 @@ uint32_t crc32_update(uint32_t crc, const void* data, size_t n) {
   }
   while (n--) crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xFF];
   return ~crc;
+}
+
+uint32_t crc32_update(uint32_t crc, const void* data, size_t n) {
+#if HIF4_CRC32_CLMUL
+  // Carry-less multiply (about 4x the tables) for the bulk, the tables for the tail.
+  if (n >= 64 && cpu_has_clmul()) {
+    const size_t bulk = n & ~size_t{15};
+    crc = ~detail::crc32_clmul_fold(~crc, static_cast<const uint8_t*>(data), bulk);
+    return crc32_update_tables(crc, static_cast<const uint8_t*>(data) + bulk, n - bulk);
+  }
+#endif
+  return crc32_update_tables(crc, data, n);
 }
 
 // ---- encoding ---------------------------------------------------------------------------

@@ -88,6 +88,9 @@ struct VectorFileError : std::exception {
 // CRC-32/ISO-HDLC, continuable: crc32_update(crc32_update(0, a, n), b, m) == CRC of a||b.
 // Slicing-by-16; tests/vectors checks it against boost::crc_32_type (the reference).
 uint32_t crc32_update(uint32_t crc, const void* data, size_t n);
+// The same by slicing-by-16 tables only (crc32_update uses carry-less multiplication for
+// long runs where the CPU has it); for tests and benchmarks.
+uint32_t crc32_update_tables(uint32_t crc, const void* data, size_t n);
 
 // Bytes of the header (with its CRC); throws VectorFileError for strings over 255 bytes.
 std::vector<uint8_t> encode_header(const VectorHeader& h);
