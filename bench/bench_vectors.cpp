@@ -40,27 +40,18 @@ void gen_file(const std::string& path, const std::string& suite, const hif4::Con
   std::fclose(f);
 }
 
-void BM_Gen(benchmark::State& state, std::string suite, std::string profile) {
+// `hif4 gen` on one thread: the expected bytes from the model's fast path
+// (quantize_blocks_fast, bit-identical to the scalar model), as the command takes them; with
+// `scalar_model`, from the scalar model itself (quantize_blocks).
+void BM_Gen(benchmark::State& state, std::string suite, std::string profile, bool scalar_model) {
   const hif4::Config cfg = hif4::find_profile(profile).config;
   const std::string path = temp_path("gen.hif4v");
+  const hif4::ExpectedFn expected = scalar_model ? hif4::ExpectedFn(hif4::reference_expected)
+                                                 : hif4::ExpectedFn(hif4::quantize_blocks_fast);
   uint64_t blocks = 0;
   for (auto _ : state) {
-    gen_file(path, suite, cfg, hif4::reference_expected);
+    gen_file(path, suite, cfg, expected);
     blocks += hif4::make_plan(suite, 2, suite == "all" ? 0 : kRecords).total();
-  }
-  std::remove(path.c_str());
-  state.counters["blocks/s"] = benchmark::Counter(static_cast<double>(blocks), benchmark::Counter::kIsRate);
-}
-
-// gen with the expected bytes from the SIMD path (simd.h, bit-identical to the model, what
-// `hif4 quantize` uses): how fast gen gets with a faster model.
-void BM_GenSimdExpected(benchmark::State& state) {
-  const hif4::Config cfg = hif4::find_profile("seed").config;
-  const std::string path = temp_path("gens.hif4v");
-  uint64_t blocks = 0;
-  for (auto _ : state) {
-    gen_file(path, "random", cfg, hif4::quantize_blocks_fast);
-    blocks += kRecords;
   }
   std::remove(path.c_str());
   state.counters["blocks/s"] = benchmark::Counter(static_cast<double>(blocks), benchmark::Counter::kIsRate);
@@ -161,11 +152,11 @@ void BM_Verify(benchmark::State& state) {
 }
 
 int register_all() {
-  benchmark::RegisterBenchmark("gen/random/seed", BM_Gen, "random", "seed")->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("gen/random/cann", BM_Gen, "random", "cann")->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("gen/all-level2/seed", BM_Gen, "all", "seed")->Unit(benchmark::kMillisecond)->Iterations(1);
+  benchmark::RegisterBenchmark("gen/random/seed", BM_Gen, "random", "seed", false)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("gen/random/cann", BM_Gen, "random", "cann", false)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("gen/random/seed/scalar-model", BM_Gen, "random", "seed", true)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("gen/all-level2/seed", BM_Gen, "all", "seed", false)->Unit(benchmark::kMillisecond)->Iterations(1);
   benchmark::RegisterBenchmark("gen/random/without-model", BM_GenWithoutModel)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("gen/random/simd-expected", BM_GenSimdExpected)->Unit(benchmark::kMillisecond);
   for (unsigned t : {2u, 4u, 8u})
     if (t <= hif4::hardware_threads())
       benchmark::RegisterBenchmark(("gen/random/threads:" + std::to_string(t)).c_str(), BM_GenThreads, t)

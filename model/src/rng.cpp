@@ -2,6 +2,7 @@
 // identical on every machine).
 #include "hif4/rng.h"
 
+#include <array>
 #include <cfloat>
 #include <cstring>
 
@@ -76,15 +77,25 @@ double portable_log2(double x) {
   int e;
   split_double(x, m, e);
   // log2(m) for m in [1, 2), one fraction bit per squaring: if m^2 >= 2, the next bit is 1.
-  double frac = 0.0, bit = 0.5;
+  // (m * 0.5) * m equals (m * m) * 0.5 exactly (halving is exact here), so both candidates
+  // come from m in parallel and the data-dependent choice is a select, not a branch: the
+  // same rounded values as squaring then halving, at about half the time (the sample pools
+  // are built at every `hif4 gen` start).
+  // The select works on the bit patterns (a mask from the comparison): compilers turn a
+  // select of doubles back into a branch, which mispredicts on every other bit.
+  uint64_t frac_bits = 0;  // the 52 fraction bits of log2(m), most significant first
   for (int i = 0; i < 52; ++i) {
-    m = m * m;
-    if (m >= 2.0) {
-      m = m * 0.5;
-      frac = frac + bit;
-    }
-    bit = bit * 0.5;
+    const double square = m * m, half_square = (m * 0.5) * m;
+    const uint64_t take_half = 0 - static_cast<uint64_t>(square >= 2.0);
+    uint64_t sq, half;
+    std::memcpy(&sq, &square, sizeof sq);
+    std::memcpy(&half, &half_square, sizeof half);
+    const uint64_t next = (sq & ~take_half) | (half & take_half);
+    std::memcpy(&m, &next, sizeof m);
+    frac_bits = (frac_bits << 1) | (take_half & 1);
   }
+  // frac = sum of the set bits' 2^-(i+1): an integer below 2^52 times 2^-52, exact.
+  const double frac = static_cast<double>(frac_bits) * 0x1.0p-52;
   return static_cast<double>(e) + frac;
 }
 
@@ -95,13 +106,20 @@ double portable_exp2(double x) {
   while (n > x) n = n - 1.0;
   while (n + 1.0 <= x) n = n + 1.0;
   double f = x - n;  // exact: x and n are close in magnitude (Sterbenz) or n is 0
-  double result = 1.0, root = 2.0;
+  // roots[i] = 2^(2^-i) by i successive square roots of 2, computed once (the same values
+  // every call would compute again).
+  static const auto roots = [] {
+    std::array<double, 53> r{};
+    double root = 2.0;
+    for (int i = 1; i <= 52; ++i) r[i] = root = __builtin_sqrt(root);
+    return r;
+  }();
+  double result = 1.0;
   for (int i = 1; i <= 52; ++i) {
-    root = __builtin_sqrt(root);
     f = f * 2.0;
     if (f >= 1.0) {
       f = f - 1.0;
-      result = result * root;
+      result = result * roots[i];
     }
   }
   return result * pow2i(static_cast<int>(n));

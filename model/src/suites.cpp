@@ -50,15 +50,21 @@ uint16_t bf16_of(Dyadic v) { return round_to_bf16(v); }
 // result stays normal, an integer shift of the significand into the subnormal range below,
 // and the largest finite value above (the random suites stay finite). Equals
 // scale_finite(v, s) for every such v (tests/vectors checks it), at a fraction of the cost.
+//
+// All three results are computed and one is selected, without a branch on the lane's value
+// (the lanes of a block straddle the ranges at random). Below the normal range the shift is
+// clamped to 10: any shift of 10 or more leaves 0 (sig + 2^9 - 1 < 2^10), the signed zero.
 inline uint16_t scale_pool_value(uint16_t v, int s) {
   const int field = ((v >> 7) & 0xFF) + s;
-  if (field >= 1 && field <= 254) return static_cast<uint16_t>(v + s * 128);
-  if (field > 254) return with_sign(kMaxFinite, bf16_sign(v));
-  const unsigned shift = static_cast<unsigned>(1 - field);  // significand bits below 2^-133
-  if (shift > 9) return static_cast<uint16_t>(v & kBf16SignMask);  // below half the quantum
+  const uint16_t sign = static_cast<uint16_t>(v & kBf16SignMask);
+  const uint16_t normal = static_cast<uint16_t>(v + s * 128);
+  const uint16_t overflow = static_cast<uint16_t>(sign | kMaxFinite);
+  const int wanted_shift = 1 - field;  // significand bits below 2^-133 (when field < 1)
+  const unsigned shift = static_cast<unsigned>(wanted_shift < 1 ? 1 : (wanted_shift > 10 ? 10 : wanted_shift));
   const uint32_t sig = 128u + (v & 0x7Fu);
   const uint32_t r = (sig + (1u << (shift - 1)) - 1u + ((sig >> shift) & 1u)) >> shift;
-  return static_cast<uint16_t>((v & kBf16SignMask) | r);  // r = 128 is the smallest normal
+  const uint16_t subnormal = static_cast<uint16_t>(sign | r);  // r = 128 is the smallest normal
+  return field > 254 ? overflow : (field >= 1 ? normal : subnormal);
 }
 
 // Fill lanes from a sample pool (normal, nonzero values), scaled by 2^k plus a per-lane
@@ -69,12 +75,27 @@ void fill_from_pool(Rng& rng, const SamplePool& pool, int k, const int8_t* lane_
   int min_extra = 0;
   for (unsigned i = 0; lane_shift && i < kBlockValues; ++i) min_extra = std::min<int>(min_extra, lane_shift[i]);
   const bool all_normal = pool.min_exponent_field + k + min_extra >= 1 && pool.max_exponent_field + k <= 254;
-  for (unsigned i = 0; i < kBlockValues; i += 4) {
-    uint64_t r = rng.next();
-    for (unsigned j = 0; j < 4; ++j, r >>= 16) {
-      const int s = k + (lane_shift ? lane_shift[i + j] : 0);
-      const uint16_t v = pool.values[r & 0xFFFF];
-      out[i + j] = all_normal ? static_cast<uint16_t>(v + s * 128) : scale_pool_value(v, s);
+  // One random word gives four lanes (16 bits each). The three loops draw the same words in
+  // the same order; they differ only in how the scaling is written, so that the common cases
+  // (all lanes stay normal) run without a per-lane branch.
+  if (all_normal && !lane_shift) {
+    const uint16_t add = static_cast<uint16_t>(k * 128);
+    for (unsigned i = 0; i < kBlockValues; i += 4) {
+      const uint64_t r = rng.next();
+      for (unsigned j = 0; j < 4; ++j)
+        out[i + j] = static_cast<uint16_t>(pool.values[(r >> (16 * j)) & 0xFFFF] + add);
+    }
+  } else if (all_normal) {
+    for (unsigned i = 0; i < kBlockValues; i += 4) {
+      const uint64_t r = rng.next();
+      for (unsigned j = 0; j < 4; ++j)
+        out[i + j] = static_cast<uint16_t>(pool.values[(r >> (16 * j)) & 0xFFFF] + (k + lane_shift[i + j]) * 128);
+    }
+  } else {
+    for (unsigned i = 0; i < kBlockValues; i += 4) {
+      const uint64_t r = rng.next();
+      for (unsigned j = 0; j < 4; ++j)
+        out[i + j] = scale_pool_value(pool.values[(r >> (16 * j)) & 0xFFFF], k + (lane_shift ? lane_shift[i + j] : 0));
     }
   }
 }
@@ -181,9 +202,13 @@ std::vector<uint8_t> level_codes(unsigned level, std::initializer_list<int> leve
 
 // ---- random -----------------------------------------------------------------------------
 
+// The random suite's first draw: which distribution (sample pool) the block comes from.
+static_assert(kDistributionCount <= Suite::kLocalityKeys, "one locality key per sample pool");
+unsigned random_block_distribution(Rng& rng) { return static_cast<unsigned>(rng.below(kDistributionCount)); }
+
 void make_random(RecordContext& c, uint16_t out[kBlockValues]) {
   Rng& rng = c.rng;
-  const auto dist = static_cast<Distribution>(rng.below(kDistributionCount));
+  const auto dist = static_cast<Distribution>(random_block_distribution(rng));
   const SamplePool& pool = sample_pool(dist);
   // Most blocks at everyday magnitudes; one in four anywhere from BF16 subnormals to the
   // top of the range (scale underflow, saturation, overflow).
@@ -205,9 +230,13 @@ void make_random(RecordContext& c, uint16_t out[kBlockValues]) {
   fill_from_pool(rng, pool, k, shape >= 4 ? shift : nullptr, out);
   if (shape == 6) {  // sparse: about half the lanes +0 or -0 (2 bits a lane)
     for (unsigned i = 0; i < kBlockValues; i += 32) {
-      uint64_t r = rng.next();
-      for (unsigned l = 0; l < 32; ++l, r >>= 2)
-        if (r & 1) out[i + l] = (r & 2) ? kBf16SignMask : 0;
+      const uint64_t r = rng.next();
+      for (unsigned l = 0; l < 32; ++l) {  // written without a branch on the random bits
+        const unsigned bits = static_cast<unsigned>(r >> (2 * l)) & 3u;
+        const uint16_t zero = static_cast<uint16_t>(0u - (bits & 1u));  // 0xFFFF: lane becomes ±0
+        const uint16_t signed_zero = static_cast<uint16_t>((bits & 2u) << 14);  // -0 when bit 1 is set
+        out[i + l] = static_cast<uint16_t>((out[i + l] & ~zero) | (signed_zero & zero));
+      }
     }
   }
 }
@@ -515,7 +544,7 @@ std::vector<Suite> make_suites() {
        "normal, Laplace, Student-t(3), uniform and signed log-normal values; most blocks at "
        "2^-24..2^24, one in four at 2^-150..2^140; some with groups or lanes at their own "
        "magnitudes (E1 bits vary) or half the lanes zero",
-       4096, 1u << 20, make_random},
+       4096, 1u << 20, make_random, random_block_distribution},
       {"outlier",
        "one outlier 2^1..2^24 above a normal background, at each of the 64 lanes in turn, both "
        "signs",
@@ -585,11 +614,28 @@ uint64_t record_seed(uint64_t seed, const Suite& suite, uint64_t index) {
 void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64_t first,
                        size_t count, uint16_t* out) {
   const uint64_t tag = fnv1a64(suite.name);
-  for (size_t i = 0; i < count; ++i) {
+  auto make_record = [&](size_t i) {
     Rng rng(mix64(seed ^ mix64(tag + first + i)));  // record_seed(seed, suite, first + i)
     RecordContext ctx{rng, first + i, level};
     suite.make(ctx, out + i * kBlockValues);
+  };
+  if (!suite.locality_key || count < 2) {
+    for (size_t i = 0; i < count; ++i) make_record(i);
+    return;
   }
+  // Records grouped by their locality key (a counting sort of the record numbers), each
+  // written to its own place: the same bytes as the plain loop, fewer cache misses.
+  std::vector<uint32_t> order(count);
+  size_t start[Suite::kLocalityKeys + 1] = {};
+  std::vector<uint8_t> key(count);
+  for (size_t i = 0; i < count; ++i) {
+    Rng rng(mix64(seed ^ mix64(tag + first + i)));
+    key[i] = static_cast<uint8_t>(suite.locality_key(rng) % Suite::kLocalityKeys);
+    ++start[key[i] + 1];
+  }
+  for (unsigned k = 0; k < Suite::kLocalityKeys; ++k) start[k + 1] += start[k];
+  for (size_t i = 0; i < count; ++i) order[start[key[i]]++] = static_cast<uint32_t>(i);
+  for (size_t i : order) make_record(i);
 }
 
 GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t count_override) {

@@ -43,6 +43,12 @@ struct Suite {
   uint64_t level1_count;
   uint64_t level2_count;
   void (*make)(RecordContext& ctx, uint16_t out[kBlockValues]);
+  // Optional: from a fresh record RNG, which large table the record will read (the random
+  // suite: which of its 128 KB sample pools). make_suite_inputs makes the records of a run
+  // grouped by this key so that one table at a time stays in the cache; every record still
+  // has its own RNG stream and its own place in the output, so the bytes do not change.
+  unsigned (*locality_key)(Rng& rng) = nullptr;
+  static constexpr unsigned kLocalityKeys = 8;  // keys are 0 .. kLocalityKeys - 1
 };
 
 // A normal, nonzero BF16 (bit pattern) times 2^k, rounded to nearest even, clamped to the
