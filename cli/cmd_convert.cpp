@@ -143,6 +143,8 @@ class StagingDir {
   StagingDir(const StagingDir&) = delete;
   StagingDir& operator=(const StagingDir&) = delete;
   std::string file(const std::string& name) const { return tmp_ + "/" + name; }
+  // What messages call that file: its name in the finished output folder.
+  std::string shown(const std::string& name) const { return final_ + "/" + name; }
   void commit() {
     check_interrupted();
     // RENAME_NOREPLACE: a folder created at --out meanwhile is never replaced.
@@ -274,10 +276,11 @@ std::string module_name(const std::string& tensor) {
 
 // ---- side files -------------------------------------------------------------------------------
 
-void copy_file(const std::string& from, const std::string& to) {
+// `shown`: the name messages give the copy (the output folder's, not the staging folder's).
+void copy_file(const std::string& from, const std::string& to, const std::string& shown) {
   InputFile in(from);
   const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot create '" + to + "': " + std::strerror(errno));
+  if (fd < 0) throw Error("cannot create output '" + shown + "': " + std::strerror(errno));
   std::vector<char> buf(1 << 20);
   for (;;) {
     const size_t n = in.read_some(buf.data(), buf.size());
@@ -289,12 +292,12 @@ void copy_file(const std::string& from, const std::string& to) {
       if (w <= 0) {
         const int err = errno;
         ::close(fd);
-        throw Error("cannot write '" + to + "': " + std::strerror(err));
+        throw Error("cannot write output '" + shown + "': " + std::strerror(err));
       }
       done += static_cast<size_t>(w);
     }
   }
-  if (::close(fd) != 0) throw Error("cannot write '" + to + "': " + std::strerror(errno));
+  if (::close(fd) != 0) throw Error("cannot write output '" + shown + "': " + std::strerror(errno));
 }
 
 std::vector<std::string> copy_side_files(const std::string& from_dir, const StagingDir& out) {
@@ -311,18 +314,20 @@ std::vector<std::string> copy_side_files(const std::string& from_dir, const Stag
     struct stat st;
     const std::string p = from_dir + "/" + n;
     if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    copy_file(p, out.file(n));
+    copy_file(p, out.file(n), out.shown(n));
     copied.push_back(n);
   }
   return copied;
 }
 
-void write_text(const std::string& path, const std::string& text) {
+void write_text(const std::string& path, const std::string& shown, const std::string& text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot create '" + path + "': " + std::strerror(errno));
+  if (fd < 0) throw Error("cannot create output '" + shown + "': " + std::strerror(errno));
   const ssize_t w = ::write(fd, text.data(), text.size());
+  const int err = w < 0 ? errno : 0;
   const bool ok = w == static_cast<ssize_t>(text.size());
-  if (::close(fd) != 0 || !ok) throw Error("cannot write '" + path + "'");
+  if (::close(fd) != 0 || !ok)
+    throw Error("cannot write output '" + shown + "'" + (err ? std::string(": ") + std::strerror(err) : std::string()));
 }
 
 // ---- the work -----------------------------------------------------------------------------------
@@ -559,7 +564,7 @@ int convert(const Args& args, unsigned threads) {
   Progress progress(ckpt.tensor_bytes());
   std::vector<std::pair<Job, Stats>> results;
   {
-    st::Writer writer(staging.file(kOutputFile), outputs, {{"format", "pt"}, {"quantization", "HiF4"}});
+    st::Writer writer(staging.file(kOutputFile), staging.shown(kOutputFile), outputs, {{"format", "pt"}, {"quantization", "HiF4"}});
     for (const Job& job : jobs) {
       const st::Checkpoint::Entry& e = ckpt.tensors.at(job.name);
       if (job.kind == Job::Copy) {
@@ -571,7 +576,7 @@ int convert(const Args& args, unsigned threads) {
     writer.commit();
   }
   copy_side_files(ckpt.directory, staging);
-  write_text(staging.file(kManifest), manifest.dump(2) + "\n");
+  write_text(staging.file(kManifest), staging.shown(kManifest), manifest.dump(2) + "\n");
   staging.commit();
   progress.finish();
   if (report) {
@@ -703,7 +708,7 @@ int dequantize(const Args& args, unsigned threads) {
   StagingDir staging(out_path);
   Progress progress(ckpt.tensor_bytes());
   {
-    st::Writer writer(staging.file(kOutputFile), outputs, {{"format", "pt"}});
+    st::Writer writer(staging.file(kOutputFile), staging.shown(kOutputFile), outputs, {{"format", "pt"}});
     for (const Job& job : jobs) {
       if (job.kind == Job::Copy) copy_tensor(ckpt.tensors.at(job.name), writer, progress);
       else dequantize_tensor(job, ckpt, threads, writer, progress);

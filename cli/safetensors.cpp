@@ -399,9 +399,9 @@ Checkpoint open_checkpoint(const std::string& path) {
 
 // ---- writer -------------------------------------------------------------------------------
 
-Writer::Writer(const std::string& path, std::vector<OutputTensor> tensors,
+Writer::Writer(const std::string& path, const std::string& shown_path, std::vector<OutputTensor> tensors,
                const std::map<std::string, std::string>& metadata)
-    : path_(path) {
+    : path_(path), shown_(shown_path) {
   for (OutputTensor& t : tensors) {
     const DType* dt = find_dtype(t.dtype);
     if (!dt) throw Error("internal: writing '" + t.name + "' with unknown dtype " + t.dtype);
@@ -437,7 +437,7 @@ Writer::Writer(const std::string& path, std::vector<OutputTensor> tensors,
   file_bytes_ = data_start + offset;
 
   fd_ = create_temp_beside(path, &tmp_);
-  if (fd_ < 0) throw Error("cannot create '" + path + "': " + std::strerror(errno));
+  if (fd_ < 0) throw Error("cannot create output '" + shown_ + "': " + std::strerror(errno));
   uint8_t length[8];
   for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(uint64_t{text.size()} >> (8 * i));
   std::string head(reinterpret_cast<const char*>(length), 8);
@@ -446,7 +446,7 @@ Writer::Writer(const std::string& path, std::vector<OutputTensor> tensors,
   while (done < head.size()) {
     const ssize_t w = ::pwrite(fd_, head.data() + done, head.size() - done, static_cast<off_t>(done));
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw Error("cannot write '" + tmp_ + "': " + std::strerror(errno));
+    if (w <= 0) throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
     done += static_cast<size_t>(w);
   }
 }
@@ -474,7 +474,7 @@ void Writer::append(size_t index, const void* src, size_t n) {
     const ssize_t w = ::pwrite(fd_, static_cast<const char*>(src) + done, n - done,
                                static_cast<off_t>(s.offset + s.written + done));
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw Error("cannot write '" + tmp_ + "': " + std::strerror(errno));
+    if (w <= 0) throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
     done += static_cast<size_t>(w);
   }
   s.written += n;
@@ -488,14 +488,14 @@ void Writer::commit() {
   // The file ends with the last tensor; if that one is empty the size must still be right.
   if (::ftruncate(fd_, static_cast<off_t>(file_bytes_)) != 0 ||
       (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS))
-    throw Error("cannot write '" + tmp_ + "': " + std::strerror(errno));
+    throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
   if (::close(fd_) != 0) {
     fd_ = -1;
-    throw Error("cannot write '" + tmp_ + "': " + std::strerror(errno));
+    throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
   }
   fd_ = -1;
   if (::rename(tmp_.c_str(), path_.c_str()) != 0)
-    throw Error("cannot rename '" + tmp_ + "' to '" + path_ + "': " + std::strerror(errno));
+    throw Error("cannot write output '" + shown_ + "': rename into place failed: " + std::strerror(errno));
   committed_ = true;
 }
 

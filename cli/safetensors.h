@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli.h"
@@ -114,8 +115,13 @@ struct OutputTensor {
 // naturally aligned after the header, which is padded with spaces to a multiple of 8.
 class Writer {
  public:
-  Writer(const std::string& path, std::vector<OutputTensor> tensors,
+  // `shown_path`: the name error messages give the file (what the user asked for, e.g.
+  // OUT/model.safetensors while the file is being built in a staging folder).
+  Writer(const std::string& path, const std::string& shown_path, std::vector<OutputTensor> tensors,
          const std::map<std::string, std::string>& metadata);
+  Writer(const std::string& path, std::vector<OutputTensor> tensors,
+         const std::map<std::string, std::string>& metadata)
+      : Writer(path, path, std::move(tensors), metadata) {}
   ~Writer();  // without commit(): removes the temporary file
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -136,7 +142,7 @@ class Writer {
     uint64_t bytes = 0;
     uint64_t written = 0;
   };
-  std::string path_, tmp_;
+  std::string path_, shown_, tmp_;
   int fd_ = -1;
   bool committed_ = false;
   uint64_t file_bytes_ = 0;

@@ -399,7 +399,7 @@ TEST_CASE("convert: bad input exits 2 and leaves nothing behind", "[convert]") {
        }, "--dequantize", "does not describe a HiF4 checkpoint"},
       {"the output cannot be written (file size limit)", [&](const std::string& m) {
          write_file(m + "/model.safetensors", build(big));
-       }, "", "cannot write"},
+       }, "", "cannot write output '@OUT@/model.safetensors': File too large"},
   };
   for (const Case& c : cases) {
     INFO(c.what);
@@ -415,7 +415,12 @@ TEST_CASE("convert: bad input exits 2 and leaves nothing behind", "[convert]") {
     const RunResult r = hif4("convert " + c.extra + " --in " + model + " --out " + out, local / "log", prefix);
     INFO(r.output);
     CHECK(r.status == 2);
-    CHECK_THAT(r.output, Catch::Contains("hif4 convert: error:") && Catch::Contains(c.message));
+    // A write error names the file as the user will know it (under --out), not the staging name.
+    std::string message = c.message;
+    const size_t at = message.find("@OUT@");
+    if (at != std::string::npos) message.replace(at, 5, out);
+    CHECK_THAT(r.output, Catch::Contains("hif4 convert: error:") && Catch::Contains(message));
+    CHECK_THAT(r.output, !Catch::Contains(".tmp."));
     CHECK(list_dir(local / "outputs").empty());  // no output, no temporary folder
   }
   // An output folder that exists is refused and left as it was.
