@@ -61,7 +61,7 @@ head += b" " * (-len(head) % 8)
 open(sys.argv[1], "wb").write(struct.pack("<Q", len(head)) + head + data)
 PY
   mkdir "$dir/conv"
-  expect_error "convert over ulimit -f" "$dir/conv" "cannot write" -- \
+  expect_error "convert over ulimit -f" "$dir/conv" "cannot write output '$dir/conv/out/model.safetensors'" -- \
     bash -c 'ulimit -f 64; exec "$0" convert --in "$1" --out "$2"' "$hif4" "$dir/ckpt.safetensors" "$dir/conv/out"
   [ -z "$(ls -A "$dir/conv")" ] || fail "convert over ulimit -f left: $(ls -A "$dir/conv")"
 else
