@@ -188,17 +188,16 @@ void Waves::on_edge(uint64_t cycle) {
   Impl& w = *impl_;
   if (!w.fst) return;
   CosimBench& b = w.bench;
-  // What the bench read at this edge is what the designs held since the previous edge: put it
-  // there, so the SystemC values line up with rtl.fst. The clock shows the edge itself.
+  // What the bench read at this edge is what the designs held before it: their outputs and
+  // probes since the previous rising edge, the inputs since the falling edge between (the bench
+  // drives there). Put each at its time, so the SystemC values line up with rtl.fst; the clock
+  // is drawn high from the previous rising edge to the falling edge.
   const uint64_t now_ps = static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e12 + 0.5);
   const uint64_t period_ps = static_cast<uint64_t>(b.clk.period().to_seconds() * 1e12 + 0.5);
-  const uint64_t held_from = now_ps >= period_ps ? now_ps - period_ps : 0;
-  fstWriterEmitTimeChange(w.fst, held_from);
-  w.emit(w.clk, 0);
-  w.emit(w.in_valid, b.in_valid.read());
-  w.emit(w.in_ready, b.in_ready_model.read());
-  w.emit(w.in_block_index, b.in_block_index.read());
-  w.emit(w.out_ready, b.out_ready.read());
+  const uint64_t rise_ps = now_ps >= period_ps ? now_ps - period_ps : 0;
+  const uint64_t fall_ps = now_ps >= period_ps / 2 ? now_ps - period_ps / 2 : 0;
+  fstWriterEmitTimeChange(w.fst, rise_ps);
+  w.emit(w.clk, 1);
   w.emit(w.out_valid, b.out_valid_model.read());
   const PackedBlock& o = b.out_data_model.read();
   uint64_t words[(kPackedBytes * 8 + 63) / 64] = {};
@@ -217,12 +216,19 @@ void Waves::on_edge(uint64_t cycle) {
   w.emit(w.s2_rec, b.probe_s2_rec.read());
   w.emit(w.s3_valid, b.probe_s3_valid.read());
   w.emit(w.s3_e1, b.probe_s3_e1.read());
-  w.emit(w.rtl_in_ready, w.rtl.in_ready.read());
   w.emit(w.rtl_out_valid, w.rtl.out_valid.read());
   w.emit(w.cycle, cycle);
   const uint64_t mismatches = b.result().port_mismatch_cycles + b.result().output_mismatches;
   w.emit(w.mismatch, mismatches != w.last_mismatch_cycles);
   w.last_mismatch_cycles = mismatches;
+  // in_ready follows out_ready combinationally, so it is drawn with the inputs.
+  fstWriterEmitTimeChange(w.fst, fall_ps);
+  w.emit(w.clk, 0);
+  w.emit(w.in_valid, b.in_valid.read());
+  w.emit(w.in_block_index, b.in_block_index.read());
+  w.emit(w.out_ready, b.out_ready.read());
+  w.emit(w.in_ready, b.in_ready_model.read());
+  w.emit(w.rtl_in_ready, w.rtl.in_ready.read());
   fstWriterEmitTimeChange(w.fst, now_ps);
   w.emit(w.clk, 1);
   for (unsigned s = 0; s < 4; ++s)

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <sstream>
+#include <stdexcept>
 
 #include "hif4/block.h"
 
@@ -109,8 +110,15 @@ CosimBench::CosimBench(sc_core::sc_module_name name, Stimulus& stimulus, const C
   bubble_threshold_ = threshold(options.bubble_prob);
   start_seconds_ = last_progress_ = now_seconds();
 
+  half_period_ = clk.period() / 2;
+  if (clk.duty_cycle() != 0.5 || !clk.posedge_first())
+    throw std::logic_error("the bench drives at the falling edge, half a period after the rising one");
+
   SC_METHOD(edge);
   sensitive << clk.posedge_event();
+  dont_initialize();
+  SC_METHOD(drive);
+  sensitive << drive_event_;
   dont_initialize();
 }
 
@@ -250,11 +258,26 @@ void CosimBench::check_output(const InFlight& f, const DutSample& m, const DutSa
   report(os.str());
 }
 
+void CosimBench::drive() {
+  rst_n.write(true);
+  out_ready.write(next_out_ready_);
+  in_valid.write(next_in_valid_);
+  if (next_block_) {
+    drive_block(offered_);
+    next_block_ = false;
+  }
+}
+
 void CosimBench::drive_block(const StimulusBlock& b) {
   in_data_model.write(b.lanes);
   if (rtl_) rtl_->set_in_data(b.lanes);
   in_block_index.write(b.block_index);
-  const CfgWord w = to_cfg_word(b.cfg);
+  if (!have_cfg_ || !(b.cfg == driven_cfg_)) {  // through the knob table only when it changes
+    driven_cfg_ = b.cfg;
+    driven_cfg_word_ = to_cfg_word(b.cfg);
+    have_cfg_ = true;
+  }
+  const CfgWord& w = driven_cfg_word_;
   cfg_scale_rounding.write(w.knob[0]);
   cfg_payload_rounding.write(w.knob[1]);
   cfg_threshold_product.write(w.knob[2]);
@@ -370,23 +393,24 @@ void CosimBench::edge() {
     return finish(false);
   }
 
-  // The next cycle's inputs. Reset is held through edge 1.
-  rst_n.write(true);
-  out_ready.write(static_cast<uint32_t>(rng_.next() >> 32) >= stall_threshold_);
+  // The next cycle's inputs, written by drive() at the falling edge (the designs sample them at
+  // the next rising edge). Reset is held through edge 1.
+  next_out_ready_ = static_cast<uint32_t>(rng_.next() >> 32) >= stall_threshold_;
   if (!offering_ && !source_done_) {
     if (bubble_threshold_ && static_cast<uint32_t>(rng_.next() >> 32) < bubble_threshold_) {
-      in_valid.write(false);
+      next_in_valid_ = false;
     } else if (stimulus_.next(offered_)) {
-      drive_block(offered_);
-      in_valid.write(true);
+      next_block_ = true;
+      next_in_valid_ = true;
       offering_ = true;
     } else {
       source_done_ = true;
-      in_valid.write(false);
+      next_in_valid_ = false;
     }
   } else if (!offering_) {
-    in_valid.write(false);
+    next_in_valid_ = false;
   }
+  drive_event_.notify(half_period_);
 }
 
 }  // namespace hif4::sim

@@ -1,11 +1,14 @@
 // The co-simulation bench: one clock, a driver, the SystemC model, optionally a second design
 // (the Verilated RTL, through RtlPorts) and a scoreboard.
 //
-// Everything happens in one SC_METHOD on the rising edge. At an edge every signal still holds
-// the value it settled to during the cycle before, which is exactly what the designs' registers
+// The bench works in one SC_METHOD on the rising edge. At an edge every signal still holds the
+// value it settled to during the cycle before, which is exactly what the designs' registers
 // sample on that edge; so the bench (1) compares both designs' outputs and probes, (2) books
-// the handshakes that happen on this edge, and (3) writes the next cycle's inputs, which the
-// designs see only after this edge, like the output of a flip-flop.
+// the handshakes that happen on this edge, and (3) decides the next cycle's inputs. A second
+// SC_METHOD writes them at the falling edge, woken by a timed event at the very time the clock
+// falls, so the inputs change in the same delta cycle as the clock: the Verilated RTL (whose
+// `--sc` wrapper evaluates on every change of the clock or an input) evaluates twice a cycle,
+// at the rising edge and at the falling edge, instead of three times.
 #pragma once
 #include <systemc>
 
@@ -150,6 +153,7 @@ SC_MODULE(CosimBench) {
     bool failed = false;
   };
   void edge();
+  void drive();  // the falling edge: writes what edge() decided
   void sample_model(DutSample& s) const;
   void compare_designs(const DutSample& m, const DutSample& r);
   void check_output(const InFlight& f, const DutSample& m, const DutSample* r);
@@ -172,6 +176,13 @@ SC_MODULE(CosimBench) {
   bool offering_ = false;  // in_valid is high with `offered_`
   bool source_done_ = false;
   StimulusBlock offered_;
+  // What edge() decided for the next cycle; drive() writes it at the falling edge.
+  sc_core::sc_event drive_event_;
+  bool next_in_valid_ = false, next_out_ready_ = false, next_block_ = false;
+  sc_core::sc_time half_period_;
+  Config driven_cfg_;  // the configuration on the cfg_* signals, and its port values
+  CfgWord driven_cfg_word_;
+  bool have_cfg_ = false;
   uint64_t next_seq_ = 0;
   std::deque<InFlight> in_flight_;
   std::vector<std::unique_ptr<Coverage>> coverage_;
