@@ -95,10 +95,9 @@ Fault parse_fault(const std::string& text) {
 
 // ---- Units --------------------------------------------------------------------------------
 
-void PeakTreeUnit::compute() { out.write(PeakResult{peak_tree(in_data.read().v)}); }
+PeakResult PeakTreeUnit::compute(const Lanes& in_data) const { return PeakResult{peak_tree(in_data.v)}; }
 
-void ScaleUnit::compute() {
-  const S1Reg& r = s1.read();
+ScaleResult ScaleUnit::compute(const S1Reg& r) const {
   const Config& cfg = r.config;
   ScaleResult s;
   // The same decision order as hif4::quantize_block: a NaN anywhere, or an Inf under
@@ -116,11 +115,10 @@ void ScaleUnit::compute() {
   }
   if (cfg.payload_rounding == PayloadRounding::Stochastic)
     s.sr_key = sr_block_key(cfg.sr_seed, r.block_index);
-  out.write(s);
+  return s;
 }
 
-void E1Unit::compute() {
-  const S2Reg& r = s2.read();
+E1Result E1Unit::compute(const S2Reg& r) const {
   E1Result e;
   if (r.e6m2 != kE6M2NaN) {
     const ProductMode mode = r.config.threshold_product;
@@ -132,7 +130,7 @@ void E1Unit::compute() {
         e.e1_16 = static_cast<uint16_t>(e.e1_16 | (1u << j));
     }
   }
-  out.write(e);
+  return e;
 }
 
 namespace {
@@ -156,8 +154,7 @@ void encode_lanes(const S3Reg& r, const Block& b, uint8_t codes[kBlockValues]) {
 
 }  // namespace
 
-void S1P2Encoder::compute() {
-  const S3Reg& r = s3.read();
+PackedBlock S1P2Encoder::compute(const S3Reg& r) const {
   Block b;
   b.e6m2 = r.e6m2;
   if (r.e6m2 != kE6M2NaN) {  // a NaN block keeps every E1 bit and payload nibble 0
@@ -172,7 +169,7 @@ void S1P2Encoder::compute() {
   }
   PackedBlock p;
   pack_block(b, p.bytes);
-  out.write(p);
+  return p;
 }
 
 // ---- Top ----------------------------------------------------------------------------------
@@ -197,11 +194,7 @@ Hif4QuantizerModel::Hif4QuantizerModel(sc_core::sc_module_name name)
       s1_("s1"),
       s2_("s2"),
       s3_("s3"),
-      s4_("s4"),
-      peak_d_("peak_d"),
-      scale_d_("scale_d"),
-      e1_d_("e1_d"),
-      encoder_d_("encoder_d") {
+      s4_("s4") {
   const auto& table = knobs();
   constexpr size_t kPorts = sizeof kCfgPortKnobs / sizeof kCfgPortKnobs[0];
   if (table.size() != kPorts)
@@ -211,15 +204,6 @@ Hif4QuantizerModel::Hif4QuantizerModel(sc_core::sc_module_name name)
     if (std::string(table[k].name) != kCfgPortKnobs[k])
       throw std::logic_error(std::string("knob ") + std::to_string(k) + " is '" + table[k].name +
                              "', the contract's cfg port expects '" + kCfgPortKnobs[k] + "'");
-
-  peak_tree_.in_data(in_data);
-  peak_tree_.out(peak_d_);
-  scale_.s1(s1_);
-  scale_.out(scale_d_);
-  e1_.s2(s2_);
-  e1_.out(e1_d_);
-  encoder_.s3(s3_);
-  encoder_.out(encoder_d_);
 
   SC_METHOD(tick);
   sensitive << clk.pos();
@@ -269,7 +253,7 @@ void Hif4QuantizerModel::tick() {
   S4Reg n4;
   n4.valid = s3.valid;
   n4.block_index = s3.block_index;
-  n4.data = encoder_d_.read();
+  n4.data = encoder_.compute(s3);
 
   S3Reg n3;
   n3.valid = s2.valid;
@@ -280,8 +264,9 @@ void Hif4QuantizerModel::tick() {
   n3.e6m2 = s2.e6m2;
   n3.rec = s2.rec;
   n3.sr_key = s2.sr_key;
-  n3.e1_8 = e1_d_.read().e1_8;
-  n3.e1_16 = e1_d_.read().e1_16;
+  const E1Result e1 = e1_.compute(s2);
+  n3.e1_8 = e1.e1_8;
+  n3.e1_16 = e1.e1_16;
 
   S2Reg n2;
   n2.valid = s1.valid;
@@ -291,7 +276,7 @@ void Hif4QuantizerModel::tick() {
   n2.config = s1.config;
   std::memcpy(n2.v16, s1.peaks.v16, sizeof n2.v16);
   std::memcpy(n2.v8, s1.peaks.v8, sizeof n2.v8);
-  const ScaleResult& sc = scale_d_.read();
+  const ScaleResult sc = scale_.compute(s1);
   n2.sf = sc.sf;
   n2.e6m2 = sc.e6m2;
   n2.rec = sc.rec;
@@ -300,6 +285,7 @@ void Hif4QuantizerModel::tick() {
   S1Reg n1;
   n1.valid = in_valid.read();
   n1.lanes = in_data.read();
+  n1.peaks = peak_tree_.compute(n1.lanes).peaks;
   n1.block_index = in_block_index.read();
   n1.cfg.knob[0] = static_cast<uint8_t>(cfg_scale_rounding.read());
   n1.cfg.knob[1] = static_cast<uint8_t>(cfg_payload_rounding.read());
@@ -315,7 +301,6 @@ void Hif4QuantizerModel::tick() {
     sampled_config_ = to_config(n1.cfg);
   }
   n1.config = sampled_config_;
-  n1.peaks = peak_d_.read().peaks;
 
   if (fault_.active()) {
     using S = Fault::Site;

@@ -1,8 +1,9 @@
 // Cycle-level SystemC model of `hif4_quantizer` (docs/microarchitecture.md is the contract):
 // four combinational units, each its own SC_MODULE computing from the register in front of
 // it with the reference model's stage functions (model/include/hif4/stages.h, block.h), and
-// a top holding the four pipeline registers, the global-enable valid/ready handshake and the
-// contract's ports and probe ports.
+// a top holding the four pipeline registers (one clocked SC_METHOD that evaluates the units
+// at the edge), the global-enable valid/ready handshake and the contract's ports and probe
+// ports.
 //
 //   in_data ─► PeakTreeUnit ─► S1 ─► ScaleUnit ─► S2 ─► E1Unit ─► S3 ─► S1P2Encoder ─► S4
 //
@@ -43,49 +44,37 @@ Fault parse_fault(const std::string& text);
 const char* fault_syntax();
 
 // ---- Units ---------------------------------------------------------------------------------
+//
+// Each unit is the combinational logic in front of one pipeline register. The top evaluates it
+// at the rising edge, when (and only when) that register loads under the global enable, and
+// the result goes straight into the register: no signal between a unit and its register, no
+// process of its own, so a cycle costs one process activation for the whole datapath. What a
+// unit computes from the register before it is exactly what the register after it holds from
+// that edge on, as with a D input sampled by a flip-flop.
 
-// 64 lanes -> V16, V8, Vmax, NaN / Inf flags (hif4::peak_tree).
+// 64 lanes -> V16, V8, Vmax, NaN / Inf flags (hif4::peak_tree): in_data -> S1.
 SC_MODULE(PeakTreeUnit) {
-  sc_core::sc_in<Lanes> in_data;
-  sc_core::sc_out<PeakResult> out;
-  SC_CTOR(PeakTreeUnit) {
-    SC_METHOD(compute);
-    sensitive << in_data;
-  }
-  void compute();
+  SC_CTOR(PeakTreeUnit) {}
+  PeakResult compute(const Lanes& in_data) const;
 };
 
-// S1 -> SF, E6M2, REC, the NaN-block decision, the stochastic-rounding block key.
+// S1 -> SF, E6M2, REC, the NaN-block decision, the stochastic-rounding block key: S1 -> S2.
 SC_MODULE(ScaleUnit) {
-  sc_core::sc_in<S1Reg> s1;
-  sc_core::sc_out<ScaleResult> out;
-  SC_CTOR(ScaleUnit) {
-    SC_METHOD(compute);
-    sensitive << s1;
-  }
-  void compute();
+  SC_CTOR(ScaleUnit) {}
+  ScaleResult compute(const S1Reg& s1) const;
 };
 
-// S2 -> E1_8, E1_16 (hif4::e1_8_decision / e1_16_decision).
+// S2 -> E1_8, E1_16 (hif4::e1_8_decision / e1_16_decision): S2 -> S3.
 SC_MODULE(E1Unit) {
-  sc_core::sc_in<S2Reg> s2;
-  sc_core::sc_out<E1Result> out;
-  SC_CTOR(E1Unit) {
-    SC_METHOD(compute);
-    sensitive << s2;
-  }
-  void compute();
+  SC_CTOR(E1Unit) {}
+  E1Result compute(const S2Reg& s2) const;
 };
 
-// S3 -> 64 S1P2 codes, packed into the 36-byte block (hif4::encode_s1p2, hif4::pack_block).
+// S3 -> 64 S1P2 codes, packed into the 36-byte block (hif4::encode_s1p2, hif4::pack_block):
+// S3 -> S4.
 SC_MODULE(S1P2Encoder) {
-  sc_core::sc_in<S3Reg> s3;
-  sc_core::sc_out<PackedBlock> out;
-  SC_CTOR(S1P2Encoder) {
-    SC_METHOD(compute);
-    sensitive << s3;
-  }
-  void compute();
+  SC_CTOR(S1P2Encoder) {}
+  PackedBlock compute(const S3Reg& s3) const;
 };
 
 // ---- Top -----------------------------------------------------------------------------------
@@ -146,10 +135,6 @@ SC_MODULE(Hif4QuantizerModel) {
   sc_core::sc_signal<S2Reg> s2_;
   sc_core::sc_signal<S3Reg> s3_;
   sc_core::sc_signal<S4Reg> s4_;
-  sc_core::sc_signal<PeakResult> peak_d_;
-  sc_core::sc_signal<ScaleResult> scale_d_;
-  sc_core::sc_signal<E1Result> e1_d_;
-  sc_core::sc_signal<PackedBlock> encoder_d_;
   Fault fault_;
   CfgWord sampled_cfg_;
   Config sampled_config_ = to_config(CfgWord{});
