@@ -82,7 +82,7 @@ class SuiteStimulus final : public Stimulus {
                                                     std::to_string(seed_) + ")");
     b.origin = origin_;
     b.origin_block = in_run_;
-    pack_block(quantize_block(b.lanes.v, cfg_, b.block_index), b.expected.bytes);
+    quantize_blocks(b.lanes.v, 1, cfg_, b.block_index, b.expected.bytes);
     ++in_run_;
     ++made_;
     return true;
