@@ -94,11 +94,11 @@ class VerilatedRtl final : public RtlPorts {
   }
 
   Vhif4_quantizer top;
-  sc_core::sc_signal<sc_dt::sc_bv<kBlockValues * 16>> in_data;
-  sc_core::sc_signal<bool> in_ready, out_valid;
-  sc_core::sc_signal<sc_dt::sc_bv<kPackedBytes * 8>> out_data;
-  sc_core::sc_signal<bool> probe_s1_valid, probe_s2_valid, probe_s3_valid;
-  sc_core::sc_signal<uint32_t> probe_s1_vmax, probe_s1_flags, probe_s2_sf, probe_s2_e6m2,
+  Signal<sc_dt::sc_bv<kBlockValues * 16>> in_data;
+  Signal<bool> in_ready, out_valid;
+  Signal<sc_dt::sc_bv<kPackedBytes * 8>> out_data;
+  Signal<bool> probe_s1_valid, probe_s2_valid, probe_s3_valid;
+  Signal<uint32_t> probe_s1_vmax, probe_s1_flags, probe_s2_sf, probe_s2_e6m2,
       probe_s2_rec, probe_s3_e1;
 
  private:

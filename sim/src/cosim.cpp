@@ -272,12 +272,10 @@ void CosimBench::drive_block(const StimulusBlock& b) {
   in_data_model.write(b.lanes);
   if (rtl_) rtl_->set_in_data(b.lanes);
   in_block_index.write(b.block_index);
-  if (!have_cfg_ || !(b.cfg == driven_cfg_)) {  // through the knob table only when it changes
-    driven_cfg_ = b.cfg;
-    driven_cfg_word_ = to_cfg_word(b.cfg);
-    have_cfg_ = true;
-  }
-  const CfgWord& w = driven_cfg_word_;
+  if (have_cfg_ && b.cfg == driven_cfg_) return;  // the cfg_* signals already hold it
+  driven_cfg_ = b.cfg;
+  have_cfg_ = true;
+  const CfgWord w = to_cfg_word(b.cfg);
   cfg_scale_rounding.write(w.knob[0]);
   cfg_payload_rounding.write(w.knob[1]);
   cfg_threshold_product.write(w.knob[2]);
@@ -369,7 +367,7 @@ void CosimBench::edge() {
     int64_t entered = -1;
     if (accepted) {
       entered = static_cast<int64_t>(next_seq_);
-      in_flight_.push_back({next_seq_++, offered_, cycle_});
+      in_flight_.push_back({next_seq_++, std::move(offered_), cycle_});  // next() refills it
       if (in_flight_.size() == 1) last_output_cycle_ = cycle_;
       offering_ = false;
       ++result_.blocks_in;

@@ -43,41 +43,48 @@ class RandomStimulus final : public Stimulus {
   uint64_t total() const override { return count_; }
 
  private:
-  // A BF16 from one draw r: sign bit 8, mantissa bits 0..6 keeping `mant_bits` significant
-  // bits (few bits make exact quarters, hence rounding ties).
-  static uint16_t value(uint64_t r, unsigned exp_field, unsigned mant_bits) {
-    uint16_t mant = static_cast<uint16_t>(r & 0x7F);
-    if (mant_bits < 7) mant = static_cast<uint16_t>(mant & (0x7F << (7 - mant_bits)) & 0x7F);
+  // A BF16 from one draw r: sign bit 8, mantissa bits 0..6 under `mant_mask` (the top
+  // `mant_bits` of 7: few bits make exact quarters, hence rounding ties).
+  static uint16_t value(uint64_t r, unsigned exp_field, unsigned mant_mask) {
     const uint16_t sign = (r >> 8) & 1 ? kBf16SignMask : 0;
-    return static_cast<uint16_t>(sign | (exp_field << 7) | mant);
+    return static_cast<uint16_t>(sign | (exp_field << 7) | (r & mant_mask));
   }
 
+  // One draw per lane; the kind is chosen once per block, so each kind has its own loop.
   void fill(Lanes& l) {
     const uint64_t k = rng_.next();
     const unsigned kind = k & 15;
     const unsigned centre = 1 + static_cast<unsigned>((k >> 4) % 253);  // peak exponent field
     const unsigned spread = kind < 8 ? static_cast<unsigned>((k >> 12) % 12) : 2;
     const unsigned mant_bits = ((k >> 16) & 3) == 0 ? static_cast<unsigned>((k >> 18) % 3) : 7;
-    const FastMod mod_spread(spread + 1);
-    for (unsigned i = 0; i < kBlockValues; ++i) {
-      const uint64_t r = rng_.next();
-      const unsigned r_hi = static_cast<unsigned>(r >> 32);
-      uint16_t x;
-      if (kind == 8) {  // raw bit patterns: NaN, Inf, subnormals, anything
-        x = static_cast<uint16_t>(r >> 16);
-      } else if (kind == 9) {  // zeros of both signs
-        x = (r_hi & 1) ? kBf16SignMask : 0;
-      } else if (kind == 10) {  // subnormal and tiny: the scale-underflow side
-        x = value(r, r_hi % 4, 7);
+    const unsigned mant_mask = (0x7Fu << (7 - mant_bits)) & 0x7Fu;
+    uint16_t* v = l.v;
+    if (kind == 8) {  // raw bit patterns: NaN, Inf, subnormals, anything
+      for (unsigned i = 0; i < kBlockValues; ++i) v[i] = static_cast<uint16_t>(rng_.next() >> 16);
+    } else if (kind == 9) {  // zeros of both signs
+      for (unsigned i = 0; i < kBlockValues; ++i) v[i] = (rng_.next() >> 32) & 1 ? kBf16SignMask : 0;
+    } else if (kind == 10) {  // subnormal and tiny: the scale-underflow side
+      for (unsigned i = 0; i < kBlockValues; ++i) {
+        const uint64_t r = rng_.next();
+        const unsigned r_hi = static_cast<unsigned>(r >> 32);
+        uint16_t x = value(r, r_hi % 4, 0x7F);
         if ((r_hi >> 4) & 1) x &= kBf16SignMask | 0x7F;
-      } else if (kind == 11) {  // huge: the scale-overflow side
-        x = value(r, 236 + r_hi % 19, mant_bits);
-      } else {
-        const int e = static_cast<int>(centre) - static_cast<int>(mod_spread(r_hi));
-        x = ((r_hi >> 8) & 7) == 0 ? static_cast<uint16_t>((r_hi >> 11) & 1 ? kBf16SignMask : 0)
-                                   : value(r, static_cast<unsigned>(e < 0 ? 0 : e), mant_bits);
+        v[i] = x;
       }
-      l.v[i] = x;
+    } else if (kind == 11) {  // huge: the scale-overflow side
+      for (unsigned i = 0; i < kBlockValues; ++i) {
+        const uint64_t r = rng_.next();
+        v[i] = value(r, 236 + static_cast<unsigned>(r >> 32) % 19, mant_mask);
+      }
+    } else {  // peaks around `centre`, `spread` exponents below it, one lane in 8 a zero
+      const FastMod mod_spread(spread + 1);
+      for (unsigned i = 0; i < kBlockValues; ++i) {
+        const uint64_t r = rng_.next();
+        const unsigned r_hi = static_cast<unsigned>(r >> 32);
+        const int e = static_cast<int>(centre) - static_cast<int>(mod_spread(r_hi));
+        v[i] = ((r_hi >> 8) & 7) == 0 ? static_cast<uint16_t>((r_hi >> 11) & 1 ? kBf16SignMask : 0)
+                                      : value(r, static_cast<unsigned>(e < 0 ? 0 : e), mant_mask);
+      }
     }
     // Specials in some ordinary blocks: one Inf (non-finite policy), one NaN, a 1.75 * 2^k peak.
     const uint64_t s = rng_.next();

@@ -106,25 +106,25 @@ struct CosimResult {
 
 SC_MODULE(CosimBench) {
   sc_core::sc_clock clk;
-  sc_core::sc_signal<bool> rst_n;
-  sc_core::sc_signal<bool> in_valid;
-  sc_core::sc_signal<bool> in_ready_model;
-  sc_core::sc_signal<Lanes> in_data_model;
-  sc_core::sc_signal<uint64_t> in_block_index;
-  sc_core::sc_signal<uint64_t> cfg_sr_seed;
-  sc_core::sc_signal<uint32_t> cfg_scale_rounding;
-  sc_core::sc_signal<uint32_t> cfg_payload_rounding;
-  sc_core::sc_signal<bool> cfg_threshold_product;
-  sc_core::sc_signal<bool> cfg_payload_product;
-  sc_core::sc_signal<bool> cfg_negative_zero;
-  sc_core::sc_signal<bool> cfg_scale_overflow;
-  sc_core::sc_signal<bool> cfg_scale_underflow;
-  sc_core::sc_signal<bool> cfg_non_finite;
-  sc_core::sc_signal<bool> out_ready;
-  sc_core::sc_signal<bool> out_valid_model;
-  sc_core::sc_signal<PackedBlock> out_data_model;
-  sc_core::sc_signal<bool> probe_s1_valid, probe_s2_valid, probe_s3_valid;
-  sc_core::sc_signal<uint32_t> probe_s1_vmax, probe_s1_flags, probe_s2_sf, probe_s2_e6m2,
+  Signal<bool> rst_n;
+  Signal<bool> in_valid;
+  Signal<bool> in_ready_model;
+  Signal<Lanes> in_data_model;
+  Signal<uint64_t> in_block_index;
+  Signal<uint64_t> cfg_sr_seed;
+  Signal<uint32_t> cfg_scale_rounding;
+  Signal<uint32_t> cfg_payload_rounding;
+  Signal<bool> cfg_threshold_product;
+  Signal<bool> cfg_payload_product;
+  Signal<bool> cfg_negative_zero;
+  Signal<bool> cfg_scale_overflow;
+  Signal<bool> cfg_scale_underflow;
+  Signal<bool> cfg_non_finite;
+  Signal<bool> out_ready;
+  Signal<bool> out_valid_model;
+  Signal<PackedBlock> out_data_model;
+  Signal<bool> probe_s1_valid, probe_s2_valid, probe_s3_valid;
+  Signal<uint32_t> probe_s1_vmax, probe_s1_flags, probe_s2_sf, probe_s2_e6m2,
       probe_s2_rec, probe_s3_e1;
 
   Hif4QuantizerModel model;
@@ -180,8 +180,7 @@ SC_MODULE(CosimBench) {
   sc_core::sc_event drive_event_;
   bool next_in_valid_ = false, next_out_ready_ = false, next_block_ = false;
   sc_core::sc_time half_period_;
-  Config driven_cfg_;  // the configuration on the cfg_* signals, and its port values
-  CfgWord driven_cfg_word_;
+  Config driven_cfg_;  // the configuration on the cfg_* signals
   bool have_cfg_ = false;
   uint64_t next_seq_ = 0;
   std::deque<InFlight> in_flight_;
