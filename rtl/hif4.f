@@ -3,7 +3,6 @@ rtl/hif4_round_decide.sv
 rtl/hif4_peak_tree.sv
 rtl/hif4_scale_unit.sv
 rtl/hif4_e6m2_recip.sv
-rtl/hif4_threshold_compare.sv
 rtl/hif4_e1_unit.sv
 rtl/hif4_mix32.sv
 rtl/hif4_sr_block_key.sv

@@ -19,12 +19,18 @@ module hif4_peak_tree (
 );
   localparam int unsigned W = hif4_pkg::MAG_W;
 
-  logic [hif4_pkg::NUM_LANES-1:0] lane_is_inf;
+  // has_inf, four lanes at a time: slot i of d = {1, |x_i| ^ Inf} - 1 keeps bit 15 set
+  // unless |x_i| == Inf (d is 0x7FFF .. 0xFFFE, so no borrow leaves a slot).
+  localparam logic [63:0] SLOT_MSB = {4{16'h8000}};
+  logic [hif4_pkg::NUM_G16-1:0] group_has_inf;
 
   genvar i, j, g;
   generate
-    for (i = 0; i < hif4_pkg::NUM_LANES; i++) begin : g_lane
-      assign lane_is_inf[i] = lanes[16*i +: W] == hif4_pkg::BF16_INF_MAG;
+    for (i = 0; i < hif4_pkg::NUM_G16; i++) begin : g_inf
+      logic [63:0] d;
+      assign d = (((lanes[64*i +: 64] & {4{16'h7FFF}}) ^ {4{1'b0, hif4_pkg::BF16_INF_MAG}})
+                  | SLOT_MSB) - {4{16'h0001}};
+      assign group_has_inf[i] = (~d & SLOT_MSB) != 64'd0;
     end
 
     // V16[j] = max |x[4j..4j+3]|: two pairwise maxima, then their maximum.
@@ -69,5 +75,5 @@ module hif4_peak_tree (
   assign vmax = (l2[W +: W] > l2[0 +: W]) ? l2[W +: W] : l2[0 +: W];
 
   assign has_nan = vmax > hif4_pkg::BF16_INF_MAG;
-  assign has_inf = |lane_is_inf;
+  assign has_inf = |group_has_inf;
 endmodule

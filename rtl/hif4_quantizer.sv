@@ -3,8 +3,15 @@
 // The contract (ports, cfg encodings, probes, latency, handshake) is docs/microarchitecture.md;
 // docs/rtl.md describes this implementation.
 //
-//  in ─► [peak tree] ─► S1 ─► [scale, E6M2, REC, SR key] ─► S2 ─► [E1 decisions] ─► S3
+//  in ─► S1 ─► [peak tree, scale, E6M2, REC, SR key] ─► S2 ─► [E1 decisions] ─► S3
 //     ─► [64 S1P2 lanes + pack] ─► S4 = out_data
+//
+// S1 registers the inputs as they are: apart from in_ready, no logic reads an input port,
+// so every datapath unit reads flip-flops only (a cycle simulator evaluates it once per clock
+// edge, not again whenever an input changes). The peak tree therefore sits in stage 2, beside
+// the SR block key (four chained mix32, the longer path of that stage); the S1 probes show
+// the tree's outputs for the block held in S1, the same values at the same cycles as a
+// register after the tree would hold.
 //
 // Handshake: one global enable. advance = !out_valid || out_ready moves every stage at once,
 // so in_ready is a function of the output register alone (no combinational path from
@@ -56,26 +63,15 @@ module hif4_quantizer (
   assign advance  = !out_valid || out_ready;
   assign in_ready = advance;
 
-  // ======================= stage 1: peak tree =======================
-  logic [V16_W-1:0]          pk_v16;
-  logic [V8_W-1:0]           pk_v8;
-  logic [hif4_pkg::MAG_W-1:0] pk_vmax;
-  logic                      pk_has_nan, pk_has_inf;
-
-  hif4_peak_tree u_peak_tree (
-    .lanes(in_data), .v16(pk_v16), .v8(pk_v8), .vmax(pk_vmax),
-    .has_nan(pk_has_nan), .has_inf(pk_has_inf));
-
+  // ======================= stage 1: the block as accepted =======================
+  // S1 holds the inputs exactly as sampled: no logic sits between the ports and the first
+  // register (in_ready aside), so the peak tree below reads flip-flops only.
   logic                       s1_valid;
   logic [hif4_pkg::IN_W-1:0]  s1_lanes;
   logic [63:0]                s1_block_index, s1_sr_seed;
   logic [1:0]                 s1_scale_rounding, s1_payload_rounding;
   logic                       s1_threshold_product, s1_payload_product, s1_negative_zero;
   logic                       s1_scale_overflow, s1_scale_underflow, s1_non_finite;
-  logic [V16_W-1:0]           s1_v16;
-  logic [V8_W-1:0]            s1_v8;
-  logic [hif4_pkg::MAG_W-1:0] s1_vmax;
-  logic                       s1_has_nan, s1_has_inf;
 
   always_ff @(posedge clk) begin
     if (!rst_n) s1_valid <= 1'b0;
@@ -94,13 +90,18 @@ module hif4_quantizer (
       s1_scale_overflow     <= cfg_scale_overflow;
       s1_scale_underflow    <= cfg_scale_underflow;
       s1_non_finite         <= cfg_non_finite;
-      s1_v16                <= pk_v16;
-      s1_v8                 <= pk_v8;
-      s1_vmax               <= pk_vmax;
-      s1_has_nan            <= pk_has_nan;
-      s1_has_inf            <= pk_has_inf;
     end
   end
+
+  // Peak tree of the block in S1 (V16, V8, Vmax, flags).
+  logic [V16_W-1:0]           s1_v16;
+  logic [V8_W-1:0]            s1_v8;
+  logic [hif4_pkg::MAG_W-1:0] s1_vmax;
+  logic                       s1_has_nan, s1_has_inf;
+
+  hif4_peak_tree u_peak_tree (
+    .lanes(s1_lanes), .v16(s1_v16), .v8(s1_v8), .vmax(s1_vmax),
+    .has_nan(s1_has_nan), .has_inf(s1_has_inf));
 
   // ======================= stage 2: scale, E6M2, REC, SR key =======================
   logic [15:0] sc_sf, rc_rec, st2_sf, st2_rec;

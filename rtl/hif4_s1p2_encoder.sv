@@ -1,5 +1,16 @@
 // hif4_s1p2_encoder: the 64 payload lanes of a block, and their stochastic rounding bits.
 //
+// Deterministic roundings (nearest-away, nearest-even, toward-zero): the code magnitude is
+// monotone in |x|, so it is the number of the 7 block-wide thresholds T_1..T_7 (for the
+// lane's E1 shift) that the 15-bit magnitude reaches: seven comparators a lane, no
+// multiplier. Zero and subnormal lanes stay below T_1, Inf lanes pass T_7
+// (hif4_pkg::payload_threshold explains why). Stochastic rounding: hif4_s1p2_lane, one per
+// lane. Only the datapath the block's rounding selects is active (the other's result is 0 and
+// unused), so a cycle simulator skips it.
+//
+// Sign: a negative x (not -0.0; a negative subnormal is negative) keeps its sign unless the
+// code is 0 and negative-zero is plus-zero.
+//
 // Lane i shifts by E1_8[i/8] + E1_16[i/4] and, under stochastic rounding, uses
 //   bits = mix32(key ^ (i + 1) * 0x9E3779B9) >> 16        (stages.h, sr_lane_bits)
 // where (i + 1) * 0x9E3779B9 is a per-lane constant. The cfg payload rounding maps onto the
@@ -16,10 +27,8 @@ module hif4_s1p2_encoder (
   input  logic [31:0]                  sr_key,            // hif4_sr_block_key of this block
   output logic [hif4_pkg::CODES_W-1:0] codes              // lane i in bits 4i+3:4i
 );
-  logic [2:0] mode;
   logic       stochastic;
   assign stochastic = payload_rounding == hif4_pkg::PAYLOAD_STOCHASTIC;
-  assign mode = stochastic ? hif4_pkg::RM_STOCHASTIC : {1'b0, payload_rounding};
 
   // Block-wide exponent arithmetic, shared by the lanes: the exponent of 4|s|'s leading bit
   // is Ex + P[15] + (Er - 252 - shift) (hif4_s1p2_lane), so the three possible bases are
@@ -53,7 +62,9 @@ module hif4_s1p2_encoder (
   logic [1:0]         rec_idx;   // which of the four REC significands (hif4_e6m2_recip)
   logic [1:0]         det_mode;  // 0..2 (the table has no stochastic entries)
   logic [7*THR_W-1:0] thr_row;
-  logic [7*16-1:0]    thresholds [3];  // per E1 shift; T_k in a 16-bit slot, bit 15 zero
+  // Per E1 shift s and k: T_k in a 16-bit slot (bit 15 zero), repeated in the 4 slots of a
+  // group (each group compares its 4 lanes at once, below). 21 thresholds a block.
+  logic [63:0]        thr4 [3][7];
   always_comb begin
     unique case (rec[6:0])
       hif4_pkg::REC_MANT_0: rec_idx = 2'd0;
@@ -65,49 +76,88 @@ module hif4_s1p2_encoder (
     thr_row = thr_table[7*THR_W*((32'(rec_idx) * 3 + 32'(det_mode)) * 2 + 32'(bf16_product))
                         +: 7*THR_W];
     for (int s = 0; s < 3; s++)
-      for (int j = 0; j < 7; j++) begin
+      for (int t = 0; t < 7; t++) begin
         logic [7:0] field;
-        field = thr_row[THR_W*j + 7 +: 8] + 8'(s) - rec[14:7];
-        thresholds[s][16*j +: 16] = {1'b0, field, thr_row[THR_W*j +: 7]};
+        field = thr_row[THR_W*t + 7 +: 8] + 8'(s) - rec[14:7];
+        thr4[s][t] = {4{1'b0, field, thr_row[THR_W*t +: 7]}};
       end
   end
 
-  // The E1 shift is constant over a group of 4 lanes (E1_16 granularity): pick the group's
-  // thresholds and exponent base once, for its 4 lanes.
+  // The E1 shift is constant over a group of 4 lanes (E1_16 granularity): each group picks
+  // its thresholds and exponent base once, for its 4 lanes. The group's 4 lanes are one
+  // 64-bit word (lane i of the group in bits 16i+15:16i), and the threshold comparisons and
+  // the sign are written on the word, one 16-bit slot per lane: in hardware four independent
+  // 16-bit units (no carry or borrow ever crosses a slot, see each step), in a cycle
+  // simulator one 64-bit operation for four lanes.
+  localparam logic [63:0] SLOT_ONES = 64'h0001_0001_0001_0001;
   genvar j, i;
   generate
     for (j = 0; j < hif4_pkg::NUM_G16; j++) begin : g_group
       logic [1:0]         shift;
-      logic [7*16-1:0]    group_thresholds;
       logic signed [10:0] group_exp_base;
+      logic [63:0]        x4;        // the group's 4 lanes, lane i in slot i (bits 16i+15:16i)
+      logic [4*3-1:0]     sr_quarters;  // lane i's stochastic magnitude in bits 3i+2:3i
+      logic [15:0]        group_codes;
       assign shift = {1'b0, e1_8[j / (hif4_pkg::LANES_PER_G8 / hif4_pkg::LANES_PER_G16)]}
                    + {1'b0, e1_16[j]};
-      assign group_thresholds = thresholds[shift];
       assign group_exp_base   = exp_base[shift];
+      assign x4 = lanes[64*j +: 64];
 
-      for (i = hif4_pkg::LANES_PER_G16 * j; i < hif4_pkg::LANES_PER_G16 * (j + 1); i++) begin : g_lane
-        // (i + 1) * 0x9E3779B9 mod 2^32, folded at elaboration time.
-        localparam logic [63:0] LANE_SALT_WIDE = (64'(i) + 64'd1) * {32'd0, hif4_pkg::SR_LANE_MUL};
+      for (i = 0; i < hif4_pkg::LANES_PER_G16; i++) begin : g_lane
+        localparam int unsigned LANE = hif4_pkg::LANES_PER_G16 * j + i;
+        // (LANE + 1) * 0x9E3779B9 mod 2^32, folded at elaboration time.
+        localparam logic [63:0] LANE_SALT_WIDE = (64'(LANE) + 64'd1) * {32'd0, hif4_pkg::SR_LANE_MUL};
         localparam logic [31:0] LANE_SALT = LANE_SALT_WIDE[31:0];
 
         logic [31:0] hash;
         hif4_mix32 u_mix (.enable(stochastic), .x(sr_key ^ LANE_SALT), .y(hash));
 
         hif4_s1p2_lane u_lane (
-          .x           (lanes[16*i +: 16]),
-          .thresholds  (group_thresholds),
+          .x           (x4[16*i +: 16]),
           .rec_mant    (rec[6:0]),
           .exp_base    (group_exp_base),
-          .mode        (mode),
+          .enable      (stochastic),
           .bf16_product(bf16_product),
-          .keep_sign   (keep_sign),
           .random      (hash[31:32-hif4_pkg::SR_BITS]),
-          .code        (codes[4*i +: 4])
+          .quarters    (sr_quarters[3*i +: 3])
         );
 
         logic [31-hif4_pkg::SR_BITS:0] unused_hash_low;  // sr_lane_bits keeps the top 16 bits
         assign unused_hash_low = hash[31-hif4_pkg::SR_BITS:0];
       end
+
+      always_comb begin
+        logic [63:0] mag, cnt, nonzero, negative, sign;
+        logic [3:0]  q_nonzero;
+        mag      = x4 & {4{16'h7FFF}};
+        // x < 0 and x != -0.0: bit 15 of (mag + 0x7FFF) is (mag != 0).
+        negative = (x4 >> 15) & ((mag + {4{16'h7FFF}}) >> 15) & SLOT_ONES;
+        cnt      = '0;
+        nonzero  = '0;
+        sign     = '0;
+        group_codes = '0;
+        q_nonzero   = '0;
+        if (!stochastic) begin
+          // q = #{k : |x| >= T_k}, four lanes per step: slot i of {1, |x_i|} - {0, T_k} keeps
+          // bit 15 set exactly when |x_i| >= T_k (the difference is 1 .. 0xFFFF, so no borrow
+          // leaves a slot: four independent 16-bit comparators).
+          for (int t = 0; t < 7; t++)
+            cnt = cnt + ((((mag | {4{16'h8000}}) - thr4[shift][t]) >> 15) & SLOT_ONES);
+          // q != 0: bit 3 of q + 7 (q <= 7, so the slot holds the sum).
+          nonzero = ((cnt + {4{16'd7}}) >> 3) & SLOT_ONES;
+          // Sign: negative, and a nonzero code or negative-zero = keep-sign.
+          sign    = negative & (nonzero | (keep_sign ? SLOT_ONES : 64'd0));
+          for (int l = 0; l < 4; l++)
+            group_codes[4*l +: 4] = {sign[16*l], cnt[16*l +: 3]};
+        end else begin
+          for (int l = 0; l < 4; l++) begin
+            q_nonzero[l] = sr_quarters[3*l +: 3] != 3'd0;
+            group_codes[4*l +: 4] = {negative[16*l] && (q_nonzero[l] || keep_sign),
+                                     sr_quarters[3*l +: 3]};
+          end
+        end
+      end
+      assign codes[16*j +: 16] = group_codes;
     end
   endgenerate
 

@@ -1,17 +1,11 @@
-// hif4_s1p2_lane: one payload lane, x -> S1P2 code.
+// hif4_s1p2_lane: the code magnitude of one payload lane under stochastic rounding.
 //
 //   4|s| = |x| * REC * 2^-(E1_8 + E1_16) * 4, clamped to 7 quarters, rounded to an integer.
 //
-// Two datapaths, one per kind of rounding; only the one the block's mode selects is active
-// (the other's operands are held, and a cycle simulator skips it):
-//
-//  Deterministic roundings (nearest-away, nearest-even, toward-zero): the code magnitude is
-//  monotone in |x|, so it is the number of the 7 block-wide thresholds T_1..T_7 (for this
-//  lane's E1 shift, from hif4_s1p2_encoder) that the 15-bit magnitude reaches: seven
-//  comparators and an adder, no multiplier. Zero and subnormal lanes stay below T_1, Inf
-//  lanes pass T_7 (hif4_pkg::payload_threshold explains why).
-//
-//  Stochastic rounding needs the 16 fraction bits of 4|s|, so it computes the product:
+// The deterministic roundings need no product (hif4_s1p2_encoder counts thresholds, four
+// lanes at a time); stochastic rounding needs the 16 fraction bits of 4|s|, so this lane
+// computes the product. With `enable` low (the block is not stochastic) the output is 0 and
+// the datapath is skipped (a cycle simulator does no work for it):
 //   1. Only normal x can give a nonzero code: a BF16 subnormal is below 2^-126 and REC is
 //      at most 2^48, so 4|s| < 2^-76, and 16 fraction bits of it are 0. For a normal x the
 //      product of the 8-bit significands lies in [2^14, 2^16) and one bit (P[15])
@@ -25,32 +19,20 @@
 //      the rest folded into sticky) aligns 4|s| as 3 integer bits and 16 fraction bits.
 //   4. An integer part of 7 is 7 whatever the rounding (the model's clamp); otherwise the
 //      rounding increment is added (it cannot pass 7).
-//
-//  Sign (both): a negative x (not -0.0; a negative subnormal is negative) keeps its sign
-//  unless the code is 0 and negative-zero is plus-zero. Inf (and NaN, which the top never
-//  lets through) is +-7.
+// Inf (and NaN, which the top never lets through) is 7. The sign is the encoder's.
 // Precondition: REC comes from hif4_e6m2_recip (a normal BF16 in 2^-16 .. 2^48).
 module hif4_s1p2_lane (
   input  logic [15:0]                  x,             // BF16 input lane
-  input  logic [7*16-1:0]              thresholds,    // T_k in bits 16(k-1)+14 : 16(k-1)
   input  logic [6:0]                   rec_mant,      // REC's mantissa field (hidden 1 implied)
   input  logic signed [10:0]           exp_base,      // Er - 252 - (E1_8 + E1_16) of this lane
-  input  logic [2:0]                   mode,          // hif4_pkg::RM_* (payload rounding)
+  input  logic                         enable,        // payload rounding is stochastic
   input  logic                         bf16_product,  // cfg_payload_product
-  input  logic                         keep_sign,     // cfg_negative_zero
   input  logic [hif4_pkg::SR_BITS-1:0] random,        // stochastic bits of this lane
-  output logic [3:0]                   code
+  output logic [2:0]                   quarters       // code magnitude (0 unless stochastic)
 );
   // Always flattened into the parent by Verilator: 5.006 mis-generates some non-inlined
   // instances of this module (references to parent signals), and inlining is faster anyway.
   /* verilator inline_module */
-
-  logic [2:0] quarters;
-  // Each threshold sits in a 16-bit slot (bit 15 is 0): aligned slots are free in hardware
-  // and cheap to extract in a cycle simulator.
-  logic [6:0] unused_slot_msb;
-  always_comb
-    for (int k = 0; k < 7; k++) unused_slot_msb[k] = thresholds[16*k + 15];
 
   always_comb begin
     logic [7:0]  x_exp;
@@ -70,11 +52,7 @@ module hif4_s1p2_lane (
     right      = 5'd0;
     window     = 39'd0;
     quarters   = 3'd0;
-    if (mode != hif4_pkg::RM_STOCHASTIC) begin
-      // ---- deterministic: count the thresholds reached ----
-      for (int k = 0; k < 7; k++)
-        quarters = quarters + {2'd0, x[14:0] >= thresholds[16*k +: 15]};
-    end else begin
+    if (enable) begin
       // ---- stochastic: 1. product ----
       prod      = {8'd0, 1'b1, x[6:0]} * {8'd0, 1'b1, rec_mant};
       prod_norm = prod[15] ? prod : {prod[14:0], 1'b0};
@@ -91,7 +69,7 @@ module hif4_s1p2_lane (
       if (t_exp < -11'sd18) right = 5'd20;
       else right = 5'(11'sd2 - t_exp);
       window   = {prod_used, 3'b000, 20'd0} >> right;
-      round_up = hif4_pkg::round_up(mode, window[36], window[35], |window[34:0],
+      round_up = hif4_pkg::round_up(hif4_pkg::RM_STOCHASTIC, window[36], window[35], |window[34:0],
                                     window[35:20], random);
       // 4. magnitude
       if (x_exp == 8'd0) quarters = 3'd0;
@@ -101,8 +79,6 @@ module hif4_s1p2_lane (
     end
   end
 
-  // ---- sign ----
-  logic negative;
-  assign negative = x[15] && x[14:0] != 15'd0;
-  assign code = {negative && (quarters != 3'd0 || keep_sign), quarters};
+  logic unused_sign;
+  assign unused_sign = x[15];  // the encoder applies the sign
 endmodule
