@@ -191,9 +191,6 @@ Hif4QuantizerModel::Hif4QuantizerModel(sc_core::sc_module_name name)
       scale_("scale"),
       e1_("e1"),
       encoder_("encoder"),
-      s1_("s1"),
-      s2_("s2"),
-      s3_("s3"),
       s4_("s4") {
   const auto& table = knobs();
   constexpr size_t kPorts = sizeof kCfgPortKnobs / sizeof kCfgPortKnobs[0];
@@ -230,59 +227,53 @@ void Hif4QuantizerModel::write_ports(const S1Reg& s1, const S2Reg& s2, const S3R
 }
 
 void Hif4QuantizerModel::tick() {
+  // S1..S3 are this process's own state (nothing else reads them), updated in place from the
+  // back of the pipeline to the front, so each stage reads its predecessor before it moves on;
+  // S4 is also a signal (tests read the output register at the edge).
   if (!rst_n.read()) {  // synchronous reset clears every valid bit; data needs no reset
-    S1Reg n1 = s1_.read();
-    S2Reg n2 = s2_.read();
-    S3Reg n3 = s3_.read();
     S4Reg n4 = s4_.read();
-    n1.valid = n2.valid = n3.valid = n4.valid = false;
-    s1_.write(n1);
-    s2_.write(n2);
-    s3_.write(n3);
+    s1_.valid = s2_.valid = s3_.valid = n4.valid = false;
     s4_.write(n4);
-    write_ports(n1, n2, n3, n4);
+    write_ports(s1_, s2_, s3_, n4);
     return;
   }
   // One global enable: everything moves, or nothing does.
   if (s4_.read().valid && !out_ready.read()) return;
 
-  const S1Reg& s1 = s1_.read();
-  const S2Reg& s2 = s2_.read();
-  const S3Reg& s3 = s3_.read();
+  S1Reg& n1 = s1_;
+  S2Reg& n2 = s2_;
+  S3Reg& n3 = s3_;
 
   S4Reg n4;
-  n4.valid = s3.valid;
-  n4.block_index = s3.block_index;
-  n4.data = encoder_.compute(s3);
+  n4.valid = n3.valid;
+  n4.block_index = n3.block_index;
+  n4.data = encoder_.compute(n3);
 
-  S3Reg n3;
-  n3.valid = s2.valid;
-  n3.lanes = s2.lanes;
-  n3.block_index = s2.block_index;
-  n3.cfg = s2.cfg;
-  n3.config = s2.config;
-  n3.e6m2 = s2.e6m2;
-  n3.rec = s2.rec;
-  n3.sr_key = s2.sr_key;
-  const E1Result e1 = e1_.compute(s2);
+  const E1Result e1 = e1_.compute(n2);
+  n3.valid = n2.valid;
+  n3.lanes = n2.lanes;
+  n3.block_index = n2.block_index;
+  n3.cfg = n2.cfg;
+  n3.config = n2.config;
+  n3.e6m2 = n2.e6m2;
+  n3.rec = n2.rec;
+  n3.sr_key = n2.sr_key;
   n3.e1_8 = e1.e1_8;
   n3.e1_16 = e1.e1_16;
 
-  S2Reg n2;
-  n2.valid = s1.valid;
-  n2.lanes = s1.lanes;
-  n2.block_index = s1.block_index;
-  n2.cfg = s1.cfg;
-  n2.config = s1.config;
-  std::memcpy(n2.v16, s1.peaks.v16, sizeof n2.v16);
-  std::memcpy(n2.v8, s1.peaks.v8, sizeof n2.v8);
-  const ScaleResult sc = scale_.compute(s1);
+  const ScaleResult sc = scale_.compute(n1);
+  n2.valid = n1.valid;
+  n2.lanes = n1.lanes;
+  n2.block_index = n1.block_index;
+  n2.cfg = n1.cfg;
+  n2.config = n1.config;
+  std::memcpy(n2.v16, n1.peaks.v16, sizeof n2.v16);
+  std::memcpy(n2.v8, n1.peaks.v8, sizeof n2.v8);
   n2.sf = sc.sf;
   n2.e6m2 = sc.e6m2;
   n2.rec = sc.rec;
   n2.sr_key = sc.sr_key;
 
-  S1Reg n1;
   n1.valid = in_valid.read();
   n1.lanes = in_data.read();
   n1.peaks = peak_tree_.compute(n1.lanes).peaks;
@@ -340,9 +331,6 @@ void Hif4QuantizerModel::tick() {
     }
   }
 
-  s1_.write(n1);
-  s2_.write(n2);
-  s3_.write(n3);
   s4_.write(n4);
   write_ports(n1, n2, n3, n4);
 }

@@ -1,4 +1,7 @@
 // Block sources for the co-simulation: seeded random blocks, fixed lists, chains.
+#include <algorithm>
+#include <cstring>
+
 #include "hif4/block.h"
 #include "hif4/rng.h"
 #include "hif4sim/cosim.h"
@@ -31,12 +34,14 @@ class RandomStimulus final : public Stimulus {
 
   bool next(StimulusBlock& b) override {
     if (made_ == count_) return false;
-    fill(b.lanes);
+    if (pos_ == filled_) refill();
+    std::memcpy(b.lanes.v, &lanes_[pos_ * kBlockValues], sizeof b.lanes.v);
+    std::memcpy(b.expected.bytes, &expected_[pos_ * kPackedBytes], sizeof b.expected.bytes);
     b.block_index = made_;
     b.cfg = cfg_;
     b.origin = origin_;
     b.origin_block = made_;
-    quantize_blocks(b.lanes.v, 1, cfg_, b.block_index, b.expected.bytes);
+    ++pos_;
     ++made_;
     return true;
   }
@@ -51,14 +56,22 @@ class RandomStimulus final : public Stimulus {
   }
 
   // One draw per lane; the kind is chosen once per block, so each kind has its own loop.
-  void fill(Lanes& l) {
+  // The next blocks, up to kBatch, and their expected bytes in one reference-model call (block i
+  // of the batch gets index made_ + i, as one call per block would give it).
+  void refill() {
+    filled_ = static_cast<size_t>(std::min<uint64_t>(kBatch, count_ - made_));
+    for (size_t i = 0; i < filled_; ++i) fill(&lanes_[i * kBlockValues]);
+    quantize_blocks(lanes_, filled_, cfg_, made_, expected_);
+    pos_ = 0;
+  }
+
+  void fill(uint16_t* v) {
     const uint64_t k = rng_.next();
     const unsigned kind = k & 15;
     const unsigned centre = 1 + static_cast<unsigned>((k >> 4) % 253);  // peak exponent field
     const unsigned spread = kind < 8 ? static_cast<unsigned>((k >> 12) % 12) : 2;
     const unsigned mant_bits = ((k >> 16) & 3) == 0 ? static_cast<unsigned>((k >> 18) % 3) : 7;
     const unsigned mant_mask = (0x7Fu << (7 - mant_bits)) & 0x7Fu;
-    uint16_t* v = l.v;
     if (kind == 8) {  // raw bit patterns: NaN, Inf, subnormals, anything
       for (unsigned i = 0; i < kBlockValues; ++i) v[i] = static_cast<uint16_t>(rng_.next() >> 16);
     } else if (kind == 9) {  // zeros of both signs
@@ -89,9 +102,9 @@ class RandomStimulus final : public Stimulus {
     // Specials in some ordinary blocks: one Inf (non-finite policy), one NaN, a 1.75 * 2^k peak.
     const uint64_t s = rng_.next();
     const unsigned lane = static_cast<unsigned>(s % kBlockValues);
-    if (kind == 12) l.v[lane] = static_cast<uint16_t>(kBf16Inf | ((s >> 8) & 1 ? kBf16SignMask : 0));
-    if (kind == 13 && ((s >> 8) & 3) == 0) l.v[lane] = kBf16QuietNaN;
-    if (kind == 14) l.v[lane] = static_cast<uint16_t>(((3 + (s >> 8) % 240) << 7) | 0x60);
+    if (kind == 12) v[lane] = static_cast<uint16_t>(kBf16Inf | ((s >> 8) & 1 ? kBf16SignMask : 0));
+    if (kind == 13 && ((s >> 8) & 3) == 0) v[lane] = kBf16QuietNaN;
+    if (kind == 14) v[lane] = static_cast<uint16_t>(((3 + (s >> 8) % 240) << 7) | 0x60);
   }
 
   uint64_t count_, seed_;
@@ -99,6 +112,10 @@ class RandomStimulus final : public Stimulus {
   Rng rng_;
   std::shared_ptr<const std::string> origin_;
   uint64_t made_ = 0;
+  static constexpr size_t kBatch = 64;
+  uint16_t lanes_[kBatch * kBlockValues];
+  uint8_t expected_[kBatch * kPackedBytes];
+  size_t pos_ = 0, filled_ = 0;
 };
 
 class ListStimulus final : public Stimulus {

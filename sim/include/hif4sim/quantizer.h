@@ -118,10 +118,12 @@ SC_MODULE(Hif4QuantizerModel) {
   // Flip one named register bit on the way in (test use only; see Fault).
   void inject(const Fault& f) { fault_ = f; }
 
-  // The registers, for tests and waves.
-  const S1Reg& s1() const { return s1_.read(); }
-  const S2Reg& s2() const { return s2_.read(); }
-  const S3Reg& s3() const { return s3_.read(); }
+  // The registers, for tests and waves. S1..S3 are the clocked process's own state: read them
+  // only between edges (after the rising edge's processes ran). S4 is a signal: at an edge it
+  // still shows what the register held before it, like every port.
+  const S1Reg& s1() const { return s1_; }
+  const S2Reg& s2() const { return s2_; }
+  const S3Reg& s3() const { return s3_; }
   const S4Reg& s4() const { return s4_.read(); }
 
   SC_HAS_PROCESS(Hif4QuantizerModel);
@@ -137,9 +139,9 @@ SC_MODULE(Hif4QuantizerModel) {
   E1Unit e1_;
   S1P2Encoder encoder_;
 
-  Signal<S1Reg> s1_;
-  Signal<S2Reg> s2_;
-  Signal<S3Reg> s3_;
+  S1Reg s1_;
+  S2Reg s2_;
+  S3Reg s3_;
   Signal<S4Reg> s4_;
   Fault fault_;
   CfgWord sampled_cfg_;
