@@ -62,9 +62,10 @@ module hif4_s1p2_encoder (
   logic [1:0]         rec_idx;   // which of the four REC significands (hif4_e6m2_recip)
   logic [1:0]         det_mode;  // 0..2 (the table has no stochastic entries)
   logic [7*THR_W-1:0] thr_row;
-  // Per E1 shift s and k: T_k in a 16-bit slot (bit 15 zero), repeated in the 4 slots of a
-  // group (each group compares its 4 lanes at once, below). 21 thresholds a block.
-  logic [63:0]        thr4 [3][7];
+  // Per E1 shift s: T_k (k = t + 1) in a 16-bit slot (bit 15 zero), repeated in the 4 slots
+  // of a group, in bits 64t+63:64t (each group compares its 4 lanes at once, below).
+  // 21 thresholds a block.
+  logic [7*64-1:0]    thr4 [3];
   always_comb begin
     unique case (rec[6:0])
       hif4_pkg::REC_MANT_0: rec_idx = 2'd0;
@@ -77,9 +78,11 @@ module hif4_s1p2_encoder (
                         +: 7*THR_W];
     for (int s = 0; s < 3; s++)
       for (int t = 0; t < 7; t++) begin
-        logic [7:0] field;
+        logic [7:0]  field;
+        logic [15:0] slot;
         field = thr_row[THR_W*t + 7 +: 8] + 8'(s) - rec[14:7];
-        thr4[s][t] = {4{1'b0, field, thr_row[THR_W*t +: 7]}};
+        slot  = {1'b0, field, thr_row[THR_W*t +: 7]};
+        thr4[s][64*t +: 64] = {4{slot}};
       end
   end
 
@@ -100,7 +103,7 @@ module hif4_s1p2_encoder (
       logic [15:0]        group_codes;
       assign shift = {1'b0, e1_8[j / (hif4_pkg::LANES_PER_G8 / hif4_pkg::LANES_PER_G16)]}
                    + {1'b0, e1_16[j]};
-      assign group_exp_base   = exp_base[shift];
+      assign group_exp_base = exp_base[shift];
       assign x4 = lanes[64*j +: 64];
 
       for (i = 0; i < hif4_pkg::LANES_PER_G16; i++) begin : g_lane
@@ -127,28 +130,38 @@ module hif4_s1p2_encoder (
       end
 
       always_comb begin
-        logic [63:0] mag, cnt, nonzero, negative, sign;
+        logic [63:0] mag, thr, cnt, nonzero, negative, sign;
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic [63:0] code4;  // only bits 3:0 of each slot are codes
+        /* verilator lint_on UNUSEDSIGNAL */
         logic [3:0]  q_nonzero;
         mag      = x4 & {4{16'h7FFF}};
         // x < 0 and x != -0.0: bit 15 of (mag + 0x7FFF) is (mag != 0).
         negative = (x4 >> 15) & ((mag + {4{16'h7FFF}}) >> 15) & SLOT_ONES;
+        thr      = '0;
         cnt      = '0;
         nonzero  = '0;
         sign     = '0;
+        code4    = '0;
         group_codes = '0;
         q_nonzero   = '0;
         if (!stochastic) begin
           // q = #{k : |x| >= T_k}, four lanes per step: slot i of {1, |x_i|} - {0, T_k} keeps
           // bit 15 set exactly when |x_i| >= T_k (the difference is 1 .. 0xFFFF, so no borrow
           // leaves a slot: four independent 16-bit comparators).
-          for (int t = 0; t < 7; t++)
-            cnt = cnt + ((((mag | {4{16'h8000}}) - thr4[shift][t]) >> 15) & SLOT_ONES);
+          // The group's T_k is a 3:1 choice by its shift (the 4 copies of a slot are the same
+          // signals, so in hardware it is one 15-bit multiplexer per k).
+          for (int t = 0; t < 7; t++) begin
+            thr = shift == 2'd0 ? thr4[0][64*t +: 64]
+                : shift == 2'd1 ? thr4[1][64*t +: 64] : thr4[2][64*t +: 64];
+            cnt = cnt + ((((mag | {4{16'h8000}}) - thr) >> 15) & SLOT_ONES);
+          end
           // q != 0: bit 3 of q + 7 (q <= 7, so the slot holds the sum).
           nonzero = ((cnt + {4{16'd7}}) >> 3) & SLOT_ONES;
           // Sign: negative, and a nonzero code or negative-zero = keep-sign.
           sign    = negative & (nonzero | (keep_sign ? SLOT_ONES : 64'd0));
-          for (int l = 0; l < 4; l++)
-            group_codes[4*l +: 4] = {sign[16*l], cnt[16*l +: 3]};
+          code4   = cnt | (sign << 3);  // the 4-bit code in bits 3:0 of each slot
+          group_codes = {code4[51:48], code4[35:32], code4[19:16], code4[3:0]};
         end else begin
           for (int l = 0; l < 4; l++) begin
             q_nonzero[l] = sr_quarters[3*l +: 3] != 3'd0;
