@@ -76,8 +76,9 @@ for unit in "${units[@]}"; do
     section=$(cat "$out/$unit.stat")
   fi
   cells=$(awk '/Number of cells:/ {n=$4} END {print n}' <<<"$section")
-  # Flip-flop and latch cells of the generic library: $_DFF*, $_SDFF*, $_DFFE*..., $_DLATCH*.
-  ffs=$(awk '$1 ~ /^\$_(S?DFFE?|DFFSRE?|ALDFFE?)_/ {n+=$2} END {print n+0}' <<<"$section")
+  # Flip-flop and latch cells of the generic library: $_DFF*, $_DFFE*, $_SDFF*, $_SDFFE*,
+  # $_SDFFCE* (sync reset, enable), $_DFFSR*, $_ALDFF*; $_DLATCH*.
+  ffs=$(awk '$1 ~ /^\$_(S?DFF(C?E)?|DFFSRE?|ALDFFE?)_/ {n+=$2} END {print n+0}' <<<"$section")
   latches=$(awk '$1 ~ /DLATCH/ {n+=$2} END {print n+0}' <<<"$section")
   echo "| $unit | $cells | $ffs | $latches | $secs |"
   if [ "$latches" -ne 0 ]; then
