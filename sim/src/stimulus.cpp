@@ -12,11 +12,13 @@ namespace {
 
 // r % d for every 32-bit r, without a division (Lemire, Kaser, Kurz: "Faster remainder by direct
 // computation", 2019): the same values as %, for a divisor fixed per block.
+__extension__ typedef unsigned __int128 U128;  // GCC/Clang: the high half of a 64x64 product
+
 class FastMod {
  public:
   explicit FastMod(uint32_t d) : m_(~uint64_t{0} / d + 1), d_(d) {}
   uint32_t operator()(uint32_t r) const {
-    return static_cast<uint32_t>((static_cast<unsigned __int128>(m_ * r) * d_) >> 64);
+    return static_cast<uint32_t>((static_cast<U128>(m_ * r) * d_) >> 64);
   }
 
  private:
