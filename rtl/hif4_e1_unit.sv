@@ -42,12 +42,7 @@ module hif4_e1_unit (
   logic [THR_W-1:0] entry;
   logic [W-1:0]     t2, t4;  // V * REC >= 2 and >= 4 exactly when V >= t2, t4
   always_comb begin
-    unique case (rec[6:0])
-      hif4_pkg::REC_MANT_0: rec_idx = 2'd0;
-      hif4_pkg::REC_MANT_1: rec_idx = 2'd1;
-      hif4_pkg::REC_MANT_2: rec_idx = 2'd2;
-      default:              rec_idx = 2'd3;
-    endcase
+    rec_idx = hif4_pkg::rec_index(rec[6:0]);
     entry = thr_table[THR_W*(2*32'(rec_idx) + 32'(bf16_product)) +: THR_W];
     t2 = {entry[THR_W-1:7] + 8'd3 - rec[14:7], entry[6:0]};
     t4 = {entry[THR_W-1:7] + 8'd4 - rec[14:7], entry[6:0]};

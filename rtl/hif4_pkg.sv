@@ -48,6 +48,17 @@ package hif4_pkg;
   localparam logic [6:0] REC_MANT_2 = 7'h2B;
   localparam logic [6:0] REC_MANT_3 = 7'h12;
 
+  // Which of the four REC significands a REC has (0..3, the order above): the index of the
+  // per-significand threshold tables of the E1 unit and the S1P2 encoder.
+  function automatic logic [1:0] rec_index(input logic [6:0] rec_mant);
+    unique case (rec_mant)
+      REC_MANT_0: rec_index = 2'd0;
+      REC_MANT_1: rec_index = 2'd1;
+      REC_MANT_2: rec_index = 2'd2;
+      default:    rec_index = 2'd3;
+    endcase
+  endfunction
+
   // ---- S1P2 ---------------------------------------------------------------------------------
   localparam logic [2:0] S1P2_MAX_MAG = 3'd7;       // 1.75 = 7 quarters
 

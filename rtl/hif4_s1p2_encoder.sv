@@ -67,12 +67,7 @@ module hif4_s1p2_encoder (
   // 21 thresholds a block.
   logic [7*64-1:0]    thr4 [3];
   always_comb begin
-    unique case (rec[6:0])
-      hif4_pkg::REC_MANT_0: rec_idx = 2'd0;
-      hif4_pkg::REC_MANT_1: rec_idx = 2'd1;
-      hif4_pkg::REC_MANT_2: rec_idx = 2'd2;
-      default:              rec_idx = 2'd3;
-    endcase
+    rec_idx = hif4_pkg::rec_index(rec[6:0]);
     det_mode = stochastic ? 2'd0 : payload_rounding;
     thr_row = thr_table[7*THR_W*((32'(rec_idx) * 3 + 32'(det_mode)) * 2 + 32'(bf16_product))
                         +: 7*THR_W];
