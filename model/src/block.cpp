@@ -2,7 +2,6 @@
 
 #include "hif4/fast_tables.h"
 
-#include <climits>
 #include <cstdint>
 #include <cstring>
 
@@ -157,8 +156,7 @@ void quantize_packed_window(const uint16_t in[kBlockValues], const Config& cfg,
   const PeakTree peaks = peak_tree(in);
   const ScaleDecision sd = decide_scale(peaks, cfg);
   if (sd.cause != NanCause::None) {
-    std::memset(out, 0, kPackedBytes);
-    out[kOffsetE6M2] = kE6M2NaN;
+    pack_into(nan_block(), out);
     return;
   }
   const uint8_t code = sd.scale.code;
@@ -173,11 +171,10 @@ void quantize_packed_window(const uint16_t in[kBlockValues], const Config& cfg,
   using I16x8 = int16_t __attribute__((vector_size(16)));
   alignas(16) int16_t idx[kBlockValues];
   alignas(16) int16_t sign_mask[kBlockValues];
-  const int base = payload_window_start(ls, 0);
-  constexpr int16_t kStep = 128;  // one E1 shift moves the window by one binade
   for (unsigned h = 0; h < kGroups8; ++h) {
-    const int16_t lo = static_cast<int16_t>(base + kStep * (((e1.e1_8 >> h) & 1) + ((e1.e1_16 >> (2 * h)) & 1)));
-    const int16_t hi = static_cast<int16_t>(base + kStep * (((e1.e1_8 >> h) & 1) + ((e1.e1_16 >> (2 * h + 1)) & 1)));
+    const unsigned e8 = (e1.e1_8 >> h) & 1u;
+    const auto lo = static_cast<int16_t>(payload_window_start(ls, e8 + ((e1.e1_16 >> (2 * h)) & 1u)));
+    const auto hi = static_cast<int16_t>(payload_window_start(ls, e8 + ((e1.e1_16 >> (2 * h + 1)) & 1u)));
     const I16x8 start = {lo, lo, lo, lo, hi, hi, hi, hi};
     I16x8 x;
     std::memcpy(&x, in + h * kValuesPerGroup8, sizeof x);
@@ -238,10 +235,9 @@ Fn pick(const Config& cfg, Visitor v) {
 using QuantizeFn = Block (*)(const uint16_t*, const Config&, uint64_t, BlockTrace*);
 using RunFn = void (*)(const uint16_t*, size_t, const Config&, uint64_t, uint8_t*);
 
-template <bool kTrace>
-struct BlockFn {
+struct TracedFn {
   template <Rounding kMode, ProductMode kProduct>
-  QuantizeFn get() const { return quantize_impl<kTrace, kMode, kProduct>; }
+  QuantizeFn get() const { return quantize_impl<true, kMode, kProduct>; }
 };
 struct RunFnPick {
   template <Rounding kMode, ProductMode kProduct>
@@ -252,7 +248,7 @@ struct RunFnPick {
 
 Block quantize_block(const uint16_t in[kBlockValues], const Config& cfg, uint64_t block_index,
                      BlockTrace* trace) {
-  if (trace) return pick<QuantizeFn>(cfg, BlockFn<true>{})(in, cfg, block_index, trace);
+  if (trace) return pick<QuantizeFn>(cfg, TracedFn{})(in, cfg, block_index, trace);
   // Untraced: the same path as quantize_blocks (the windows, where the mode has them).
   uint8_t packed[kPackedBytes];
   quantize_blocks(in, 1, cfg, block_index, packed);

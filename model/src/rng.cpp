@@ -78,11 +78,10 @@ double portable_log2(double x) {
   split_double(x, m, e);
   // log2(m) for m in [1, 2), one fraction bit per squaring: if m^2 >= 2, the next bit is 1.
   // (m * 0.5) * m equals (m * m) * 0.5 exactly (halving is exact here), so both candidates
-  // come from m in parallel and the data-dependent choice is a select, not a branch: the
-  // same rounded values as squaring then halving, at about half the time (the sample pools
-  // are built at every `hif4 gen` start).
-  // The select works on the bit patterns (a mask from the comparison): compilers turn a
-  // select of doubles back into a branch, which mispredicts on every other bit.
+  // come from m in parallel and the choice is a select on the bit patterns (a mask from the
+  // comparison), not a branch, which mispredicted on every other bit (compilers turn a select
+  // of doubles back into one). The same rounded values as squaring then halving; the sample
+  // pools, built at every `hif4 gen` start, take about 20% less time.
   uint64_t frac_bits = 0;  // the 52 fraction bits of log2(m), most significant first
   for (int i = 0; i < 52; ++i) {
     const double square = m * m, half_square = (m * 0.5) * m;

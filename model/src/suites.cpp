@@ -614,8 +614,10 @@ uint64_t record_seed(uint64_t seed, const Suite& suite, uint64_t index) {
 void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64_t first,
                        size_t count, uint16_t* out) {
   const uint64_t tag = fnv1a64(suite.name);
+  // record_seed(seed, suite, first + i), with the suite name hashed once.
+  auto record_rng = [&](size_t i) { return Rng(mix64(seed ^ mix64(tag + first + i))); };
   auto make_record = [&](size_t i) {
-    Rng rng(mix64(seed ^ mix64(tag + first + i)));  // record_seed(seed, suite, first + i)
+    Rng rng = record_rng(i);
     RecordContext ctx{rng, first + i, level};
     suite.make(ctx, out + i * kBlockValues);
   };
@@ -629,7 +631,7 @@ void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64
   size_t start[Suite::kLocalityKeys + 1] = {};
   std::vector<uint8_t> key(count);
   for (size_t i = 0; i < count; ++i) {
-    Rng rng(mix64(seed ^ mix64(tag + first + i)));
+    Rng rng = record_rng(i);
     key[i] = static_cast<uint8_t>(suite.locality_key(rng) % Suite::kLocalityKeys);
     ++start[key[i] + 1];
   }

@@ -29,19 +29,16 @@ CfgWord to_cfg_word(const Config& c) {
 }
 
 bool S1Reg::operator==(const S1Reg& o) const {
-  return valid == o.valid && lanes == o.lanes && block_index == o.block_index && cfg == o.cfg &&
-         PeakResult{peaks} == PeakResult{o.peaks};
+  return StageCarry::operator==(o) && PeakResult{peaks} == PeakResult{o.peaks};
 }
 
 bool S2Reg::operator==(const S2Reg& o) const {
-  return valid == o.valid && lanes == o.lanes && block_index == o.block_index && cfg == o.cfg &&
-         std::memcmp(v16, o.v16, sizeof v16) == 0 && std::memcmp(v8, o.v8, sizeof v8) == 0 &&
+  return StageCarry::operator==(o) && std::memcmp(v16, o.v16, sizeof v16) == 0 && std::memcmp(v8, o.v8, sizeof v8) == 0 &&
          sf == o.sf && e6m2 == o.e6m2 && rec == o.rec && sr_key == o.sr_key;
 }
 
 bool S3Reg::operator==(const S3Reg& o) const {
-  return valid == o.valid && lanes == o.lanes && block_index == o.block_index && cfg == o.cfg &&
-         e6m2 == o.e6m2 && rec == o.rec && sr_key == o.sr_key && e1_8 == o.e1_8 &&
+  return StageCarry::operator==(o) && e6m2 == o.e6m2 && rec == o.rec && sr_key == o.sr_key && e1_8 == o.e1_8 &&
          e1_16 == o.e1_16;
 }
 

@@ -250,11 +250,7 @@ void Hif4QuantizerModel::tick() {
   n4.data = encoder_.compute(n3);
 
   const E1Result e1 = e1_.compute(n2);
-  n3.valid = n2.valid;
-  n3.lanes = n2.lanes;
-  n3.block_index = n2.block_index;
-  n3.cfg = n2.cfg;
-  n3.config = n2.config;
+  static_cast<StageCarry&>(n3) = n2;
   n3.e6m2 = n2.e6m2;
   n3.rec = n2.rec;
   n3.sr_key = n2.sr_key;
@@ -262,11 +258,7 @@ void Hif4QuantizerModel::tick() {
   n3.e1_16 = e1.e1_16;
 
   const ScaleResult sc = scale_.compute(n1);
-  n2.valid = n1.valid;
-  n2.lanes = n1.lanes;
-  n2.block_index = n1.block_index;
-  n2.cfg = n1.cfg;
-  n2.config = n1.config;
+  static_cast<StageCarry&>(n2) = n1;
   std::memcpy(n2.v16, n1.peaks.v16, sizeof n2.v16);
   std::memcpy(n2.v8, n1.peaks.v8, sizeof n2.v8);
   n2.sf = sc.sf;

@@ -58,14 +58,9 @@ inline uint8_t payload_window_sign_mask(uint16_t x) {
   return static_cast<uint8_t>(7u | (((unsigned{x} + 0x7FFFu) >> 13) & 8u));
 }
 
-// The lane's code at that index.
-inline uint8_t payload_window_code(const uint8_t* window, uint16_t idx, uint16_t x) {
-  return static_cast<uint8_t>(window[idx] & payload_window_sign_mask(x));
-}
-
 // One lane through its window: `window` = payload_window(...).code[E6M2 & 3][negative-zero].
 inline uint8_t encode_s1p2_window(const uint8_t* window, int start, uint16_t x) {
-  return payload_window_code(window, payload_window_index(start, x), x);
+  return static_cast<uint8_t>(window[payload_window_index(start, x)] & payload_window_sign_mask(x));
 }
 
 }  // namespace hif4

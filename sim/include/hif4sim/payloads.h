@@ -48,23 +48,25 @@ Config to_config(const CfgWord& w);
 CfgWord to_cfg_word(const Config& c);
 
 // S1: after the peak tree.
-struct S1Reg {
+// What every stage S1..S3 carries along with its own results: the block as sampled.
+struct StageCarry {
   bool valid = false;
   Lanes lanes;
   uint64_t block_index = 0;
   CfgWord cfg;
   Config config;  // cfg decoded once when the block is sampled (equality is cfg's)
+  bool operator==(const StageCarry& o) const {
+    return valid == o.valid && lanes == o.lanes && block_index == o.block_index && cfg == o.cfg;
+  }
+};
+
+struct S1Reg : StageCarry {
   PeakTree peaks{};
   bool operator==(const S1Reg& o) const;
 };
 
 // S2: after the scale, E6M2 and reciprocal unit. V16/V8 travel on for the E1 unit.
-struct S2Reg {
-  bool valid = false;
-  Lanes lanes;
-  uint64_t block_index = 0;
-  CfgWord cfg;
-  Config config;  // cfg decoded once when the block is sampled (equality is cfg's)
+struct S2Reg : StageCarry {
   uint16_t v16[kGroups16] = {};
   uint16_t v8[kGroups8] = {};
   uint16_t sf = 0;          // BF16
@@ -75,12 +77,7 @@ struct S2Reg {
 };
 
 // S3: after the E1 decisions. E6M2 and REC travel on for the encoder.
-struct S3Reg {
-  bool valid = false;
-  Lanes lanes;
-  uint64_t block_index = 0;
-  CfgWord cfg;
-  Config config;  // cfg decoded once when the block is sampled (equality is cfg's)
+struct S3Reg : StageCarry {
   uint8_t e6m2 = 0;
   uint16_t rec = 0;
   uint32_t sr_key = 0;
