@@ -200,9 +200,24 @@ void AtomicOutput::write(const void* src, size_t n) {
     }
     done += static_cast<size_t>(w);
   }
+  written_ += n;
+}
+
+void AtomicOutput::reserve(uint64_t bytes) {
+  if (::fallocate(fd_, 0, 0, static_cast<off_t>(bytes)) == 0) {
+    reserved_ = bytes;
+    return;
+  }
+  if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL) return;  // not supported here: skip
+  throw Error("cannot write output '" + path_ + "': " + std::strerror(errno) + " (allocating " +
+              std::to_string(bytes) + " bytes)");
 }
 
 void AtomicOutput::commit() {
+  // A reservation larger than what was written (a writer that stopped short) must not leave
+  // zeros at the end of the file.
+  if (reserved_ > written_ && ::ftruncate(fd_, static_cast<off_t>(written_)) != 0)
+    throw Error("cannot write output '" + path_ + "': " + std::strerror(errno));
   if (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS)
     throw Error("cannot write output '" + path_ + "': " + std::strerror(errno));
   if (::close(fd_) != 0) {

@@ -104,6 +104,11 @@ class AtomicOutput {
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;
   void write(const void* src, size_t n);
+  // Allocates the output's final size up front where the file system can (fallocate): a full
+  // disk is reported before anything is generated, and the file system allocates the blocks
+  // once instead of at every write that extends the file (ext4: about half the kernel time
+  // of writing a large file). Where fallocate is not supported it does nothing.
+  void reserve(uint64_t bytes);
   void commit();
   const std::string& path() const { return path_; }
 
@@ -111,6 +116,8 @@ class AtomicOutput {
   std::string path_;
   std::string tmp_;
   int fd_ = -1;
+  uint64_t written_ = 0;
+  uint64_t reserved_ = 0;
   bool committed_ = false;
 };
 

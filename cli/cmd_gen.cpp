@@ -75,9 +75,10 @@ int run(int argc, char** argv) {
   AtomicOutput out(out_path);
   try {
     VectorWriter writer(header, [&](const void* p, size_t n) { out.write(p, n); });
+    out.reserve(writer.file_size());
     generate(plan, seed, static_cast<unsigned>(level), cfg, expected,
              [&](const GeneratedChunk& c) { writer.write(c.inputs, c.expected, c.first_record, c.count); },
-             4096, threads);
+             1024, threads);
     writer.finish();
   } catch (const VectorFileError& e) {
     throw Error(e.message);

@@ -211,13 +211,13 @@ SamplePool make_pool(Distribution d) {
   Rng rng(0x48694634506F6F6Cull ^ static_cast<uint64_t>(d));  // "HiF4Pool" ^ distribution
   p.min_exponent_field = 255;
   p.max_exponent_field = 0;
-  for (uint16_t& v : p.values) {
-    uint16_t b = 0;
+  for (uint16_t& v : p.magnitudes) {
+    uint16_t mag = 0;
     do {
-      b = double_to_bf16(sample(rng, d));
-    } while ((b & kBf16MagnitudeMask) < 0x0080);  // normal values only: they scale by exponent
-    v = b;
-    const int field = (b >> 7) & 0xFF;
+      mag = static_cast<uint16_t>(double_to_bf16(sample(rng, d)) & kBf16MagnitudeMask);
+    } while (mag < 0x0080);  // normal values only: they scale by exponent
+    v = mag;
+    const int field = mag >> 7;
     if (field < p.min_exponent_field) p.min_exponent_field = field;
     if (field > p.max_exponent_field) p.max_exponent_field = field;
   }

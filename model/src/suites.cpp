@@ -12,7 +12,9 @@
 #include "hif4/block.h"
 #include "hif4/parallel.h"
 #include "hif4/rng.h"
+#include "hif4/simd.h"
 #include "hif4/stages.h"
+#include "pool_lanes.h"
 
 namespace hif4 {
 namespace {
@@ -67,37 +69,63 @@ inline uint16_t scale_pool_value(uint16_t v, int s) {
   return field > 254 ? overflow : (field >= 1 ? normal : subnormal);
 }
 
-// Fill lanes from a sample pool (normal, nonzero values), scaled by 2^k plus a per-lane
-// extra shift (0 or negative). When every pool value stays normal after the largest and
-// smallest shift (most blocks), the scaling is a plain exponent add for all 64 lanes.
-void fill_from_pool(Rng& rng, const SamplePool& pool, int k, const int8_t* lane_shift,
-                    uint16_t out[kBlockValues]) {
-  int min_extra = 0;
-  for (unsigned i = 0; lane_shift && i < kBlockValues; ++i) min_extra = std::min<int>(min_extra, lane_shift[i]);
-  const bool all_normal = pool.min_exponent_field + k + min_extra >= 1 && pool.max_exponent_field + k <= 254;
-  // One random word gives four lanes (16 bits each). The three loops draw the same words in
-  // the same order; they differ only in how the scaling is written, so that the common cases
-  // (all lanes stay normal) run without a per-lane branch.
-  if (all_normal && !lane_shift) {
-    const uint16_t add = static_cast<uint16_t>(k * 128);
-    for (unsigned i = 0; i < kBlockValues; i += 4) {
-      const uint64_t r = rng.next();
-      for (unsigned j = 0; j < 4; ++j)
-        out[i + j] = static_cast<uint16_t>(pool.values[(r >> (16 * j)) & 0xFFFF] + add);
+// ---- pool lanes ---------------------------------------------------------------------------
+//
+// The random lanes of every suite come from 8 random words, one 32-bit field per group of 4
+// lanes (an E1_16 group): group 2w is the low half of word w, group 2w + 1 the high half
+// (pool_window_start, lane_sign, lane_extra in rng.h). A group's magnitudes are the pool
+// entries s, s+1, s+2, s+3 from its window start s; each lane has its own sign, and 3 extra
+// bits left to the suite (the random suite's per-lane magnitude and sparse shapes use them).
+constexpr unsigned kLaneWords = kGroups16 / 2;
+
+uint32_t group_field(const uint64_t words[kLaneWords], unsigned group) {
+  return static_cast<uint32_t>(words[group / 2] >> (32 * (group % 2)));
+}
+
+// The words of a block's lanes, drawn from the RNG in order. (Drawn from a local copy of the
+// generator: its state then stays in registers, where stores to `words`, which might alias
+// it, would otherwise make the compiler store and reload it on every draw.)
+void draw_lane_words(Rng& rng, uint64_t words[kLaneWords]) {
+  Rng local = rng;
+  for (unsigned w = 0; w < kLaneWords; ++w) words[w] = local.next();
+  rng = local;
+}
+
+// Whether every pool magnitude times 2^(k + s), min_shift <= s <= 0, is a normal BF16.
+bool pool_stays_normal(const SamplePool& pool, int k, int min_shift) {
+  return pool.min_exponent_field + k + min_shift >= 1 && pool.max_exponent_field + k <= 254;
+}
+
+// Lane i = sign * magnitude * 2^(k + shift_of(i, extra)), shift_of in [min_shift, 0]; with
+// `sparse`, lanes whose extra bits are below 4 keep only their sign, +0 or -0. When every pool
+// value stays normal after the largest and the smallest shift (most blocks), the scaling is a
+// plain exponent add. No branch on the random bits.
+template <typename ShiftOf>
+void pool_lanes(const SamplePool& pool, const uint64_t words[kLaneWords], int k, ShiftOf shift_of,
+                int min_shift, bool sparse, uint16_t out[kBlockValues]) {
+  auto each_lane = [&](auto scale) {
+    for (unsigned group = 0; group < kGroups16; ++group) {
+      const uint32_t g = group_field(words, group);
+      const uint16_t* window = pool.magnitudes + pool_window_start(g);
+      for (unsigned j = 0; j < kValuesPerGroup16; ++j) {
+        const unsigned i = kValuesPerGroup16 * group + j, extra = lane_extra(g, j);
+        const uint16_t keep = (sparse && extra < 4) ? kBf16SignMask : 0xFFFF;
+        out[i] = static_cast<uint16_t>((scale(window[j], k + shift_of(i, extra)) | lane_sign(g, j)) & keep);
+      }
     }
-  } else if (all_normal) {
-    for (unsigned i = 0; i < kBlockValues; i += 4) {
-      const uint64_t r = rng.next();
-      for (unsigned j = 0; j < 4; ++j)
-        out[i + j] = static_cast<uint16_t>(pool.values[(r >> (16 * j)) & 0xFFFF] + (k + lane_shift[i + j]) * 128);
-    }
-  } else {
-    for (unsigned i = 0; i < kBlockValues; i += 4) {
-      const uint64_t r = rng.next();
-      for (unsigned j = 0; j < 4; ++j)
-        out[i + j] = scale_pool_value(pool.values[(r >> (16 * j)) & 0xFFFF], k + (lane_shift ? lane_shift[i + j] : 0));
-    }
-  }
+  };
+  if (pool_stays_normal(pool, k, min_shift)) each_lane([](uint16_t mag, int e) { return static_cast<uint16_t>(mag + e * 128); });
+  else each_lane([](uint16_t mag, int e) { return scale_pool_value(mag, e); });
+}
+
+constexpr auto kNoShift = [](unsigned, unsigned) { return 0; };
+
+// A block of pool values at 2^k, lanes from the record's RNG (the suites that want a plain
+// random background).
+void fill_from_pool(Rng& rng, const SamplePool& pool, int k, uint16_t out[kBlockValues]) {
+  uint64_t words[kLaneWords];
+  draw_lane_words(rng, words);
+  pool_lanes(pool, words, k, kNoShift, 0, false, out);
 }
 
 // For every positive BF16 value SF (bit pattern), the range of peaks Vmax with
@@ -202,42 +230,57 @@ std::vector<uint8_t> level_codes(unsigned level, std::initializer_list<int> leve
 
 // ---- random -----------------------------------------------------------------------------
 
-// The random suite's first draw: which distribution (sample pool) the block comes from.
-static_assert(kDistributionCount <= Suite::kLocalityKeys, "one locality key per sample pool");
-unsigned random_block_distribution(Rng& rng) { return static_cast<unsigned>(rng.below(kDistributionCount)); }
+// A value in [0, n) from a 16-bit field: (field * n) >> 16. Every value gets floor or ceil of
+// 65536 / n of the fields: not exactly uniform (n = 291 favours some values by 1 part in 225),
+// which test inputs do not need, and one multiply.
+constexpr unsigned field_below(uint64_t field16, unsigned n) {
+  return static_cast<unsigned>(((field16 & 0xFFFF) * n) >> 16);
+}
 
+// Record layout (generator version 3), words of the record's RNG stream in order:
+//   word 0 (parameters): bits 0-15 the distribution (field_below 5); bits 16-17 the magnitude
+//     range (0: wide 2^-150..2^140, else everyday 2^-24..2^24); bits 18-33 k within the range;
+//     bits 34-36 the shape;
+//   word 1: the group shifts of the group shape, 3 bits per group of 4 (bits 3j..3j+2);
+//   words 2-9: the lanes, two groups of 4 per word (pool lanes above).
+// Shapes: 0-3 all lanes at 2^k; 4-5 each group of 4 at 2^(k - 0..7) (E1 bits vary); 6 sparse,
+// lanes whose extra bits are below 4 become +0 or -0 (their sign); 7 each lane at
+// 2^(k - 2 * extra), 2^0..2^-14 below the block's magnitude.
 void make_random(RecordContext& c, uint16_t out[kBlockValues]) {
   Rng& rng = c.rng;
-  const auto dist = static_cast<Distribution>(random_block_distribution(rng));
-  const SamplePool& pool = sample_pool(dist);
-  // Most blocks at everyday magnitudes; one in four anywhere from BF16 subnormals to the
-  // top of the range (scale underflow, saturation, overflow).
-  const int k = rng.below(4) ? static_cast<int>(rng.range(-24, 24))
-                             : static_cast<int>(rng.range(-150, 140));
-  int8_t shift[kBlockValues] = {};
-  const unsigned shape = static_cast<unsigned>(rng.below(8));
-  if (shape >= 4 && shape <= 5) {  // groups of 4 at different magnitudes: E1 bits vary
-    uint64_t r = rng.next();  // 3 bits per group: 2^0 .. 2^-7
-    for (unsigned j = 0; j < kGroups16; ++j, r >>= 3)
-      for (unsigned l = 0; l < kValuesPerGroup16; ++l)
-        shift[j * kValuesPerGroup16 + l] = static_cast<int8_t>(-static_cast<int>(r & 7));
-  } else if (shape == 7) {  // every lane at its own magnitude: 2^0 .. 2^-15
-    for (unsigned i = 0; i < kBlockValues; i += 16) {
-      uint64_t r = rng.next();
-      for (unsigned l = 0; l < 16; ++l, r >>= 4) shift[i + l] = static_cast<int8_t>(-static_cast<int>(r & 15));
-    }
+  const uint64_t params = rng.next();
+  const uint64_t group_bits = rng.next();
+  const SamplePool& pool = sample_pool(static_cast<Distribution>(field_below(params, kDistributionCount)));
+  const bool wide = ((params >> 16) & 3) == 0;
+  const int k = wide ? -150 + static_cast<int>(field_below(params >> 18, 291))
+                     : -24 + static_cast<int>(field_below(params >> 18, 49));
+  const unsigned shape = static_cast<unsigned>(params >> 34) & 7;
+  using suite_detail::LaneShift;
+  const LaneShift shift = (shape == 4 || shape == 5) ? LaneShift::Groups : (shape == 7 ? LaneShift::Lanes : LaneShift::None);
+  const int min_shift = shift == LaneShift::Groups ? -7 : (shift == LaneShift::Lanes ? -14 : 0);
+  const bool sparse = shape == 6;
+  // The AVX2 kernel makes the same lanes as pool_lanes where every lane stays normal. (It
+  // leaves `rng` where it was: nothing is drawn after the lanes.)
+  if (pool_stays_normal(pool, k, min_shift) && active_simd_path() == SimdPath::Avx2) {
+    suite_detail::pool_lanes_normal_avx2({pool.magnitudes, rng.state(), k, shift, group_bits, sparse}, out);
+    return;
   }
-  fill_from_pool(rng, pool, k, shape >= 4 ? shift : nullptr, out);
-  if (shape == 6) {  // sparse: about half the lanes +0 or -0 (2 bits a lane)
-    for (unsigned i = 0; i < kBlockValues; i += 32) {
-      const uint64_t r = rng.next();
-      for (unsigned l = 0; l < 32; ++l) {  // written without a branch on the random bits
-        const unsigned bits = static_cast<unsigned>(r >> (2 * l)) & 3u;
-        const uint16_t zero = static_cast<uint16_t>(0u - (bits & 1u));  // 0xFFFF: lane becomes ±0
-        const uint16_t signed_zero = static_cast<uint16_t>((bits & 2u) << 14);  // -0 when bit 1 is set
-        out[i + l] = static_cast<uint16_t>((out[i + l] & ~zero) | (signed_zero & zero));
-      }
+  uint64_t words[kLaneWords];
+  draw_lane_words(rng, words);
+  switch (shift) {
+    case LaneShift::Groups: {
+      const auto group_shift = [group_bits](unsigned i, unsigned) {
+        return -static_cast<int>((group_bits >> (3 * (i / kValuesPerGroup16))) & 7);
+      };
+      pool_lanes(pool, words, k, group_shift, min_shift, sparse, out);
+      break;
     }
+    case LaneShift::Lanes: {
+      const auto lane_shift = [](unsigned, unsigned extra) { return -2 * static_cast<int>(extra); };
+      pool_lanes(pool, words, k, lane_shift, min_shift, sparse, out);
+      break;
+    }
+    case LaneShift::None: pool_lanes(pool, words, k, kNoShift, min_shift, sparse, out); break;
   }
 }
 
@@ -247,8 +290,7 @@ void make_outlier(RecordContext& c, uint16_t out[kBlockValues]) {
   Rng& rng = c.rng;
   const unsigned lane = static_cast<unsigned>(c.index % kBlockValues);
   const uint64_t variant = c.index / kBlockValues;
-  fill_from_pool(rng, sample_pool(Distribution::Normal), static_cast<int>(rng.range(-12, 12)),
-                 nullptr, out);
+  fill_from_pool(rng, sample_pool(Distribution::Normal), static_cast<int>(rng.range(-12, 12)), out);
   out[lane] = 0;
   uint16_t bg_max = 0;
   for (unsigned i = 0; i < kBlockValues; ++i) bg_max = std::max<uint16_t>(bg_max, out[i] & kBf16MagnitudeMask);
@@ -278,8 +320,7 @@ void make_peaks(RecordContext& c, uint16_t out[kBlockValues]) {
 
 void make_peak_ties(RecordContext& c, uint16_t out[kBlockValues]) {
   Rng& rng = c.rng;
-  uint16_t p = static_cast<uint16_t>(sample_pool(Distribution::Normal).values[rng.below(65536)] &
-                                     kBf16MagnitudeMask);
+  uint16_t p = sample_pool(Distribution::Normal).magnitudes[rng.below(kPoolSize)];
   p = scale_finite(p, static_cast<int>(rng.range(-30, 30)));
   if (p < 2) p = 2;  // a smaller neighbour must exist for the near-tie layout
   for (unsigned i = 0; i < kBlockValues; ++i) out[i] = random_signed_at_most(rng, static_cast<uint16_t>(p - 1));
@@ -502,8 +543,7 @@ void make_non_finite(RecordContext& c, uint16_t out[kBlockValues]) {
   Rng& rng = c.rng;
   const unsigned lane = static_cast<unsigned>(c.index % kBlockValues);
   const unsigned kind = static_cast<unsigned>((c.index / kBlockValues) % kNonFiniteKinds);
-  fill_from_pool(rng, sample_pool(Distribution::Normal), static_cast<int>(rng.range(-20, 20)),
-                 nullptr, out);
+  fill_from_pool(rng, sample_pool(Distribution::Normal), static_cast<int>(rng.range(-20, 20)), out);
   const unsigned other = static_cast<unsigned>((lane + 1 + rng.below(kBlockValues - 1)) % kBlockValues);
   switch (kind) {
     case 0: out[lane] = kBf16Inf; break;
@@ -544,7 +584,7 @@ std::vector<Suite> make_suites() {
        "normal, Laplace, Student-t(3), uniform and signed log-normal values; most blocks at "
        "2^-24..2^24, one in four at 2^-150..2^140; some with groups or lanes at their own "
        "magnitudes (E1 bits vary) or half the lanes zero",
-       4096, 1u << 20, make_random, random_block_distribution},
+       4096, 1u << 20, make_random},
       {"outlier",
        "one outlier 2^1..2^24 above a normal background, at each of the 64 lanes in turn, both "
        "signs",
@@ -613,31 +653,12 @@ uint64_t record_seed(uint64_t seed, const Suite& suite, uint64_t index) {
 
 void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64_t first,
                        size_t count, uint16_t* out) {
-  const uint64_t tag = fnv1a64(suite.name);
-  // record_seed(seed, suite, first + i), with the suite name hashed once.
-  auto record_rng = [&](size_t i) { return Rng(mix64(seed ^ mix64(tag + first + i))); };
-  auto make_record = [&](size_t i) {
-    Rng rng = record_rng(i);
+  const uint64_t tag = fnv1a64(suite.name);  // record_seed(seed, suite, first + i), hashed once
+  for (size_t i = 0; i < count; ++i) {
+    Rng rng(mix64(seed ^ mix64(tag + first + i)));
     RecordContext ctx{rng, first + i, level};
     suite.make(ctx, out + i * kBlockValues);
-  };
-  if (!suite.locality_key || count < 2) {
-    for (size_t i = 0; i < count; ++i) make_record(i);
-    return;
   }
-  // Records grouped by their locality key (a counting sort of the record numbers), each
-  // written to its own place: the same bytes as the plain loop, fewer cache misses.
-  std::vector<uint32_t> order(count);
-  size_t start[Suite::kLocalityKeys + 1] = {};
-  std::vector<uint8_t> key(count);
-  for (size_t i = 0; i < count; ++i) {
-    Rng rng = record_rng(i);
-    key[i] = static_cast<uint8_t>(suite.locality_key(rng) % Suite::kLocalityKeys);
-    ++start[key[i] + 1];
-  }
-  for (unsigned k = 0; k < Suite::kLocalityKeys; ++k) start[k + 1] += start[k];
-  for (size_t i = 0; i < count; ++i) order[start[key[i]]++] = static_cast<uint32_t>(i);
-  for (size_t i : order) make_record(i);
 }
 
 GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t count_override) {

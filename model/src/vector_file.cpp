@@ -205,26 +205,34 @@ VectorWriter::VectorWriter(const VectorHeader& header, Sink sink)
     throw VectorFileError("suite ranges cover " + std::to_string(covered) + " records, the header says " +
                           std::to_string(header_.record_count));
   const std::vector<uint8_t> bytes = encode_header(header_);
+  file_size_ = vector_file_size(bytes.size(), header_.record_count, header_.records_per_frame);
   sink_(bytes.data(), bytes.size());
-  frame_.resize(static_cast<size_t>(header_.records_per_frame) * kRecordBytes + 4);
+  stage_capacity_ = std::min<size_t>(header_.records_per_frame, kStageRecords);
+  stage_.resize(stage_capacity_ * kRecordBytes + 4);
 }
 
 uint8_t* VectorWriter::next_slot() {
   if (written_ >= header_.record_count)
     throw VectorFileError("more records written than the header announced (" +
                           std::to_string(header_.record_count) + ")");
-  if (in_frame_ == header_.records_per_frame) flush_frame();
+  if (in_frame_ == header_.records_per_frame) sink_stage(true);
+  else if (in_stage_ == stage_capacity_) sink_stage(false);
   ++written_;
-  return frame_.data() + (in_frame_++) * kRecordBytes;
+  ++in_frame_;
+  return stage_.data() + (in_stage_++) * kRecordBytes;
 }
 
-void VectorWriter::flush_frame() {
-  if (in_frame_ == 0) return;
-  const size_t bytes = in_frame_ * kRecordBytes;
-  const uint32_t crc = crc32_update(0, frame_.data(), bytes);
-  for (int i = 0; i < 4; ++i) frame_[bytes + i] = static_cast<uint8_t>(crc >> (8 * i));
-  sink_(frame_.data(), bytes + 4);
-  in_frame_ = 0;
+void VectorWriter::sink_stage(bool end_of_frame) {
+  size_t bytes = in_stage_ * kRecordBytes;
+  frame_crc_ = crc32_update(frame_crc_, stage_.data(), bytes);
+  if (end_of_frame) {
+    for (int i = 0; i < 4; ++i) stage_[bytes + i] = static_cast<uint8_t>(frame_crc_ >> (8 * i));
+    bytes += 4;
+    frame_crc_ = 0;
+    in_frame_ = 0;
+  }
+  if (bytes) sink_(stage_.data(), bytes);
+  in_stage_ = 0;
 }
 
 void VectorWriter::write(const VectorRecord* records, size_t n) {
@@ -253,7 +261,7 @@ void VectorWriter::finish() {
   if (written_ != header_.record_count)
     throw VectorFileError("wrote " + std::to_string(written_) + " records, the header announced " +
                           std::to_string(header_.record_count));
-  flush_frame();
+  if (in_frame_ > 0) sink_stage(true);
   finished_ = true;
 }
 

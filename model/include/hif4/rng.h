@@ -50,17 +50,22 @@ class Rng {
     uint64_t s = seed;
     for (uint64_t& w : s_) w = splitmix64_next(s);
   }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
+  uint64_t next() { return step(s_); }
+  // One xoshiro256** step on a state held elsewhere (the AVX2 lane maker keeps a copy in
+  // registers). Always inlined: it is also compiled into -mavx2 files, whose out-of-line copy
+  // must never be the one a scalar caller links to.
+  __attribute__((always_inline)) static inline uint64_t step(uint64_t s[4]) {
+    const uint64_t result = rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
     return result;
   }
+  uint64_t* state() { return s_; }
   // Uniform in [0, n) for n >= 1, without bias: Lemire's multiply-and-reject method.
   uint64_t below(uint64_t n);
   // Uniform in [lo, hi], both inclusive.
@@ -72,7 +77,7 @@ class Rng {
   double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
  private:
-  static constexpr uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  __attribute__((always_inline)) static constexpr uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
 };
 
@@ -94,15 +99,28 @@ uint16_t double_to_bf16(double d);
 // NaN, Inf and zeros are returned unchanged.
 uint16_t bf16_scale_pow2(uint16_t x, int k);
 
-// A pool of 65536 BF16 samples of a distribution at unit scale, all normal (no zeros or
-// subnormals, so scaling is an exponent add), made once
-// from a fixed seed: the generator's hot path draws values as pool[16 random bits], which is
-// as good as sampling the distribution for test inputs and costs one load per value.
+// A pool of kPoolSize BF16 magnitudes |sample| of a distribution at unit scale, all normal
+// (no zeros or subnormals, so scaling is an exponent add), made once from a fixed seed. The
+// generator draws a group of 4 lanes from 32 random bits (below): a window of 4 consecutive
+// pool entries at a random start, each with its own random sign. The entries are independent
+// samples, so the 4 lanes are too; what the window gives up is variety, kPoolSize different
+// magnitude quadruples per group (before scaling and signs) instead of kPoolSize^4, for one
+// 64-bit load per group instead of four look-ups. 8192 entries (16 KB) per pool keep all five
+// in the L2 cache and take ~20 ms to make at start-up.
+constexpr unsigned kPoolBits = 13;
+constexpr unsigned kPoolSize = 1u << kPoolBits;
 struct SamplePool {
-  uint16_t values[65536];
+  uint16_t magnitudes[kPoolSize];
+  uint16_t window_padding[3];  // zero: a window starting at the last entries stays inside
   int min_exponent_field;  // smallest and largest BF16 exponent field in the pool
   int max_exponent_field;
 };
+// A group of 4 lanes from a 32-bit random field g (two groups per 64-bit random word: the low
+// half first): bits 0-12 the window start, bit 16 + j the sign of lane j (0..3), bits
+// 20 + 3j .. 22 + 3j its 3 extra bits; bits 13-15 are unused.
+constexpr unsigned pool_window_start(uint32_t g) { return g & (kPoolSize - 1); }
+constexpr uint16_t lane_sign(uint32_t g, unsigned j) { return static_cast<uint16_t>(((g >> (16 + j)) & 1) << 15); }
+constexpr unsigned lane_extra(uint32_t g, unsigned j) { return (g >> (20 + 3 * j)) & 7; }
 const SamplePool& sample_pool(Distribution d);
 
 }  // namespace hif4

@@ -43,12 +43,6 @@ struct Suite {
   uint64_t level1_count;
   uint64_t level2_count;
   void (*make)(RecordContext& ctx, uint16_t out[kBlockValues]);
-  // Optional: from a fresh record RNG, which large table the record will read (the random
-  // suite: which of its 128 KB sample pools). make_suite_inputs makes the records of a run
-  // grouped by this key so that one table at a time stays in the cache; every record still
-  // has its own RNG stream and its own place in the output, so the bytes do not change.
-  unsigned (*locality_key)(Rng& rng) = nullptr;
-  static constexpr unsigned kLocalityKeys = 8;  // keys are 0 .. kLocalityKeys - 1
 };
 
 // A normal, nonzero BF16 (bit pattern) times 2^k, rounded to nearest even, clamped to the
@@ -60,7 +54,9 @@ uint16_t scale_normal_bf16(uint16_t v, int k);
 // order) changes generated files: bump kGeneratorVersion when you do.
 const std::vector<Suite>& suites();
 // Version of the generator (RNG + suites), stored in every vector file.
-constexpr uint32_t kGeneratorVersion = 2;  // 2: cheaper random-suite shapes (after 1 was used)
+// 3: 4096-entry magnitude pools, lane fields (pool index, sign, 3 extra bits), the random
+// suite's lanes from a SplitMix64 stream. 2: cheaper random-suite shapes. 1: the first.
+constexpr uint32_t kGeneratorVersion = 3;
 
 struct SuiteError : std::exception {
   std::string message;

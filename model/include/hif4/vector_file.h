@@ -111,14 +111,25 @@ class VectorWriter {
   void write(const uint16_t* inputs, const uint8_t* expected, uint64_t first_block_index, size_t n);
   void finish();
   uint64_t written() const { return written_; }
+  // The size of the whole file once finished (vector_file_size of this header).
+  uint64_t file_size() const { return file_size_; }
 
  private:
-  uint8_t* next_slot();  // the next record's bytes in the frame buffer (flushes a full frame)
-  void flush_frame();
+  // Records are staged in a buffer of at most kStageRecords records and handed to the sink a
+  // buffer at a time, the frame's CRC-32 carried across buffers and appended after the frame's
+  // last record: the same bytes as whole frames, with a buffer small enough to stay in the
+  // cache while the generator fills and the kernel copies it.
+  static constexpr size_t kStageRecords = 1024;
+  uint8_t* next_slot();  // the next record's bytes in the stage (ends a full frame, sinks a full stage)
+  void sink_stage(bool end_of_frame);
   VectorHeader header_;
   Sink sink_;
-  std::vector<uint8_t> frame_;
+  std::vector<uint8_t> stage_;
+  size_t stage_capacity_ = 0;  // records
+  size_t in_stage_ = 0;
   size_t in_frame_ = 0;
+  uint32_t frame_crc_ = 0;
+  uint64_t file_size_ = 0;
   uint64_t written_ = 0;
   bool finished_ = false;
 };

@@ -1,0 +1,36 @@
+// The random suite's lane maker: its definition, pool_lanes in suites.cpp, and the AVX2 form
+// of its common case here (pool_lanes_avx2.cpp).
+//
+// A block's 64 lanes come from the next 8 words of the record's RNG, a 32-bit field per group
+// of 4 lanes (rng.h: pool_window_start, lane_sign, lane_extra). The AVX2 kernel computes the same
+// lanes where every lane stays a normal number after scaling (so the scaling is an exponent
+// add); tests/vectors prove the two equal on every shape.
+#pragma once
+#include <cstdint>
+
+namespace hif4::suite_detail {
+
+// How each lane's exponent offset (0 or negative) is chosen.
+enum class LaneShift : uint8_t {
+  None,    // every lane at 2^k
+  Groups,  // lane i at 2^(k - ((group_bits >> 3 * (i / 4)) & 7)): each group of 4 its own
+  Lanes,   // lane 4g + j at 2^(k - 2 * lane_extra(field of group g, j)): each lane its own
+};
+
+struct PoolLanesJob {
+  const uint16_t* magnitudes;  // the pool, with its 3 padding entries after the last
+  // The record's xoshiro256** state: the kernel draws the 8 words from a copy and leaves this
+  // state as it was (writing it back costs a failed store-to-load forward per block), so the
+  // caller must draw nothing after the lanes.
+  const uint64_t* rng_state;
+  int k;
+  LaneShift shift;
+  uint64_t group_bits;  // LaneShift::Groups
+  bool sparse;          // lanes whose extra bits are below 4 keep only their sign (+0 or -0)
+};
+
+// out[4g + j] = ((window_g[j] + (k + shift) * 128) | sign) & keep, for jobs in which every lane
+// stays normal (the caller checks it). Call only where AVX2 is available.
+void pool_lanes_normal_avx2(const PoolLanesJob& job, uint16_t out[64]);
+
+}  // namespace hif4::suite_detail
