@@ -107,7 +107,7 @@ class AtomicOutput {
   // Allocates the output's final size up front where the file system can (fallocate): a full
   // disk is reported before anything is generated, and the file system allocates the blocks
   // once instead of at every write that extends the file (ext4: about half the kernel time
-  // of writing a large file). Where fallocate is not supported it does nothing.
+  // of writing a large file). Where fallocate is not supported, and on tmpfs, it does nothing.
   void reserve(uint64_t bytes);
   void commit();
   const std::string& path() const { return path_; }

@@ -13,14 +13,6 @@ namespace hif4::detail {
 
 namespace {
 
-// The paper's folding constants for this polynomial (powers of x modulo P, bit-reflected):
-// k1, k2 move a 128-bit lane 64 bytes ahead, k3, k4 16 bytes ahead, k5 folds 96 bits to 64;
-// P and mu = floor(x^64 / P) drive the final Barrett reduction to 32 bits.
-constexpr long long kK1 = 0x154442bd4, kK2 = 0x1c6e41596;
-constexpr long long kK3 = 0x1751997d0, kK4 = 0x0ccaa009e;
-constexpr long long kK5 = 0x163cd6124;
-constexpr long long kP = 0x1db710641, kMu = 0x1f7011641;
-
 // a.lo * k.lo ^ a.hi * k.hi ^ next: one 128-bit lane moved 'k' bits ahead and added in.
 inline __m128i fold(__m128i a, __m128i k, __m128i next) {
   return _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(a, k, 0x00), _mm_clmulepi64_si128(a, k, 0x11)),
@@ -28,6 +20,23 @@ inline __m128i fold(__m128i a, __m128i k, __m128i next) {
 }
 
 inline __m128i load(const uint8_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+
+// 16 bytes at a time into x, then 128 -> 32 bits.
+uint32_t fold_rest_and_reduce(__m128i x1, const uint8_t* p, size_t n) {
+  const __m128i k34 = _mm_set_epi64x(kFold128Hi, kFold128Lo);
+  for (; n >= 16; p += 16, n -= 16) x1 = fold(x1, k34, load(p));
+  // 128 -> 64 bits: the low half times k4, added to the high half.
+  const __m128i mask32 = _mm_setr_epi32(-1, 0, -1, 0);
+  x1 = _mm_xor_si128(_mm_clmulepi64_si128(x1, k34, 0x10), _mm_srli_si128(x1, 8));
+  // 96 -> 64 bits: the low 32 bits times k5, added to the rest.
+  const __m128i k5 = _mm_set_epi64x(0, kFold96To64);
+  x1 = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(x1, mask32), k5, 0x00), _mm_srli_si128(x1, 4));
+  // Barrett: q = floor(low32 * mu / x^32), crc = low64 ^ q * P, taken from bits 32..63.
+  const __m128i poly = _mm_set_epi64x(kBarrettMu, kPoly);
+  __m128i t = _mm_clmulepi64_si128(_mm_and_si128(x1, mask32), poly, 0x10);
+  t = _mm_clmulepi64_si128(_mm_and_si128(t, mask32), poly, 0x00);
+  return static_cast<uint32_t>(_mm_extract_epi32(_mm_xor_si128(x1, t), 1));
+}
 
 }  // namespace
 
@@ -37,7 +46,7 @@ uint32_t crc32_clmul_fold(uint32_t state, const uint8_t* p, size_t n) {
   __m128i x2 = load(p + 16), x3 = load(p + 32), x4 = load(p + 48);
   p += 64;
   n -= 64;
-  const __m128i k12 = _mm_set_epi64x(kK2, kK1);
+  const __m128i k12 = _mm_set_epi64x(kFold512Hi, kFold512Lo);
   while (n >= 64) {
     x1 = fold(x1, k12, load(p));
     x2 = fold(x2, k12, load(p + 16));
@@ -46,23 +55,15 @@ uint32_t crc32_clmul_fold(uint32_t state, const uint8_t* p, size_t n) {
     p += 64;
     n -= 64;
   }
-  const __m128i k34 = _mm_set_epi64x(kK4, kK3);
+  const __m128i k34 = _mm_set_epi64x(kFold128Hi, kFold128Lo);
   x1 = fold(x1, k34, x2);
   x1 = fold(x1, k34, x3);
   x1 = fold(x1, k34, x4);
-  for (; n >= 16; p += 16, n -= 16) x1 = fold(x1, k34, load(p));
+  return fold_rest_and_reduce(x1, p, n);
+}
 
-  // 128 -> 64 bits: the low half times k4, added to the high half.
-  const __m128i mask32 = _mm_setr_epi32(-1, 0, -1, 0);
-  x1 = _mm_xor_si128(_mm_clmulepi64_si128(x1, k34, 0x10), _mm_srli_si128(x1, 8));
-  // 96 -> 64 bits: the low 32 bits times k5, added to the rest.
-  const __m128i k5 = _mm_set_epi64x(0, kK5);
-  x1 = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(x1, mask32), k5, 0x00), _mm_srli_si128(x1, 4));
-  // Barrett: q = floor(low32 * mu / x^32), crc = low64 ^ q * P, taken from bits 32..63.
-  const __m128i poly = _mm_set_epi64x(kMu, kP);
-  __m128i t = _mm_clmulepi64_si128(_mm_and_si128(x1, mask32), poly, 0x10);
-  t = _mm_clmulepi64_si128(_mm_and_si128(t, mask32), poly, 0x00);
-  return static_cast<uint32_t>(_mm_extract_epi32(_mm_xor_si128(x1, t), 1));
+uint32_t crc32_clmul_finish(Fold128 acc, const uint8_t* p, size_t n) {
+  return fold_rest_and_reduce(_mm_set_epi64x(static_cast<long long>(acc.hi), static_cast<long long>(acc.lo)), p, n);
 }
 
 }  // namespace hif4::detail

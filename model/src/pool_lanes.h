@@ -2,9 +2,8 @@
 // of its common case here (pool_lanes_avx2.cpp).
 //
 // A block's 64 lanes come from the next 8 words of the record's RNG, a 32-bit field per group
-// of 4 lanes (rng.h: pool_window_start, lane_sign, lane_extra). The AVX2 kernel computes the same
-// lanes where every lane stays a normal number after scaling (so the scaling is an exponent
-// add); tests/vectors prove the two equal on every shape.
+// of 4 lanes (rng.h: pool_window_start, lane_sign, lane_extra). The AVX2 kernel computes the
+// same lanes; tests/vectors proves the two equal on every shape and both magnitude ranges.
 #pragma once
 #include <cstdint>
 
@@ -27,10 +26,11 @@ struct PoolLanesJob {
   LaneShift shift;
   uint64_t group_bits;  // LaneShift::Groups
   bool sparse;          // lanes whose extra bits are below 4 keep only their sign (+0 or -0)
+  bool all_normal;      // every lane stays normal after scaling: the scaling is an exponent add
 };
 
-// out[4g + j] = ((window_g[j] + (k + shift) * 128) | sign) & keep, for jobs in which every lane
-// stays normal (the caller checks it). Call only where AVX2 is available.
-void pool_lanes_normal_avx2(const PoolLanesJob& job, uint16_t out[64]);
+// out[4g + j] = (scale_pool_value(window_g[j], k - shift) | sign) & keep, as pool_lanes in
+// suites.cpp. Call only where AVX2 is available.
+void pool_lanes_avx2(const PoolLanesJob& job, uint16_t out[64]);
 
 }  // namespace hif4::suite_detail

@@ -255,14 +255,19 @@ void make_random(RecordContext& c, uint16_t out[kBlockValues]) {
   const int k = wide ? -150 + static_cast<int>(field_below(params >> 18, 291))
                      : -24 + static_cast<int>(field_below(params >> 18, 49));
   const unsigned shape = static_cast<unsigned>(params >> 34) & 7;
+  // By table, not by branches: the shape changes from record to record at random.
   using suite_detail::LaneShift;
-  const LaneShift shift = (shape == 4 || shape == 5) ? LaneShift::Groups : (shape == 7 ? LaneShift::Lanes : LaneShift::None);
-  const int min_shift = shift == LaneShift::Groups ? -7 : (shift == LaneShift::Lanes ? -14 : 0);
+  static constexpr LaneShift kShiftOfShape[8] = {LaneShift::None,   LaneShift::None,   LaneShift::None, LaneShift::None,
+                                                 LaneShift::Groups, LaneShift::Groups, LaneShift::None, LaneShift::Lanes};
+  static constexpr int8_t kMinShiftOfShape[8] = {0, 0, 0, 0, -7, -7, 0, -14};
+  const LaneShift shift = kShiftOfShape[shape];
+  const int min_shift = kMinShiftOfShape[shape];
   const bool sparse = shape == 6;
-  // The AVX2 kernel makes the same lanes as pool_lanes where every lane stays normal. (It
-  // leaves `rng` where it was: nothing is drawn after the lanes.)
-  if (pool_stays_normal(pool, k, min_shift) && active_simd_path() == SimdPath::Avx2) {
-    suite_detail::pool_lanes_normal_avx2({pool.magnitudes, rng.state(), k, shift, group_bits, sparse}, out);
+  // The AVX2 kernel makes the same lanes as pool_lanes. (It leaves `rng` where it was:
+  // nothing is drawn after the lanes.)
+  if (c.simd == SimdPath::Avx2) {
+    suite_detail::pool_lanes_avx2(
+        {pool.magnitudes, rng.state(), k, shift, group_bits, sparse, pool_stays_normal(pool, k, min_shift)}, out);
     return;
   }
   uint64_t words[kLaneWords];
@@ -654,9 +659,10 @@ uint64_t record_seed(uint64_t seed, const Suite& suite, uint64_t index) {
 void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64_t first,
                        size_t count, uint16_t* out) {
   const uint64_t tag = fnv1a64(suite.name);  // record_seed(seed, suite, first + i), hashed once
+  const SimdPath simd = active_simd_path();
   for (size_t i = 0; i < count; ++i) {
     Rng rng(mix64(seed ^ mix64(tag + first + i)));
-    RecordContext ctx{rng, first + i, level};
+    RecordContext ctx{rng, first + i, level, simd};
     suite.make(ctx, out + i * kBlockValues);
   }
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -50,6 +51,10 @@ bool cpu_has_clmul() {
   static const bool has = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
   return has;
 }
+bool cpu_has_vpclmul() {
+  static const bool has = cpu_has_clmul() && __builtin_cpu_supports("vpclmulqdq") && __builtin_cpu_supports("avx2");
+  return has;
+}
 #endif
 
 }  // namespace
@@ -71,16 +76,40 @@ uint32_t crc32_update_tables(uint32_t crc, const void* data, size_t n) {
   return ~crc;
 }
 
-uint32_t crc32_update(uint32_t crc, const void* data, size_t n) {
+bool crc32_kernel_available(CrcKernel kernel) {
+  switch (kernel) {
+    case CrcKernel::Tables: return true;
 #if HIF4_CRC32_CLMUL
-  // Carry-less multiply (about 4x the tables) for the bulk, the tables for the tail.
-  if (n >= 64 && cpu_has_clmul()) {
-    const size_t bulk = n & ~size_t{15};
-    crc = ~detail::crc32_clmul_fold(~crc, static_cast<const uint8_t*>(data), bulk);
-    return crc32_update_tables(crc, static_cast<const uint8_t*>(data) + bulk, n - bulk);
-  }
+    case CrcKernel::Clmul128: return cpu_has_clmul();
+    case CrcKernel::Clmul256: return cpu_has_vpclmul();
+#else
+    default: return false;
 #endif
-  return crc32_update_tables(crc, data, n);
+  }
+  return false;
+}
+
+uint32_t crc32_update_with(CrcKernel kernel, uint32_t crc, const void* data, size_t n) {
+  if (!crc32_kernel_available(kernel)) throw std::runtime_error("this CPU has no such CRC-32 kernel");
+  const auto* p = static_cast<const uint8_t*>(data);
+  // Carry-less multiplies (4x the tables with 128 bits, 8x with 256) for the bulk, a multiple
+  // of 16 bytes; the tables for the rest.
+  const size_t bulk = n & ~size_t{15};
+#if HIF4_CRC32_CLMUL
+  if (kernel == CrcKernel::Clmul256 && n >= 256)
+    return crc32_update_tables(~detail::crc32_vpclmul_fold(~crc, p, bulk), p + bulk, n - bulk);
+  if (kernel != CrcKernel::Tables && n >= 64)
+    return crc32_update_tables(~detail::crc32_clmul_fold(~crc, p, bulk), p + bulk, n - bulk);
+#endif
+  (void)bulk;
+  return crc32_update_tables(crc, p, n);
+}
+
+uint32_t crc32_update(uint32_t crc, const void* data, size_t n) {
+  static const CrcKernel best = crc32_kernel_available(CrcKernel::Clmul256)   ? CrcKernel::Clmul256
+                                : crc32_kernel_available(CrcKernel::Clmul128) ? CrcKernel::Clmul128
+                                                                              : CrcKernel::Tables;
+  return crc32_update_with(best, crc, data, n);
 }
 
 // ---- encoding ---------------------------------------------------------------------------

@@ -120,8 +120,8 @@ TEST_CASE("the suites' fast scaling equals the exact rounding path", "[rng]") {
 }
 
 TEST_CASE("the random suite's AVX2 lane maker equals its definition on every shape", "[rng][simd]") {
-  // suites.cpp defines the random suite's lanes (pool_lanes); where every lane stays normal
-  // and the CPU has AVX2, an AVX2 kernel makes them instead. Compare the two on 100,000
+  // suites.cpp defines the random suite's lanes (pool_lanes); where the CPU has AVX2, an
+  // AVX2 kernel makes them instead. Compare the two on 100,000
   // records (every shape, both magnitude ranges, all five pools), the scalar side forced
   // with force_scalar_path as HIF4_SIMD=scalar does.
   if (!simd_path_available(SimdPath::Avx2)) {
@@ -135,13 +135,20 @@ TEST_CASE("the random suite's AVX2 lane maker equals its definition on every sha
   force_scalar_path(true);
   make_suite_inputs(random, 11, 2, 1000, kRecords, scalar.data());
   force_scalar_path(false);
-  // Which shape each record has (bits 34-36 of its first word): every one must be compared.
+  // Which shape each record has (bits 34-36 of its first word), and how many records scale
+  // some lanes out of the normal range (k far down or up: subnormal lanes, or the clamp to
+  // 0x7F7F): every shape, and the kernel's general scaling, must be compared.
   unsigned shapes[8] = {};
+  size_t extreme = 0;
   for (size_t i = 0; i < kRecords; ++i) {
     Rng rng(record_seed(11, random, 1000 + i));
-    ++shapes[(rng.next() >> 34) & 7];
+    const uint64_t params = rng.next();
+    ++shapes[(params >> 34) & 7];
+    const int k = ((params >> 16) & 3) == 0 ? -150 + static_cast<int>((((params >> 18) & 0xFFFF) * 291) >> 16) : 0;
+    extreme += k < -110 || k > 130;
   }
   for (unsigned shape = 0; shape < 8; ++shape) CHECK(shapes[shape] > kRecords / 10);
+  CHECK(extreme > kRecords / 30);
   size_t differing = 0;
   for (size_t i = 0; i < kRecords; ++i)
     differing += !std::equal(fast.begin() + i * kBlockValues, fast.begin() + (i + 1) * kBlockValues,

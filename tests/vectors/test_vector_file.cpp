@@ -82,43 +82,57 @@ TEST_CASE("crc32_update equals boost::crc_32_type on any split", "[vectors][crc]
   CHECK(crc32_update(0, "123456789", 9) == 0xCBF43926u);  // the CRC-32 check value
 }
 
-TEST_CASE("crc32_update (carry-less multiply where the CPU has it) equals the tables and boost", "[vectors][crc]") {
-  // Every length 0..1100 at every start alignment 0..15: the 64-byte folding loop, the
-  // 16-byte folds, the final reductions and the table tail all get exercised.
-  Rng rng(4);
-  std::vector<uint8_t> buf(1100 + 16);
-  for (auto& b : buf) b = static_cast<uint8_t>(rng.next());
-  size_t bad = 0;
-  for (size_t align = 0; align < 16; ++align)
-    for (size_t len = 0; len <= 1100; ++len) {
-      const uint8_t* p = buf.data() + align;
-      const uint32_t start = static_cast<uint32_t>(rng.next());  // a continued CRC
-      const uint32_t fast = crc32_update(start, p, len), tables = crc32_update_tables(start, p, len);
-      if (fast != tables) ++bad;
-      if (align == 0 && start % 8 == 0) {
-        boost::crc_32_type ref;
-        ref.process_bytes(p, len);
-        if (crc32_update(0, p, len) != ref.checksum()) ++bad;
-      }
+TEST_CASE("every CRC-32 kernel the CPU has equals the tables and boost", "[vectors][crc]") {
+  // Every length 0..1100 at every start alignment 0..15, through each kernel: the 128- and
+  // 64-byte folding loops, the 16-byte folds, the final reductions and the table tail.
+  unsigned kernels_run = 0;
+  for (const CrcKernel kernel : {CrcKernel::Clmul128, CrcKernel::Clmul256}) {
+    if (!crc32_kernel_available(kernel)) {
+      WARN("CRC kernel " << static_cast<int>(kernel) << " not available on this CPU");
+      continue;
     }
-  CHECK(bad == 0);
-  // A frame-sized buffer (4096 records of 172 bytes) and all-ones / all-zeros data.
-  std::vector<uint8_t> frame(4096 * 172);
-  for (auto& b : frame) b = static_cast<uint8_t>(rng.next());
-  boost::crc_32_type ref;
-  ref.process_bytes(frame.data(), frame.size());
-  CHECK(crc32_update(0, frame.data(), frame.size()) == ref.checksum());
-  for (uint8_t fill : {uint8_t{0}, uint8_t{0xFF}}) {
-    std::vector<uint8_t> flat(4096, fill);
-    CHECK(crc32_update(0, flat.data(), flat.size()) == crc32_update_tables(0, flat.data(), flat.size()));
+    ++kernels_run;
+    INFO("CRC kernel " << static_cast<int>(kernel));
+    Rng rng(4);
+    std::vector<uint8_t> buf(1100 + 16);
+    for (auto& b : buf) b = static_cast<uint8_t>(rng.next());
+    size_t bad = 0;
+    for (size_t align = 0; align < 16; ++align)
+      for (size_t len = 0; len <= 1100; ++len) {
+        const uint8_t* p = buf.data() + align;
+        const uint32_t start = static_cast<uint32_t>(rng.next());  // a continued CRC
+        const uint32_t fast = crc32_update_with(kernel, start, p, len), tables = crc32_update_tables(start, p, len);
+        if (fast != tables) ++bad;
+        if (align == 0 && start % 8 == 0) {
+          boost::crc_32_type ref;
+          ref.process_bytes(p, len);
+          if (crc32_update_with(kernel, 0, p, len) != ref.checksum()) ++bad;
+        }
+      }
+    CHECK(bad == 0);
+    // A frame-sized buffer (4096 records of 172 bytes) and all-ones / all-zeros data.
+    std::vector<uint8_t> frame(4096 * 172);
+    for (auto& b : frame) b = static_cast<uint8_t>(rng.next());
+    boost::crc_32_type ref;
+    ref.process_bytes(frame.data(), frame.size());
+    CHECK(crc32_update_with(kernel, 0, frame.data(), frame.size()) == ref.checksum());
+    for (uint8_t fill : {uint8_t{0}, uint8_t{0xFF}}) {
+      std::vector<uint8_t> flat(4096, fill);
+      CHECK(crc32_update_with(kernel, 0, flat.data(), flat.size()) == crc32_update_tables(0, flat.data(), flat.size()));
+    }
+    // One flipped bit anywhere in the frame changes the CRC.
+    const uint32_t good = crc32_update_with(kernel, 0, frame.data(), frame.size());
+    for (size_t bit : {size_t{0}, size_t{7}, size_t{12345}, frame.size() * 8 - 1}) {
+      frame[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+      CHECK(crc32_update_with(kernel, 0, frame.data(), frame.size()) != good);
+      frame[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+    }
   }
-  // One flipped bit anywhere in the frame changes the CRC.
-  const uint32_t good = crc32_update(0, frame.data(), frame.size());
-  for (size_t bit : {size_t{0}, size_t{7}, size_t{12345}, frame.size() * 8 - 1}) {
-    frame[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
-    CHECK(crc32_update(0, frame.data(), frame.size()) != good);
-    frame[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
-  }
+  // crc32_update itself (the fastest kernel here) on a frame.
+  std::vector<uint8_t> frame(4096 * 172, 0x5A);
+  CHECK(crc32_update(0, frame.data(), frame.size()) == crc32_update_tables(0, frame.data(), frame.size()));
+  INFO("kernels run: " << kernels_run);
+  CHECK(crc32_kernel_available(CrcKernel::Tables));
 }
 
 TEST_CASE("write then read gives back the header and every record", "[vectors][file]") {

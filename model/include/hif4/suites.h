@@ -23,6 +23,7 @@
 
 #include "hif4/config.h"
 #include "hif4/format.h"
+#include "hif4/simd.h"
 #include "hif4/vector_file.h"
 
 namespace hif4 {
@@ -35,6 +36,7 @@ struct RecordContext {
   Rng& rng;
   uint64_t index;
   unsigned level;
+  SimdPath simd;  // active_simd_path() at the start of the run: a maker with a SIMD form may use it
 };
 
 struct Suite {

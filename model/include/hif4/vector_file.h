@@ -91,6 +91,13 @@ uint32_t crc32_update(uint32_t crc, const void* data, size_t n);
 // The same by slicing-by-16 tables only (crc32_update uses carry-less multiplication for
 // long runs where the CPU has it); for tests and benchmarks.
 uint32_t crc32_update_tables(uint32_t crc, const void* data, size_t n);
+// The kernels behind crc32_update, which takes the fastest this CPU has for the bulk of a
+// buffer (tests run each of them): tables only; 128-bit carry-less multiplies (PCLMULQDQ) from
+// 64 bytes; 256-bit ones (VPCLMULQDQ) from 256 bytes.
+enum class CrcKernel : uint8_t { Tables, Clmul128, Clmul256 };
+bool crc32_kernel_available(CrcKernel kernel);
+// crc32_update through one kernel (throws std::runtime_error where the CPU lacks it).
+uint32_t crc32_update_with(CrcKernel kernel, uint32_t crc, const void* data, size_t n);
 
 // Bytes of the header (with its CRC); throws VectorFileError for strings over 255 bytes.
 std::vector<uint8_t> encode_header(const VectorHeader& h);
