@@ -35,7 +35,7 @@ void gen_file(const std::string& path, const std::string& suite, const hif4::Con
   hif4::VectorWriter w(h, [&](const void* p, size_t n) { std::fwrite(p, 1, n, f); });
   hif4::generate(plan, 1, 2, cfg, expected, [&](const hif4::GeneratedChunk& c) {
     w.write(c.inputs, c.expected, c.first_record, c.count);
-  }, 4096, threads);
+  }, hif4::kGenChunkRecords, threads);
   w.finish();
   std::fclose(f);
 }

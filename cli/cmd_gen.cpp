@@ -78,7 +78,7 @@ int run(int argc, char** argv) {
     out.reserve(writer.file_size());
     generate(plan, seed, static_cast<unsigned>(level), cfg, expected,
              [&](const GeneratedChunk& c) { writer.write(c.inputs, c.expected, c.first_record, c.count); },
-             1024, threads);
+             kGenChunkRecords, threads);
     writer.finish();
   } catch (const VectorFileError& e) {
     throw Error(e.message);

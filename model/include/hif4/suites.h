@@ -116,11 +116,14 @@ struct GeneratedChunk {
   uint64_t first_record;
   size_t count;
 };
+// Records per chunk of `hif4 gen` (per thread): 1024 keep a chunk's inputs, expected bytes and
+// the writer's stage (128 + 36 + 172 bytes a record) inside a 512 KiB L2 cache together.
+constexpr size_t kGenChunkRecords = 1024;
 // Runs the plan: suite inputs -> expected -> sink, chunk by chunk, in record order. With
 // threads > 1 the inputs of each chunk are made on that many threads (records are independent,
 // so the bytes are the same for every thread count); `expected` parallelizes itself.
 void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const Config& cfg,
               const ExpectedFn& expected, const std::function<void(const GeneratedChunk&)>& sink,
-              size_t chunk_records = 4096, unsigned threads = 1);
+              size_t chunk_records = kGenChunkRecords, unsigned threads = 1);
 
 }  // namespace hif4
