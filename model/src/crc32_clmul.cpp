@@ -62,8 +62,14 @@ uint32_t crc32_clmul_fold(uint32_t state, const uint8_t* p, size_t n) {
   return fold_rest_and_reduce(x1, p, n);
 }
 
-uint32_t crc32_clmul_finish(Fold128 acc, const uint8_t* p, size_t n) {
-  return fold_rest_and_reduce(_mm_set_epi64x(static_cast<long long>(acc.hi), static_cast<long long>(acc.lo)), p, n);
+uint32_t crc32_clmul_finish(const Fold128* lanes, size_t count, const uint8_t* p, size_t n) {
+  auto lane = [&](size_t i) {
+    return _mm_set_epi64x(static_cast<long long>(lanes[i].hi), static_cast<long long>(lanes[i].lo));
+  };
+  const __m128i k34 = _mm_set_epi64x(kFold128Hi, kFold128Lo);
+  __m128i x = lane(0);
+  for (size_t i = 1; i < count; ++i) x = fold(x, k34, lane(i));
+  return fold_rest_and_reduce(x, p, n);
 }
 
 }  // namespace hif4::detail

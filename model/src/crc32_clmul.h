@@ -30,9 +30,10 @@ struct Fold128 {
 // bit-inverted CRC, as inside the table loop) and returns the new state. Needs PCLMULQDQ
 // and SSE4.1 (the caller checks the CPU).
 uint32_t crc32_clmul_fold(uint32_t state, const uint8_t* p, size_t n);
-// Continues from an accumulator that holds the fold of everything before p: folds n more
-// bytes (a multiple of 16) 16 at a time, then reduces to the CRC state. PCLMULQDQ + SSE4.1.
-uint32_t crc32_clmul_finish(Fold128 acc, const uint8_t* p, size_t n);
+// Continues from `count` >= 1 accumulators of consecutive 16-byte lanes that together hold
+// the fold of everything before p: folds them into one, 16 bytes at a time, then n more bytes
+// (a multiple of 16), then reduces to the CRC state. PCLMULQDQ + SSE4.1.
+uint32_t crc32_clmul_finish(const Fold128* lanes, size_t count, const uint8_t* p, size_t n);
 // As crc32_clmul_fold for n >= 128, with 256-bit carry-less multiplies: the leading multiple
 // of 128 bytes in eight 128-bit lanes, then crc32_clmul_finish (twice the speed on AMD Zen 3).
 // Needs VPCLMULQDQ and AVX2 besides (crc32_vpclmul.cpp).

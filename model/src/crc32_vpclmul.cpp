@@ -38,17 +38,15 @@ uint32_t crc32_vpclmul_fold(uint32_t state, const uint8_t* p, size_t n) {
     p += 128;
     n -= 128;
   }
-  // The eight lanes into one, each moved 16 bytes ahead onto the next in stream order.
-  const __m128i k128 = _mm_set_epi64x(kFold128Hi, kFold128Lo);
-  const __m128i lanes[8] = {_mm256_castsi256_si128(y1), _mm256_extracti128_si256(y1, 1),
-                            _mm256_castsi256_si128(y2), _mm256_extracti128_si256(y2, 1),
-                            _mm256_castsi256_si128(y3), _mm256_extracti128_si256(y3, 1),
-                            _mm256_castsi256_si128(y4), _mm256_extracti128_si256(y4, 1)};
-  __m128i x = lanes[0];
-  for (unsigned i = 1; i < 8; ++i)
-    x = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x, k128, 0x00), _mm_clmulepi64_si128(x, k128, 0x11)), lanes[i]);
-  const Fold128 acc{static_cast<uint64_t>(_mm_cvtsi128_si64(x)), static_cast<uint64_t>(_mm_extract_epi64(x, 1))};
-  return crc32_clmul_finish(acc, p, n);
+  // The eight lanes in stream order; crc32_clmul_finish folds them into one and goes on.
+  Fold128 lanes[8];
+  const __m256i ys[4] = {y1, y2, y3, y4};
+  for (unsigned i = 0; i < 4; ++i) {
+    const __m128i lo = _mm256_castsi256_si128(ys[i]), hi = _mm256_extracti128_si256(ys[i], 1);
+    lanes[2 * i] = {static_cast<uint64_t>(_mm_cvtsi128_si64(lo)), static_cast<uint64_t>(_mm_extract_epi64(lo, 1))};
+    lanes[2 * i + 1] = {static_cast<uint64_t>(_mm_cvtsi128_si64(hi)), static_cast<uint64_t>(_mm_extract_epi64(hi, 1))};
+  }
+  return crc32_clmul_finish(lanes, 8, p, n);
 }
 
 }  // namespace hif4::detail
