@@ -7,6 +7,7 @@
 #include "hif4/suites.h"
 
 #include <algorithm>
+#include <future>
 
 #include "hif4/bf16.h"
 #include "hif4/block.h"
@@ -704,25 +705,56 @@ void reference_expected(const uint16_t* inputs, size_t n, const Config& cfg,
 void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const Config& cfg,
               const ExpectedFn& expected, const std::function<void(const GeneratedChunk&)>& sink,
               size_t chunk_records, unsigned threads) {
-  if (threads > 1) chunk_records *= threads;  // a full share for every thread
-  std::vector<uint16_t> inputs(chunk_records * kBlockValues);
-  std::vector<uint8_t> packed(chunk_records * kPackedBytes);
+  // With threads, chunks of 16 shares a thread: the threads are started per chunk, and the
+  // sink overlaps the making of the next chunk.
+  if (threads > 1) chunk_records *= 16 * threads;
+  struct Chunk {
+    const Suite* suite;
+    uint64_t first;  // within the suite
+    size_t count;
+    uint64_t record;  // within the file
+  };
+  std::vector<Chunk> chunks;
   uint64_t record = 0;
-  for (const SuiteRun& run : plan.runs) {
+  for (const SuiteRun& run : plan.runs)
     for (uint64_t done = 0; done < run.count;) {
       const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_records, run.count - done));
-      if (threads > 1) {
-        parallel_for(n, threads, [&](size_t begin, size_t end) {
-          make_suite_inputs(*run.suite, seed, level, done + begin, end - begin, inputs.data() + begin * kBlockValues);
-        });
-      } else {
-        make_suite_inputs(*run.suite, seed, level, done, n, inputs.data());
-      }
-      expected(inputs.data(), n, cfg, record, packed.data());
-      sink({inputs.data(), packed.data(), record, n});
+      chunks.push_back({run.suite, done, n, record});
       done += n;
       record += n;
     }
+  struct Buffers {
+    std::vector<uint16_t> inputs;
+    std::vector<uint8_t> packed;
+  };
+  Buffers buffers[2];
+  for (Buffers& b : buffers) {
+    b.inputs.resize(chunk_records * kBlockValues);
+    b.packed.resize(chunk_records * kPackedBytes);
+  }
+  auto make = [&](const Chunk& c, Buffers& b) {
+    parallel_for(c.count, threads, [&](size_t begin, size_t end) {
+      make_suite_inputs(*c.suite, seed, level, c.first + begin, end - begin, b.inputs.data() + begin * kBlockValues);
+    });
+    expected(b.inputs.data(), c.count, cfg, c.record, b.packed.data());
+  };
+  auto hand_over = [&](const Chunk& c, const Buffers& b) { sink({b.inputs.data(), b.packed.data(), c.record, c.count}); };
+  if (threads <= 1) {
+    for (const Chunk& c : chunks) {
+      make(c, buffers[0]);
+      hand_over(c, buffers[0]);
+    }
+    return;
+  }
+  // Chunk i is made into buffers[i % 2] while the sink takes chunk i - 1 from the other. (If
+  // the sink throws, the future's destructor waits for the chunk being made.)
+  std::future<void> next;
+  if (!chunks.empty()) next = std::async(std::launch::async, make, std::cref(chunks[0]), std::ref(buffers[0]));
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    next.get();
+    if (i + 1 < chunks.size())
+      next = std::async(std::launch::async, make, std::cref(chunks[i + 1]), std::ref(buffers[(i + 1) % 2]));
+    hand_over(chunks[i], buffers[i % 2]);
   }
 }
 
