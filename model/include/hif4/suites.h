@@ -116,8 +116,9 @@ struct GeneratedChunk {
   uint64_t first_record;
   size_t count;
 };
-// Records per chunk of `hif4 gen` (per thread): 1024 keep a chunk's inputs, expected bytes and
-// the writer's stage (128 + 36 + 172 bytes a record) inside a 512 KiB L2 cache together.
+// Records per chunk of `hif4 gen` on one thread: 1024 keep a chunk's inputs, expected bytes and
+// the writer's stage (128 + 36 + 172 bytes a record) inside a 512 KiB L2 cache together. (With
+// N threads generate() makes chunks of 16 * N times this, and writes one while making the next.)
 constexpr size_t kGenChunkRecords = 1024;
 // Runs the plan: suite inputs -> expected -> sink, chunk by chunk, in record order. With
 // threads > 1 the inputs of each chunk are made on that many threads (records are independent,
