@@ -1,5 +1,6 @@
-// AVX2 form of the random suite's lane maker (pool_lanes.h). Compiled with -mavx2 (model/simd.cmake); suites.cpp calls it only when
-// active_simd_path() is AVX2, so HIF4_SIMD=scalar runs the definition in suites.cpp instead.
+// AVX2 form of the random suite's lane maker (pool_lanes.h). Compiled with -mavx2
+// (model/simd.cmake); suites.cpp calls it only when active_simd_path() is AVX2, so
+// HIF4_SIMD=scalar runs the definition in suites.cpp instead.
 //
 // Register v holds lanes 16v..16v+15, groups 4v..4v+3 (64-bit element e = group 4v + e, its u16
 // lane j = lane j of that group), whose 32-bit fields are the halves of words 2v and 2v+1. The
