@@ -1,5 +1,5 @@
-// The random suite's lane maker: its definition, pool_lanes in suites.cpp, and the AVX2 form
-// of its common case here (pool_lanes_avx2.cpp).
+// The random suite's lane maker: its definition, pool_lanes in suites.cpp, and its AVX2 form
+// (pool_lanes_avx2.cpp).
 //
 // A block's 64 lanes come from the next 8 words of the record's RNG, a 32-bit field per group
 // of 4 lanes (rng.h: pool_window_start, lane_sign, lane_extra). The AVX2 kernel computes the
@@ -15,6 +15,16 @@ enum class LaneShift : uint8_t {
   Groups,  // lane i at 2^(k - ((group_bits >> 3 * (i / 4)) & 7)): each group of 4 its own
   Lanes,   // lane 4g + j at 2^(k - 2 * lane_extra(field of group g, j)): each lane its own
 };
+
+// What lane 4g + j (extra: its 3 extra bits) subtracts from the block's power of two, and the
+// most any lane subtracts under a kind of shift.
+constexpr int lane_shift_of(LaneShift shift, uint64_t group_bits, unsigned group, unsigned extra) {
+  return shift == LaneShift::Groups ? static_cast<int>((group_bits >> (3 * group)) & 7)
+                                    : (shift == LaneShift::Lanes ? 2 * static_cast<int>(extra) : 0);
+}
+constexpr int max_lane_shift(LaneShift shift) {
+  return shift == LaneShift::Groups ? 7 : (shift == LaneShift::Lanes ? 14 : 0);
+}
 
 struct PoolLanesJob {
   const uint16_t* magnitudes;  // the pool, with its 3 padding entries after the last

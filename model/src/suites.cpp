@@ -92,41 +92,42 @@ void draw_lane_words(Rng& rng, uint64_t words[kLaneWords]) {
   rng = local;
 }
 
-// Whether every pool magnitude times 2^(k + s), min_shift <= s <= 0, is a normal BF16.
-bool pool_stays_normal(const SamplePool& pool, int k, int min_shift) {
-  return pool.min_exponent_field + k + min_shift >= 1 && pool.max_exponent_field + k <= 254;
+using suite_detail::LaneShift;
+
+// Whether every pool magnitude times 2^(k - s), 0 <= s <= max_lane_shift(shift), is a normal
+// BF16.
+bool pool_stays_normal(const SamplePool& pool, int k, LaneShift shift) {
+  return pool.min_exponent_field + k - suite_detail::max_lane_shift(shift) >= 1 && pool.max_exponent_field + k <= 254;
 }
 
-// Lane i = sign * magnitude * 2^(k + shift_of(i, extra)), shift_of in [min_shift, 0]; with
-// `sparse`, lanes whose extra bits are below 4 keep only their sign, +0 or -0. When every pool
-// value stays normal after the largest and the smallest shift (most blocks), the scaling is a
-// plain exponent add. No branch on the random bits.
-template <typename ShiftOf>
-void pool_lanes(const SamplePool& pool, const uint64_t words[kLaneWords], int k, ShiftOf shift_of,
-                int min_shift, bool sparse, uint16_t out[kBlockValues]) {
+// The definition of a block's pool lanes: lane 4g + j = sign * magnitude * 2^(k - lane shift);
+// with `sparse`, lanes whose extra bits are below 4 keep only their sign, +0 or -0. When every
+// lane stays normal (most blocks), the scaling is a plain exponent add. No branch on the random
+// bits.
+void pool_lanes(const SamplePool& pool, const uint64_t words[kLaneWords], int k, LaneShift shift,
+                uint64_t group_bits, bool sparse, uint16_t out[kBlockValues]) {
   auto each_lane = [&](auto scale) {
     for (unsigned group = 0; group < kGroups16; ++group) {
       const uint32_t g = group_field(words, group);
       const uint16_t* window = pool.magnitudes + pool_window_start(g);
       for (unsigned j = 0; j < kValuesPerGroup16; ++j) {
-        const unsigned i = kValuesPerGroup16 * group + j, extra = lane_extra(g, j);
+        const unsigned extra = lane_extra(g, j);
+        const int e = k - suite_detail::lane_shift_of(shift, group_bits, group, extra);
         const uint16_t keep = (sparse && extra < 4) ? kBf16SignMask : 0xFFFF;
-        out[i] = static_cast<uint16_t>((scale(window[j], k + shift_of(i, extra)) | lane_sign(g, j)) & keep);
+        out[kValuesPerGroup16 * group + j] = static_cast<uint16_t>((scale(window[j], e) | lane_sign(g, j)) & keep);
       }
     }
   };
-  if (pool_stays_normal(pool, k, min_shift)) each_lane([](uint16_t mag, int e) { return static_cast<uint16_t>(mag + e * 128); });
+  if (pool_stays_normal(pool, k, shift)) each_lane([](uint16_t mag, int e) { return static_cast<uint16_t>(mag + e * 128); });
   else each_lane([](uint16_t mag, int e) { return scale_pool_value(mag, e); });
 }
-
-constexpr auto kNoShift = [](unsigned, unsigned) { return 0; };
 
 // A block of pool values at 2^k, lanes from the record's RNG (the suites that want a plain
 // random background).
 void fill_from_pool(Rng& rng, const SamplePool& pool, int k, uint16_t out[kBlockValues]) {
   uint64_t words[kLaneWords];
   draw_lane_words(rng, words);
-  pool_lanes(pool, words, k, kNoShift, 0, false, out);
+  pool_lanes(pool, words, k, LaneShift::None, 0, false, out);
 }
 
 // For every positive BF16 value SF (bit pattern), the range of peaks Vmax with
@@ -257,37 +258,20 @@ void make_random(RecordContext& c, uint16_t out[kBlockValues]) {
                      : -24 + static_cast<int>(field_below(params >> 18, 49));
   const unsigned shape = static_cast<unsigned>(params >> 34) & 7;
   // By table, not by branches: the shape changes from record to record at random.
-  using suite_detail::LaneShift;
   static constexpr LaneShift kShiftOfShape[8] = {LaneShift::None,   LaneShift::None,   LaneShift::None, LaneShift::None,
                                                  LaneShift::Groups, LaneShift::Groups, LaneShift::None, LaneShift::Lanes};
-  static constexpr int8_t kMinShiftOfShape[8] = {0, 0, 0, 0, -7, -7, 0, -14};
   const LaneShift shift = kShiftOfShape[shape];
-  const int min_shift = kMinShiftOfShape[shape];
   const bool sparse = shape == 6;
   // The AVX2 kernel makes the same lanes as pool_lanes. (It leaves `rng` where it was:
   // nothing is drawn after the lanes.)
   if (c.simd == SimdPath::Avx2) {
     suite_detail::pool_lanes_avx2(
-        {pool.magnitudes, rng.state(), k, shift, group_bits, sparse, pool_stays_normal(pool, k, min_shift)}, out);
+        {pool.magnitudes, rng.state(), k, shift, group_bits, sparse, pool_stays_normal(pool, k, shift)}, out);
     return;
   }
   uint64_t words[kLaneWords];
   draw_lane_words(rng, words);
-  switch (shift) {
-    case LaneShift::Groups: {
-      const auto group_shift = [group_bits](unsigned i, unsigned) {
-        return -static_cast<int>((group_bits >> (3 * (i / kValuesPerGroup16))) & 7);
-      };
-      pool_lanes(pool, words, k, group_shift, min_shift, sparse, out);
-      break;
-    }
-    case LaneShift::Lanes: {
-      const auto lane_shift = [](unsigned, unsigned extra) { return -2 * static_cast<int>(extra); };
-      pool_lanes(pool, words, k, lane_shift, min_shift, sparse, out);
-      break;
-    }
-    case LaneShift::None: pool_lanes(pool, words, k, kNoShift, min_shift, sparse, out); break;
-  }
+  pool_lanes(pool, words, k, shift, group_bits, sparse, out);
 }
 
 // ---- outlier ----------------------------------------------------------------------------

@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <stdexcept>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 
 #include "crc32_clmul.h"
 
@@ -89,8 +89,10 @@ bool crc32_kernel_available(CrcKernel kernel) {
   return false;
 }
 
-uint32_t crc32_update_with(CrcKernel kernel, uint32_t crc, const void* data, size_t n) {
-  if (!crc32_kernel_available(kernel)) throw std::runtime_error("this CPU has no such CRC-32 kernel");
+namespace {
+
+// crc32_update through a kernel the caller knows the CPU has.
+uint32_t crc32_run(CrcKernel kernel, uint32_t crc, const void* data, size_t n) {
   const auto* p = static_cast<const uint8_t*>(data);
   // Carry-less multiplies (4x the tables with 128 bits, 8x with 256) for the bulk, a multiple
   // of 16 bytes; the tables for the rest.
@@ -101,15 +103,23 @@ uint32_t crc32_update_with(CrcKernel kernel, uint32_t crc, const void* data, siz
   if (kernel != CrcKernel::Tables && n >= 64)
     return crc32_update_tables(~detail::crc32_clmul_fold(~crc, p, bulk), p + bulk, n - bulk);
 #endif
+  (void)kernel;
   (void)bulk;
   return crc32_update_tables(crc, p, n);
+}
+
+}  // namespace
+
+uint32_t crc32_update_with(CrcKernel kernel, uint32_t crc, const void* data, size_t n) {
+  if (!crc32_kernel_available(kernel)) throw std::runtime_error("this CPU has no such CRC-32 kernel");
+  return crc32_run(kernel, crc, data, n);
 }
 
 uint32_t crc32_update(uint32_t crc, const void* data, size_t n) {
   static const CrcKernel best = crc32_kernel_available(CrcKernel::Clmul256)   ? CrcKernel::Clmul256
                                 : crc32_kernel_available(CrcKernel::Clmul128) ? CrcKernel::Clmul128
                                                                               : CrcKernel::Tables;
-  return crc32_update_with(best, crc, data, n);
+  return crc32_run(best, crc, data, n);
 }
 
 // ---- encoding ---------------------------------------------------------------------------
@@ -260,7 +270,7 @@ void VectorWriter::sink_stage(bool end_of_frame) {
     frame_crc_ = 0;
     in_frame_ = 0;
   }
-  if (bytes) sink_(stage_.data(), bytes);
+  sink_(stage_.data(), bytes);
   in_stage_ = 0;
 }
 

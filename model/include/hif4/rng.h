@@ -65,7 +65,7 @@ class Rng {
     s[3] = rotl(s[3], 45);
     return result;
   }
-  uint64_t* state() { return s_; }
+  const uint64_t* state() const { return s_; }
   // Uniform in [0, n) for n >= 1, without bias: Lemire's multiply-and-reject method.
   uint64_t below(uint64_t n);
   // Uniform in [lo, hi], both inclusive.

@@ -56,8 +56,9 @@ uint16_t scale_normal_bf16(uint16_t v, int k);
 // order) changes generated files: bump kGeneratorVersion when you do.
 const std::vector<Suite>& suites();
 // Version of the generator (RNG + suites), stored in every vector file.
-// 3: 4096-entry magnitude pools, lane fields (pool index, sign, 3 extra bits), the random
-// suite's lanes from a SplitMix64 stream. 2: cheaper random-suite shapes. 1: the first.
+// 3: 8192-entry magnitude pools, lanes in groups of 4 from 32-bit fields (a window of 4 pool
+// entries, a sign and 3 extra bits a lane), the random suite's parameters as bit fields.
+// 2: cheaper random-suite shapes. 1: the first.
 constexpr uint32_t kGeneratorVersion = 3;
 
 struct SuiteError : std::exception {
