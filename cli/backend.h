@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "cli.h"
+#include "hif4/args.h"
 #include "hif4/config.h"
 
 namespace hif4::cli {

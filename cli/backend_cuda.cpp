@@ -1,4 +1,4 @@
-// The --backend glue. HIF4_HAVE_CUDA is defined (cli/cuda.cmake) when hif4_cuda is linked in;
+// The --backend glue. HIF4_HAVE_CUDA is defined (cli/CMakeLists.txt) when hif4_cuda is linked in;
 // without it, --backend cuda is a clear error rather than a missing option.
 #include "backend.h"
 

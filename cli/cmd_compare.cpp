@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "cli.h"
+#include "command.h"
 #include "hif4/compare.h"
-#include "stream.h"
+#include "hif4/samples.h"
 
 extern char** environ;
 
@@ -24,7 +24,7 @@ namespace hif4::cli {
 namespace {
 
 #ifndef HIF4_PLOT_SCRIPT
-#define HIF4_PLOT_SCRIPT "scripts/plot_compare.py"
+#define HIF4_PLOT_SCRIPT "compare/plot_compare.py"
 #endif
 
 std::string plot_script() {

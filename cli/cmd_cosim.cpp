@@ -10,7 +10,7 @@
 #include <cstring>
 #include <vector>
 
-#include "cli.h"
+#include "command.h"
 
 namespace hif4::cli {
 namespace {

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <vector>
 
-#include "cli.h"
+#include "command.h"
 #include "hif4/block.h"
 #include "hif4/coverage.h"
 #include "hif4/vector_file.h"

@@ -2,10 +2,10 @@
 #include <algorithm>
 #include <vector>
 
-#include "cli.h"
+#include "command.h"
 #include "hif4/block.h"
 #include "hif4/simd.h"
-#include "stream.h"
+#include "hif4/samples.h"
 
 namespace hif4::cli {
 namespace {

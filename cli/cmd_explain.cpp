@@ -3,10 +3,10 @@
 #include <sstream>
 #include <vector>
 
-#include "cli.h"
+#include "command.h"
 #include "hif4/block.h"
 #include "hif4/trace_format.h"
-#include "stream.h"
+#include "hif4/samples.h"
 
 namespace hif4::cli {
 namespace {

@@ -15,7 +15,8 @@
 #include <memory>
 #include <vector>
 
-#include "cli.h"
+#include "command.h"
+#include "hif4/files.h"
 #include "hif4/block.h"
 #include "hif4/vector_file.h"
 

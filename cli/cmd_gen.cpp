@@ -6,12 +6,13 @@
 #include <cstdio>
 
 #include "backend.h"
-#include "cli.h"
+#include "command.h"
+#include "hif4/files.h"
 #include "hif4/block.h"
 #include "hif4/parallel.h"
 #include "hif4/suites.h"
 #include "hif4/vector_file.h"
-#include "threads.h"
+#include "hif4/threads.h"
 
 namespace hif4::cli {
 namespace {

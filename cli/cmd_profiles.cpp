@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <string>
 
-#include "cli.h"
+#include "command.h"
 
 namespace hif4::cli {
 namespace {

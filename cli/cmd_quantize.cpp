@@ -2,11 +2,11 @@
 #include <vector>
 
 #include "backend.h"
-#include "cli.h"
+#include "command.h"
 #include "hif4/block.h"
 #include "hif4/parallel.h"
-#include "stream.h"
-#include "threads.h"
+#include "hif4/samples.h"
+#include "hif4/threads.h"
 
 namespace hif4::cli {
 namespace {

@@ -1,5 +1,5 @@
 // hif4 regress: the main job. Runs the reference model over the built-in seed conformance
-// vectors (tests/vectors/seed, from the user's PyTorch seed) and prints suite / blocks /
+// vectors (tests/data/seed, from the user's PyTorch seed) and prints suite / blocks /
 // mismatches. Exit 0 only when every block of every suite is bit-exact.
 #include <dirent.h>
 
@@ -8,9 +8,9 @@
 #include <cstring>
 #include <vector>
 
-#include "cli.h"
+#include "command.h"
 #include "hif4/block.h"
-#include "stream.h"
+#include "hif4/samples.h"
 
 namespace hif4::cli {
 namespace {

@@ -6,10 +6,10 @@
 #include <memory>
 #include <vector>
 
-#include "cli.h"
+#include "command.h"
 #include "hif4/parallel.h"
 #include "hif4/verify.h"
-#include "threads.h"
+#include "hif4/threads.h"
 
 namespace hif4::cli {
 namespace {

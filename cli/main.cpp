@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "cli.h"
+#include "command.h"
 
 using hif4::cli::commands;
 
@@ -28,25 +28,25 @@ int main(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     print_help(argc < 2 ? stderr : stdout);
-    return argc < 2 ? hif4::cli::kExitError : hif4::cli::kExitOk;
+    return argc < 2 ? hif4::kExitError : hif4::kExitOk;
   }
   const std::string name = argv[1];
   for (const auto& c : commands()) {
     if (c.name != name) continue;
     try {
       return c.run(argc - 1, argv + 1);
-    } catch (const hif4::cli::HelpRequested& h) {
+    } catch (const hif4::HelpRequested& h) {
       std::fputs(h.usage.c_str(), stdout);
-      return hif4::cli::kExitOk;
-    } catch (const hif4::cli::Error& e) {
+      return hif4::kExitOk;
+    } catch (const hif4::Error& e) {
       std::fprintf(stderr, "hif4 %s: error: %s\n", name.c_str(), e.message.c_str());
-      return hif4::cli::kExitError;
+      return hif4::kExitError;
     } catch (const std::bad_alloc&) {
       std::fprintf(stderr, "hif4 %s: error: out of memory\n", name.c_str());
-      return hif4::cli::kExitError;
+      return hif4::kExitError;
     }
   }
   std::fprintf(stderr, "hif4: unknown command '%s'\n\n", name.c_str());
   print_help(stderr);
-  return hif4::cli::kExitError;
+  return hif4::kExitError;
 }

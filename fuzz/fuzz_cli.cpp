@@ -2,12 +2,12 @@
 // whose --values list is the richest option text.
 //
 // Input: byte 0 picks the mode, the rest is split at NUL bytes into argv[1..].
-//   mode bit 0 = 0: hif4::cli::Args with the shared knob options (--profile, --set, --sr-seed),
+//   mode bit 0 = 0: hif4::Args with the shared knob options (--profile, --set, --sr-seed),
 //     a flag and a repeatable option, then config_from_args (find_profile, apply_setting,
 //     parse_u64) and the numeric getters (parse_u64, parse_double).
 //   mode bit 0 = 1: the registered `explain` command, run as main() runs it. Options naming a
 //     file (--in) are dropped so the fuzzer never reads arbitrary files of this machine.
-// Every rejection must be a hif4::cli::Error (or HelpRequested); anything else escaping is a
+// Every rejection must be a hif4::Error (or HelpRequested); anything else escaping is a
 // crash. Explain's trace goes to /dev/null.
 #include <cstdint>
 #include <cstdio>
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
+#include "command.h"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (!std::freopen("/dev/null", "w", stdout)) std::abort();
@@ -40,15 +40,15 @@ std::vector<std::string> split_args(const uint8_t* data, size_t size) {
 }
 
 void run_args(int argc, char** argv) {
-  using hif4::cli::Args;
-  std::vector<Args::Spec> specs = hif4::cli::config_specs();
+  using hif4::Args;
+  std::vector<Args::Spec> specs = hif4::config_specs();
   specs.push_back({"count", true, false, "a number"});
   specs.push_back({"scale", true, false, "a real number"});
   specs.push_back({"tag", true, true, "repeatable"});
   specs.push_back({"quiet", false, false, "a flag"});
   Args args("fuzz", specs, "[OPTIONS] FILE...");
   args.parse(argc, argv);
-  (void)hif4::cli::config_from_args(args, "seed");
+  (void)hif4::config_from_args(args, "seed");
   (void)args.get_u64("count", 1);
   (void)args.get_double("scale", 1.0);
   (void)args.all("tag");
@@ -80,8 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (const hif4::cli::Command& c : hif4::cli::commands())
         if (c.name == "explain") c.run(argc, argv.data());
     }
-  } catch (const hif4::cli::Error&) {
-  } catch (const hif4::cli::HelpRequested&) {
+  } catch (const hif4::Error&) {
+  } catch (const hif4::HelpRequested&) {
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 // libFuzzer target: the safetensors header reader of `hif4 convert`
-// (hif4::cli::safetensors::parse_file_image, which MappedFile runs on the mapped bytes).
+// (hif4::safetensors::parse_file_image, which MappedFile runs on the mapped bytes).
 //
 // Input: the whole file image. On success every TensorInfo must be safe for the converter to
 // use without further checks; the target verifies that (a violation aborts): the data area
@@ -10,9 +10,9 @@
 #include <cstdlib>
 #include <vector>
 
-#include "safetensors.h"
+#include "hif4/safetensors.h"
 
-namespace st = hif4::cli::safetensors;
+namespace st = hif4::safetensors;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       at = s.second;
     }
     if (at != h.data_bytes) std::abort();
-  } catch (const hif4::cli::Error&) {
+  } catch (const hif4::Error&) {
   }
   return 0;
 }

@@ -10,7 +10,7 @@
 # 4. level-1 vector suites: when `hif4 gen` exists, every level-1 suite of every profile through
 #    `hif4 gen --backend cuda` (if it has the option) or through `hif4 export --format raw` and
 #    `hif4 quantize --backend cuda`, compared with the model; small GPU-generated files go to
-#    OUTDIR/gpu_vectors.tar (committed as tests/vectors/gpu/).
+#    OUTDIR/gpu_vectors.tar (committed as tests/data/gpu/).
 # Exit 0 only when every comparison ran and matched.
 #
 # The command line may need header-only libraries a GPU machine lacks (nlohmann-json, Boost.CRC):
@@ -80,7 +80,7 @@ if ! cmake --build "$build" -j "$jobs" --target hif4 >>"$out/build.log" 2>&1; th
 fi
 hif4=$build/hif4
 profiles=$("$hif4" profiles | head -1 | awk '{for (i = 2; i <= NF; i++) print $i}')
-seed_dir=$root/tests/vectors/seed
+seed_dir=$root/tests/data/seed
 cli_bad=0
 cli_runs=0
 for p in $profiles; do
@@ -101,7 +101,7 @@ note "hif4 quantize --backend cuda vs model: $cli_runs seed suite x profile runs
 
 # 4. Level-1 vector suites: the whole level 1 of every profile through the GPU, compared with
 #    the model's file byte for byte; plus small GPU-generated files (every level-1 suite, 64
-#    records each, per profile and one stochastic configuration) for tests/vectors/gpu/,
+#    records each, per profile and one stochastic configuration) for tests/data/gpu/,
 #    returned as OUTDIR/gpu_vectors.tar.
 small_args() {  # name -> hif4 gen arguments of the committed small files
   case $1 in

@@ -25,7 +25,7 @@ cmake -S "$root" -B "$out" -DCMAKE_BUILD_TYPE=Release -DHIF4_RTL=OFF -DHIF4_SYST
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 if [ $mode = ci ]; then
-  cmake --build "$out" -j "$(nproc)" --target hif4 test_vectors test_convert test_hardening
+  cmake --build "$out" -j "$(nproc)" --target hif4 test_vectors test_check test_convert test_hardening
   cd "$out"
   exec ctest --output-on-failure -j "$(nproc)" -L 'vectors|convert|cli|hardening' "$@"
 fi

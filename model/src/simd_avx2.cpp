@@ -1,4 +1,4 @@
-// AVX2 kernels of the fast quantize and decode paths. Compiled with -mavx2 (model/simd.cmake)
+// AVX2 kernels of the fast quantize and decode paths. Compiled with -mavx2 (model/CMakeLists.txt)
 // and only ever called after simd.cpp has checked that the CPU has AVX2.
 //
 // A block's 64 lanes sit in four registers of 16 x u16 (register r = lanes 16r..16r+15; each

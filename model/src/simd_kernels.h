@@ -1,5 +1,5 @@
 // Private interface between simd.cpp (portable: builds the tables from the model's stage
-// functions, dispatches) and simd_avx2.cpp (compiled with -mavx2, model/simd.cmake).
+// functions, dispatches) and simd_avx2.cpp (compiled with -mavx2, model/CMakeLists.txt).
 //
 // simd_avx2.cpp includes only this header and format.h (constants): it must not instantiate
 // any inline function of the model headers, because the linker keeps one copy of each inline

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "cli.h"
+#include "hif4/args.h"
 #include "hif4/block.h"
 #include "hif4/coverage.h"
 #include "hif4/suites.h"
@@ -24,7 +24,7 @@ namespace {
 
 using namespace hif4;
 using namespace hif4::sim;
-using cli::Error;
+
 
 constexpr uint64_t kCyclesBeforeFailure = 32;  // waves window around the first mismatch
 constexpr uint64_t kCyclesAfterFailure = 8;
@@ -108,7 +108,7 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-double probability(const cli::Args& args, const std::string& name) {
+double probability(const Args& args, const std::string& name) {
   const double p = args.get_double(name, 0.0);
   if (!(p >= 0.0 && p < 1.0)) throw Error("--" + name + " must be in [0, 1), got " + args.get(name));
   return p;
@@ -138,7 +138,7 @@ int run_waves_child(int argc, char** argv, uint64_t from, uint64_t to) {
 }
 
 int run(int argc, char** argv) {
-  std::vector<cli::Args::Spec> specs = {
+  std::vector<Args::Spec> specs = {
       {"vectors", true, true, ".hif4v file (repeatable): its blocks, configuration and expected output"},
       {"random", true, false, "N seeded random blocks (expected output from the reference model)"},
       {"suite", true, false, "built-in suite name or 'all' (suites of `hif4 gen`), made in process"},
@@ -155,8 +155,8 @@ int run(int argc, char** argv) {
       {"trace-window", true, false, "FROM:TO cycles to trace (used by --waves when re-running)"},
       {"list-suites", false, false, "print the built-in suite names, one a line, and exit"},
   };
-  for (const auto& s : cli::config_specs()) specs.push_back(s);
-  cli::Args args("cosim", specs,
+  for (const auto& s : config_specs()) specs.push_back(s);
+  Args args("cosim", specs,
                  "[--vectors FILE.hif4v]... [--random N] [--suite NAME|all [--level L]] [--seed S]\n"
                  "  [--profile P] [--set KNOB=VALUE]... [--sr-seed N] [--stall-prob X] [--bubble-prob X]\n"
                  "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT]");
@@ -164,12 +164,12 @@ int run(int argc, char** argv) {
   if (!args.positionals().empty()) throw Error("unexpected argument '" + args.positionals()[0] + "'");
   if (args.has("list-suites")) {
     for (const Suite& s : suites()) std::printf("%s\n", s.name);
-    return cli::kExitOk;
+    return kExitOk;
   }
 
   const bool child = args.has("trace-window");
   const uint64_t seed = args.get_u64("seed", 1);
-  const Config cfg = cli::config_from_args(args, "seed");
+  const Config cfg = config_from_args(args, "seed");
   const bool profile_given = args.has("profile") || !args.all("set").empty() || args.has("sr-seed");
 
   std::vector<std::unique_ptr<Stimulus>> parts;
@@ -236,8 +236,8 @@ int run(int argc, char** argv) {
     const std::string w = args.get("trace-window");
     const size_t colon = w.find(':');
     if (colon == std::string::npos) throw Error("--trace-window wants FROM:TO");
-    trace_from = cli::parse_u64("--trace-window", w.substr(0, colon));
-    opt.stop_after_cycle = cli::parse_u64("--trace-window", w.substr(colon + 1));
+    trace_from = parse_u64("--trace-window", w.substr(0, colon));
+    opt.stop_after_cycle = parse_u64("--trace-window", w.substr(colon + 1));
     if (waves_dir.empty() || trace_from == 0 || opt.stop_after_cycle < trace_from)
       throw Error("--trace-window needs --waves DIR and 1 <= FROM <= TO");
   } else {
@@ -350,7 +350,7 @@ int run(int argc, char** argv) {
   const uint64_t passed = r.blocks_out - std::min(r.blocks_out, r.blocks_failed);
   std::printf("\n%llu passed, %llu failed\n", static_cast<unsigned long long>(passed),
               static_cast<unsigned long long>(failed));
-  return failed ? cli::kExitMismatch : cli::kExitOk;
+  return failed ? kExitMismatch : kExitOk;
 }
 
 }  // namespace
@@ -365,14 +365,14 @@ __attribute__((constructor(101))) static void quiet_systemc_banner() {
 int sc_main(int argc, char** argv) {
   try {
     return run(argc, argv);
-  } catch (const cli::HelpRequested& h) {
+  } catch (const HelpRequested& h) {
     std::fputs(h.usage.c_str(), stdout);
-    return cli::kExitOk;
-  } catch (const cli::Error& e) {
+    return kExitOk;
+  } catch (const Error& e) {
     std::fprintf(stderr, "hif4 cosim: error: %s\n", e.message.c_str());
-    return cli::kExitError;
+    return kExitError;
   } catch (const VectorFileError& e) {
     std::fprintf(stderr, "hif4 cosim: error: %s\n", e.message.c_str());
-    return cli::kExitError;
+    return kExitError;
   }
 }

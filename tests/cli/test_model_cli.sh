@@ -5,7 +5,7 @@
 set -u
 HIF4=${1:?usage: $0 HIF4}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-vec="$root/tests/vectors/seed"
+vec="$root/tests/data/seed"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0

@@ -6,7 +6,7 @@
 set -u
 HIF4=${1:?usage: test_threads.sh /path/to/hif4}
 HIF4=$(cd "$(dirname "$HIF4")" && pwd)/$(basename "$HIF4")  # we cd below
-seed_dir=$(cd "$(dirname "$0")/../vectors/seed" && pwd)
+seed_dir=$(cd "$(dirname "$0")/../data/seed" && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fails=0
@@ -39,7 +39,7 @@ for p in $profiles; do
   done
 done
 
-# The seed profile reproduces the seed's own outputs (tests/vectors/seed) on 3 threads.
+# The seed profile reproduces the seed's own outputs (tests/data/seed) on 3 threads.
 expect 0 "$HIF4" quantize --profile seed --threads 3 --in "$seed_dir/random.in.bf16" --out r.hif4
 same "$seed_dir/random.out.hif4" r.hif4 "--threads 3 vs the seed's random.out.hif4"
 

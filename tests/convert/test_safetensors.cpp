@@ -2,12 +2,12 @@
 // what is wrong) and the writer's layout and completeness checks.
 #include <catch2/catch.hpp>
 
-#include "safetensors.h"
+#include "hif4/safetensors.h"
 #include "util.h"
 
 using namespace convert_test;
-namespace st = hif4::cli::safetensors;
-using hif4::cli::Error;
+namespace st = hif4::safetensors;
+using hif4::Error;
 
 namespace {
 
@@ -208,7 +208,7 @@ TEST_CASE("safetensors: sharded checkpoints are read through the index", "[conve
 
 TEST_CASE("safetensors: random damage gives a clean Error or a consistent header", "[convert]") {
   // Not a fuzzer (issue 10 brings libFuzzer); a fixed-seed smoke test that any damage to a
-  // valid image ends in hif4::cli::Error or in a header whose tensors tile the data area.
+  // valid image ends in hif4::Error or in a header whose tensors tile the data area.
   std::mt19937_64 rng(77);
   Tensors ts = {{"a.weight", bf16_tensor({2, 70}, rng)}, {"b", f32_tensor({3}, rng)},
                 {"c", {"I64", {1}, std::vector<uint8_t>(8, 1)}}};

@@ -6,7 +6,7 @@
 set -u
 hif4=$1
 here=$(cd "$(dirname "$0")" && pwd)
-input=$here/../vectors/seed/random.in.bf16
+input=$here/../data/seed/random.in.bf16
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

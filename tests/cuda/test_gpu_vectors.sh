@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU-generated vector files (tests/vectors/gpu, written by `hif4 gen --backend cuda` on an
+# The GPU-generated vector files (tests/data/gpu, written by `hif4 gen --backend cuda` on an
 # H100 through scripts/gpu_check.sh) checked by the reference model, in CI without a GPU:
 #  1. the model quantizes each file's inputs (hif4 export --format raw, hif4 quantize) and
 #     `hif4 verify` accepts the result against the file's expected bytes;
@@ -9,7 +9,7 @@
 # Usage: bash test_gpu_vectors.sh /path/to/hif4
 set -u
 hif4=$1
-dir=$(cd "$(dirname "$0")/../vectors/gpu" && pwd)
+dir=$(cd "$(dirname "$0")/../data/gpu" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

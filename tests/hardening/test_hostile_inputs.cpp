@@ -17,10 +17,11 @@
 #include <string>
 #include <vector>
 
-#include "cli.h"
+#include "hif4/args.h"
+#include "hif4/files.h"
 #include "hif4/vector_file.h"
 #include "hif4/verify.h"
-#include "safetensors.h"
+#include "hif4/safetensors.h"
 
 // ---- allocation meter -------------------------------------------------------------------
 
@@ -64,7 +65,7 @@ void operator delete[](void* p, size_t) noexcept { std::free(p); }
 #endif
 
 using namespace hif4;
-namespace st = hif4::cli::safetensors;
+namespace st = hif4::safetensors;
 
 namespace {
 
@@ -286,7 +287,7 @@ std::vector<uint8_t> st_image(const std::string& json, size_t data_bytes) {
   return b;
 }
 std::string st_error(const std::vector<uint8_t>& b) {
-  return rejection<cli::Error>([&] { st::parse_file_image(b.data(), b.size(), "hostile.safetensors"); });
+  return rejection<hif4::Error>([&] { st::parse_file_image(b.data(), b.size(), "hostile.safetensors"); });
 }
 }  // namespace
 
@@ -300,7 +301,7 @@ TEST_CASE("safetensors: header lengths of 2^64-1, 100 MB + 1 and past the end ar
   put_le(b, 0, st::kMaxHeaderBytes, 8);
   CHECK_THAT(st_error(b), Catch::Contains("runs past the end"));
   const uint8_t seven[7] = {};
-  CHECK_THAT(rejection<cli::Error>([&] { st::parse_file_image(seven, 7, "short"); }),
+  CHECK_THAT(rejection<hif4::Error>([&] { st::parse_file_image(seven, 7, "short"); }),
              Catch::Contains("too short"));
 }
 
@@ -352,13 +353,13 @@ TEST_CASE("a FIFO given as an input is refused, not waited on", "[hardening][fil
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK_THAT(rejection<VectorFileError>([&] { VectorReader r(fifo); }),
              Catch::Contains(fifo) && Catch::Contains("not a regular file"));
-  CHECK_THAT(rejection<cli::Error>([&] { cli::InputFile f(fifo); }),
+  CHECK_THAT(rejection<hif4::Error>([&] { hif4::InputFile f(fifo); }),
              Catch::Contains(fifo) && Catch::Contains("not a regular file"));
-  CHECK_THAT(rejection<cli::Error>([&] { st::MappedFile f(fifo); }),
+  CHECK_THAT(rejection<hif4::Error>([&] { st::MappedFile f(fifo); }),
              Catch::Contains(fifo) && Catch::Contains("not a regular file"));
   const std::string index = dir + "/model.safetensors.index.json";
   REQUIRE(::mkfifo(index.c_str(), 0600) == 0);
-  CHECK_THAT(rejection<cli::Error>([&] { st::open_checkpoint(index); }),
+  CHECK_THAT(rejection<hif4::Error>([&] { st::open_checkpoint(index); }),
              Catch::Contains(index) && Catch::Contains("not a regular file"));
   ::unlink(index.c_str());
   ::unlink(fifo.c_str());
@@ -371,7 +372,7 @@ TEST_CASE("a safetensors index above 100 MB is refused unread", "[hardening][fil
   const std::string index = dir + "/big.safetensors.index.json";
   std::ofstream(index).close();
   REQUIRE(::truncate(index.c_str(), static_cast<off_t>(st::kMaxHeaderBytes + 1)) == 0);
-  CHECK_THAT(rejection<cli::Error>([&] { st::open_checkpoint(index); }),
+  CHECK_THAT(rejection<hif4::Error>([&] { st::open_checkpoint(index); }),
              Catch::Contains(index) && Catch::Contains("above the limit"));
   ::unlink(index.c_str());
   ::rmdir(dir.c_str());
@@ -379,10 +380,10 @@ TEST_CASE("a safetensors index above 100 MB is refused unread", "[hardening][fil
 
 TEST_CASE("a directory or an empty file given as a safetensors file is refused", "[hardening][files]") {
   const std::string dir = temp_dir();
-  CHECK_THAT(rejection<cli::Error>([&] { st::MappedFile f(dir); }), Catch::Contains(dir));
+  CHECK_THAT(rejection<hif4::Error>([&] { st::MappedFile f(dir); }), Catch::Contains(dir));
   const std::string empty = dir + "/empty.safetensors";
   std::ofstream(empty).close();
-  CHECK_THAT(rejection<cli::Error>([&] { st::MappedFile f(empty); }),
+  CHECK_THAT(rejection<hif4::Error>([&] { st::MappedFile f(empty); }),
              Catch::Contains(empty) && Catch::Contains("too short"));
   ::unlink(empty.c_str());
   ::rmdir(dir.c_str());
@@ -393,11 +394,11 @@ TEST_CASE("a directory or an empty file given as a safetensors file is refused",
 TEST_CASE("numbers: overflow, signs and junk are refused", "[hardening][cli]") {
   for (const char* text : {"18446744073709551616", "0x10000000000000000", "-1", "", "0x", "1 ", " 1",
                            "99999999999999999999999"}) {
-    CHECK_THAT(rejection<cli::Error>([&] { cli::parse_u64("--count", text); }), Catch::Contains("--count"));
+    CHECK_THAT(rejection<hif4::Error>([&] { hif4::parse_u64("--count", text); }), Catch::Contains("--count"));
   }
-  CHECK(cli::parse_u64("--count", "18446744073709551615") == ~uint64_t{0});
+  CHECK(hif4::parse_u64("--count", "18446744073709551615") == ~uint64_t{0});
   for (const char* text : {"", "1e999999", "abc", "1.5x"})
-    CHECK_THAT(rejection<cli::Error>([&] { cli::parse_double("--scale", text); }), Catch::Contains("--scale"));
+    CHECK_THAT(rejection<hif4::Error>([&] { hif4::parse_double("--scale", text); }), Catch::Contains("--scale"));
 }
 
 TEST_CASE("knob settings (--set): malformed assignments are refused", "[hardening][cli]") {

@@ -1,0 +1,55 @@
+// The option parser of every hif4 program (the `hif4` command line and the co-simulation):
+// --name VALUE, --name=VALUE, repeatable options, flags, positionals, strict numbers, and the
+// knob options shared by every command that quantizes.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hif4/config.h"
+#include "hif4/error.h"
+
+namespace hif4 {
+
+// Thrown by Args::parse for --help / -h: main() prints the usage and exits 0.
+struct HelpRequested {
+  std::string usage;
+};
+
+class Args {
+ public:
+  struct Spec {
+    std::string name;  // without the leading dashes
+    bool takes_value = true;
+    bool repeatable = false;
+    std::string help;
+  };
+  Args(std::string command, std::vector<Spec> specs, std::string usage);
+  void parse(int argc, char** argv);  // argv[0] is the command name
+  bool has(const std::string& name) const;
+  std::string get(const std::string& name, const std::string& fallback = "") const;
+  std::string required(const std::string& name) const;
+  const std::vector<std::string>& all(const std::string& name) const;
+  const std::vector<std::string>& positionals() const { return positionals_; }
+  uint64_t get_u64(const std::string& name, uint64_t fallback) const;
+  double get_double(const std::string& name, double fallback) const;
+  std::string usage() const;
+
+ private:
+  std::string command_;
+  std::vector<Spec> specs_;
+  std::string usage_;
+  std::map<std::string, std::vector<std::string>> values_;
+  std::vector<std::string> positionals_;
+};
+
+uint64_t parse_u64(const std::string& option, const std::string& text);
+double parse_double(const std::string& option, const std::string& text);
+
+// The standard knob options shared by every command that quantizes.
+std::vector<Args::Spec> config_specs();
+// --profile P (default `fallback`), then every --set KNOB=VALUE in order, then --sr-seed N.
+Config config_from_args(const Args& args, const std::string& fallback_profile = "");
+
+}  // namespace hif4

@@ -1,0 +1,27 @@
+#include "hif4/threads.h"
+
+#include <string>
+
+#include "hif4/simd.h"
+
+namespace hif4 {
+
+Args::Spec threads_spec() {
+  return {"threads", true, false,
+          "worker threads (default 1); the output is identical for every N: each thread takes "
+          "a contiguous range of blocks with their own block indices. Fast quantize path on this "
+          "machine: " +
+              std::string(simd_path_name(active_simd_path())) +
+              " (bit-identical to the scalar model; HIF4_SIMD=scalar forces the scalar model)"};
+}
+
+unsigned parse_threads(const Args& args) {
+  if (!args.has("threads")) return 1;
+  const uint64_t n = args.get_u64("threads", 1);
+  if (n < 1 || n > kMaxThreads)
+    throw Error("--threads must be between 1 and " + std::to_string(kMaxThreads) + ", not " +
+                args.get("threads"));
+  return static_cast<unsigned>(n);
+}
+
+}  // namespace hif4

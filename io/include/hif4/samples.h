@@ -1,0 +1,33 @@
+// Raw sample files (BF16 or FP32 values, rows padded to whole blocks) read as BF16 blocks in
+// bounded memory: the input of `hif4 quantize` and friends.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hif4/files.h"
+#include "hif4/format.h"
+
+namespace hif4 {
+
+enum class InputFormat { Bf16, F32 };
+InputFormat parse_input_format(const std::string& option, const std::string& text);
+unsigned input_element_bytes(InputFormat f);
+
+// Blocks per row of L values (each row zero-padded to a multiple of 64).
+inline uint64_t blocks_per_row(uint64_t row_length) {
+  return (row_length + kBlockValues - 1) / kBlockValues;
+}
+
+// Checks the input size and returns the number of blocks it makes. row_length 0: the file
+// must hold whole blocks of 64 values; otherwise whole rows of row_length values.
+uint64_t count_input_blocks(const InputFile& in, InputFormat fmt, uint64_t row_length);
+
+// Reads the input and hands it on as BF16 blocks, a chunk at a time, in order. FP32 input is
+// rounded to BF16 (RNE, NaN kept) first, as the seed does. fn(blocks, count, first_block).
+using BlockChunkFn = std::function<void(const uint16_t* blocks, size_t count, uint64_t first)>;
+void for_each_block_chunk(InputFile& in, InputFormat fmt, uint64_t row_length,
+                          const BlockChunkFn& fn, size_t chunk_blocks = 16384);
+
+}  // namespace hif4
