@@ -24,12 +24,6 @@ const char* stage_name(Stage s) {
 
 namespace {
 
-std::string hex(uint64_t v, int digits) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llX", digits, static_cast<unsigned long long>(v));
-  return buf;
-}
-
 // A BF16 value for a report: 9 significant digits (enough to tell BF16 and FP32 values
 // apart; `hif4 explain` prints exact expansions) and the bit pattern.
 std::string value_text(uint16_t bits) {

@@ -7,6 +7,12 @@
 
 namespace hif4 {
 
+std::string hex(uint64_t v, int digits) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%0*llX", digits, static_cast<unsigned long long>(v));
+  return buf;
+}
+
 std::string exact_decimal(Dyadic v, bool negative) {
   // sig <= 2^24 and exp within double range for every value the model produces, so the
   // double is exact and glibc's printf prints its exact decimal expansion.

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "hif4/block.h"
+#include "hif4/trace_format.h"
 
 namespace hif4::sim {
 
@@ -19,12 +20,6 @@ double now_seconds() {
 }
 
 namespace {
-
-std::string hex(uint64_t v, int digits) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llX", digits, static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // "0x3F80 (1)" style: a BF16 pattern and its value.
 std::string bf16_text(uint32_t bits) {

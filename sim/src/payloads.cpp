@@ -8,6 +8,8 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "hif4/trace_format.h"
+
 namespace hif4::sim {
 
 Config to_config(const CfgWord& w) {
@@ -47,16 +49,6 @@ bool PeakResult::operator==(const PeakResult& o) const {
          std::memcmp(peaks.v8, o.peaks.v8, sizeof peaks.v8) == 0 && peaks.vmax == o.peaks.vmax &&
          peaks.has_nan == o.peaks.has_nan && peaks.has_inf == o.peaks.has_inf;
 }
-
-namespace {
-
-std::string hex(uint64_t v, int digits) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llX", digits, static_cast<unsigned long long>(v));
-  return buf;
-}
-
-}  // namespace
 
 std::ostream& operator<<(std::ostream& os, const Lanes& v) {
   os << "lanes[" << hex(v.v[0], 4) << " " << hex(v.v[1], 4) << " ... " << hex(v.v[63], 4) << "]";

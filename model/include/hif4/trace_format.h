@@ -1,11 +1,14 @@
 // Human-readable rendering of a stage trace (`hif4 explain`, mismatch reports).
 #pragma once
+#include <cstdint>
 #include <string>
 
 #include "hif4/block.h"
 
 namespace hif4 {
 
+// "0x" and `digits` upper-case hexadecimal digits (more when v needs them): 0x0FC1.
+std::string hex(uint64_t v, int digits);
 // The exact decimal expansion of a dyadic number (every digit; no rounding).
 std::string exact_decimal(Dyadic v, bool negative = false);
 // A BF16 value as "decimal (0xBITS)".
