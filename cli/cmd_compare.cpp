@@ -138,8 +138,6 @@ int run(int argc, char** argv) {
             "[--input FILE [--input-format bf16|f32]] [--csv FILE] [--plot FILE.png] "
             "[--threads N] [--seed S] [--rows R]");
   args.parse(argc, argv);
-  if (!args.positionals().empty())
-    throw Error("unexpected argument '" + args.positionals().front() + "'");
 
   // Validate every option before reading or computing anything.
   const uint64_t seed = args.get_u64("seed", 1);

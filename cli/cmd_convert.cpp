@@ -25,8 +25,6 @@ int run(int argc, char** argv) {
             "[--sr-seed N] [--skip KEYWORD]... [--no-default-skip] [--report] [--threads N]\n"
             "       hif4 convert --dequantize --in HIF4_DIR --out DIR");
   args.parse(argc, argv);
-  if (!args.positionals().empty())
-    throw Error("unexpected argument '" + args.positionals()[0] + "'\n" + args.usage());
   const unsigned threads = parse_threads(args);
   if (args.has("dequantize")) {
     for (const char* o : {"profile", "set", "sr-seed", "skip", "no-default-skip", "report"})

@@ -15,9 +15,8 @@ int run(int argc, char** argv) {
   Args args("coverage",
             {{"missed", false, false, "print only the applicable bins that no block hit"},
              {"require-all", false, false, "exit 1 unless every applicable bin is hit"}},
-            "FILE.hif4v [--missed] [--require-all]");
+            "FILE.hif4v [--missed] [--require-all]", {1, 1, "vector file"});
   args.parse(argc, argv);
-  if (args.positionals().size() != 1) throw Error("give exactly one vector file\n" + args.usage());
   const std::string path = args.positionals()[0];
   uint64_t disagree = 0, first_disagree = 0;
   try {

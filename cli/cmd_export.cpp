@@ -5,10 +5,6 @@
 //   jsonl     DIR/blocks.jsonl, one block per line with decoded fields
 //   raw       DIR/inputs.bf16 and DIR/expected.hif4, the layouts `hif4 quantize` reads/writes
 // Every format also writes DIR/header.txt (profile, knobs, seeds, suites).
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -17,28 +13,40 @@
 
 #include "command.h"
 #include "hif4/files.h"
+#include "hif4/folders.h"
 #include "hif4/block.h"
 #include "hif4/vector_file.h"
 
 namespace hif4::cli {
 namespace {
 
-// Returns whether the directory was created (so a failed export can remove it again).
-bool make_dir(const std::string& dir) {
-  struct stat st;
-  if (::stat(dir.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) throw Error("--out '" + dir + "' exists and is not a directory");
-    return false;
+// Every file export writes, in any format: a folder holding only these may be replaced.
+const std::vector<std::string> kExportFiles = {"header.txt",  "inputs.hex",    "expected.hex", "index.hex",
+                                               "inputs.bf16", "expected.hif4", "blocks.jsonl"};
+
+// A string as a JSON string literal: quotes, backslashes and control characters escaped, so
+// a name read from a file can never end the string and add fields.
+std::string json_string(const std::string& text) {
+  std::string s = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      s += '\\';
+      s += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      s += buf;
+    } else {
+      s += static_cast<char>(c);
+    }
   }
-  if (::mkdir(dir.c_str(), 0755) != 0)
-    throw Error("cannot create directory '" + dir + "': " + std::strerror(errno));
-  return true;
+  return s + "\"";
 }
 
 // Buffered text output into an AtomicOutput.
 class TextOut {
  public:
-  explicit TextOut(const std::string& path) : out_(path) {}
+  explicit TextOut(const std::string& path) : out_(path, {}, AtomicOutput::Content::Text) {}
   void put(const char* s, size_t n) {
     buf_.append(s, n);
     if (buf_.size() >= (1u << 20)) flush();
@@ -73,7 +81,7 @@ std::string json_value(uint16_t b) {
 
 std::string json_record(uint64_t record, const VectorRecord& r, const VectorHeader& h) {
   std::string s = "{\"record\":" + std::to_string(record) + ",\"block_index\":" + std::to_string(r.block_index);
-  if (const SuiteRange* suite = h.suite_of(record)) s += ",\"suite\":\"" + suite->name + "\"";
+  if (const SuiteRange* suite = h.suite_of(record)) s += ",\"suite\":" + json_string(suite->name);
   s += ",\"inputs\":[";
   char buf[48];
   for (unsigned i = 0; i < kBlockValues; ++i) {
@@ -120,26 +128,27 @@ std::string json_record(uint64_t record, const VectorRecord& r, const VectorHead
 int run(int argc, char** argv) {
   Args args("export",
             {{"format", true, false, "readmemh, jsonl or raw"},
-             {"out", true, false, "output directory (created if missing)"}},
-            "FILE.hif4v --format readmemh|jsonl|raw --out DIR");
+             {"out", true, false, "output folder: created, or replaced whole if it holds only files "
+                                  "export writes (written to a staging folder, renamed when complete)"}},
+            "FILE.hif4v --format readmemh|jsonl|raw --out DIR", {1, 1, "vector file"});
   args.parse(argc, argv);
-  if (args.positionals().size() != 1) throw Error("give exactly one vector file\n" + args.usage());
   const std::string format = args.required("format");
   if (format != "readmemh" && format != "jsonl" && format != "raw")
     throw Error("--format: unknown format '" + format + "' (formats: readmemh, jsonl, raw)");
+  const std::string vectors_path = args.positionals()[0];
   const std::string dir = args.required("out");
-  bool created = false;
   try {
-    VectorReader reader(args.positionals()[0]);
+    VectorReader reader(vectors_path);
     const VectorHeader& h = reader.header();
     const bool stochastic = h.config.payload_rounding == PayloadRounding::Stochastic;
-    created = make_dir(dir);
-    TextOut header_txt(dir + "/header.txt");
+    // The files go to a staging folder that replaces DIR in one step when all are written.
+    AtomicFolder folder("--out", dir, AtomicFolder::Existing::ReplaceOwn, kExportFiles, {vectors_path});
+    TextOut header_txt(folder.file("header.txt"));
     header_txt.put("hif4 vectors from " + reader.name() + "\n" + format_header(h));
 
     std::vector<std::unique_ptr<TextOut>> outs;
     auto open = [&](const char* name) {
-      outs.push_back(std::make_unique<TextOut>(dir + "/" + name));
+      outs.push_back(std::make_unique<TextOut>(folder.file(name)));
       return outs.back().get();
     };
     TextOut* inputs = nullptr;
@@ -207,14 +216,11 @@ int run(int argc, char** argv) {
     }
     for (auto& o : outs) o->commit();
     header_txt.commit();
+    folder.commit();
     std::printf("exported %llu blocks as %s into %s\n", static_cast<unsigned long long>(h.record_count),
                 format.c_str(), dir.c_str());
   } catch (const VectorFileError& e) {
-    if (created) ::rmdir(dir.c_str());  // the outputs' temporaries are gone by now: no partial output
     throw Error(e.message);
-  } catch (...) {
-    if (created) ::rmdir(dir.c_str());
-    throw;
   }
   return kExitOk;
 }

@@ -31,7 +31,7 @@ int run(int argc, char** argv) {
   specs.push_back({"level", true, false, "1 (small, for CI; default) or 2 (sign-off)"});
   specs.push_back({"count", true, false, "records per suite, instead of the level's counts"});
   specs.push_back({"seed", true, false, "generator seed (default 1); same arguments, same bytes"});
-  specs.push_back({"out", true, false, "output .hif4v file"});
+  specs.push_back({"out", true, false, "output .hif4v file (- for standard output)"});
   specs.push_back(backend_spec());
   specs.push_back(threads_spec());
   Args args("gen", specs,
@@ -47,6 +47,7 @@ int run(int argc, char** argv) {
   if (args.has("count") && count == 0) throw Error("--count must be at least 1");
   const uint64_t seed = args.get_u64("seed", 1);
   const std::string out_path = args.required("out");
+  check_output_path("--out", out_path, {});  // before any work
   const Backend backend = parse_backend("--backend", args.get("backend", "model"));
   const unsigned threads = parse_threads(args);
 
@@ -54,10 +55,10 @@ int run(int argc, char** argv) {
   try {
     plan = make_plan(selection, static_cast<unsigned>(level), count);
   } catch (const SuiteError& e) {
-    throw Error("--suite: " + e.message);
+    // A plan fails on an unknown suite, or on too many records (only --count can ask for them).
+    throw Error((e.message.compare(0, 8, "too many") == 0 ? "--count: " : "--suite: ") + e.message);
   }
   const VectorHeader header = make_header(plan, selection, static_cast<unsigned>(level), seed, profile, cfg);
-  if (header.record_count > (uint64_t{1} << 40)) throw Error("--count: too many records");
 
   require_backend(backend);
   // --backend cuda: the expected bytes come from the CUDA golden (same bytes as the model).
@@ -85,7 +86,8 @@ int run(int argc, char** argv) {
     throw Error(e.message);
   }
   out.commit();
-  std::printf("wrote %llu records (%s, level %llu, seed %llu, profile %s) to %s\n",
+  // With --out -, standard output carries the file: the summary goes to standard error.
+  std::fprintf(out.is_stdout() ? stderr : stdout, "wrote %llu records (%s, level %llu, seed %llu, profile %s) to %s\n",
               static_cast<unsigned long long>(header.record_count), selection.c_str(),
               static_cast<unsigned long long>(level), static_cast<unsigned long long>(seed),
               profile.c_str(), out_path.c_str());

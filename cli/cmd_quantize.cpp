@@ -15,8 +15,8 @@ int run(int argc, char** argv) {
   auto specs = config_specs();
   specs.push_back({"input-format", true, false, "bf16 (default) or f32 (rounded to BF16 RNE first)"});
   specs.push_back({"row-length", true, false, "values per row; each row is zero-padded to a multiple of 64"});
-  specs.push_back({"in", true, false, "input file: raw little-endian values"});
-  specs.push_back({"out", true, false, "output file: 36-byte blocks"});
+  specs.push_back({"in", true, false, "input file: raw little-endian values (- for standard input)"});
+  specs.push_back({"out", true, false, "output file: 36-byte blocks (- for standard output)"});
   specs.push_back(backend_spec());
   specs.push_back(threads_spec());
   Args args("quantize", specs,
@@ -29,14 +29,17 @@ int run(int argc, char** argv) {
   const InputFormat fmt = parse_input_format("--input-format", args.get("input-format", "bf16"));
   const uint64_t row_length = args.get_u64("row-length", 0);
   if (args.has("row-length") && row_length == 0) throw Error("--row-length must be at least 1");
-  InputFile in(args.required("in"));
+  const std::string in_path = args.required("in");
   const std::string out_path = args.required("out");
+  check_output_path("--out", out_path, {in_path});  // before reading anything
+  InputFile in(in_path);
   count_input_blocks(in, fmt, row_length);  // validate before creating anything
   require_backend(backend);
-  AtomicOutput out(out_path);
+  AtomicOutput out(out_path, {in_path});
   std::vector<uint8_t> packed;
   // The model backend runs the SIMD path (simd.h, bit-identical to the scalar model) over
-  // `threads` threads; chunks grow with the thread count so each thread gets a full share.
+  // `threads` threads; chunks grow with the thread count so each thread gets a full share
+  // (threads are capped at the machine's, so memory stays bounded).
   const size_t chunk_blocks = size_t{16384} * threads;
   for_each_block_chunk(in, fmt, row_length, [&](const uint16_t* blocks, size_t n, uint64_t first) {
     packed.resize(n * kPackedBytes);

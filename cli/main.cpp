@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "command.h"
+#include "hif4/cleanup.h"
 
 using hif4::cli::commands;
 
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
   // mid-write and leaves the temporary output behind; ignored, the write fails with EFBIG,
   // which AtomicOutput reports as an error and cleans up like any other write error.
   std::signal(SIGXFSZ, SIG_IGN);
+  // SIGINT, SIGTERM, SIGHUP, SIGPIPE: remove unfinished outputs, then end by the signal.
+  hif4::install_cleanup_handlers();
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     print_help(argc < 2 ? stderr : stdout);

@@ -1,13 +1,17 @@
 #include "hif4/args.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
 namespace hif4 {
 
-Args::Args(std::string command, std::vector<Spec> specs, std::string usage)
-    : command_(std::move(command)), specs_(std::move(specs)), usage_(std::move(usage)) {}
+Args::Args(std::string command, std::vector<Spec> specs, std::string usage, Positionals positionals)
+    : command_(std::move(command)),
+      specs_(std::move(specs)),
+      usage_(std::move(usage)),
+      positional_spec_(std::move(positionals)) {}
 
 void Args::parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
@@ -43,6 +47,17 @@ void Args::parse(int argc, char** argv) {
       throw Error("option --" + name + " given more than once");
     slot.push_back(value);
   }
+  const size_t n = positionals_.size();
+  const Positionals& p = positional_spec_;
+  if (n > p.max) {
+    if (p.max == 0) throw Error("unexpected argument '" + positionals_[0] + "'\n" + usage());
+    throw Error("unexpected argument '" + positionals_[p.max] + "' (give " +
+                (p.min == p.max ? "exactly " : "at most ") + std::to_string(p.max) + " " + p.what +
+                (p.max == 1 ? "" : "s") + ")\n" + usage());
+  }
+  if (n < p.min)
+    throw Error(std::string("give ") + (p.min == p.max ? "exactly " : "at least ") +
+                std::to_string(p.min) + " " + p.what + (p.min == 1 ? "" : "s") + "\n" + usage());
 }
 
 bool Args::has(const std::string& name) const { return values_.count(name) != 0; }
@@ -80,12 +95,20 @@ std::string Args::usage() const {
 }
 
 uint64_t parse_u64(const std::string& option, const std::string& text) {
-  if (text.empty() || text.find_first_not_of("0123456789xXabcdefABCDEF") != std::string::npos)
-    throw Error(option + ": '" + text + "' is not a non-negative integer");
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(text.c_str(), &end, 0);
-  if (errno || *end) throw Error(option + ": '" + text + "' is not a non-negative integer");
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  const std::string digits = hex ? text.substr(2) : text;
+  const char* valid = hex ? "0123456789abcdefABCDEF" : "0123456789";
+  if (digits.empty() || digits.find_first_not_of(valid) != std::string::npos)
+    throw Error(option + ": '" + text + "' is not a non-negative integer (decimal, or hexadecimal with 0x)");
+  const unsigned base = hex ? 16 : 10;
+  uint64_t v = 0;
+  for (char c : digits) {
+    const unsigned d = c <= '9' ? static_cast<unsigned>(c - '0')
+                                : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+    if (v > (UINT64_MAX - d) / base)
+      throw Error(option + ": '" + text + "' is larger than the largest value, 18446744073709551615");
+    v = v * base + d;
+  }
   return v;
 }
 

@@ -1,7 +1,9 @@
 #include "hif4/threads.h"
 
+#include <cstdio>
 #include <string>
 
+#include "hif4/parallel.h"
 #include "hif4/simd.h"
 
 namespace hif4 {
@@ -18,9 +20,13 @@ Args::Spec threads_spec() {
 unsigned parse_threads(const Args& args) {
   if (!args.has("threads")) return 1;
   const uint64_t n = args.get_u64("threads", 1);
-  if (n < 1 || n > kMaxThreads)
-    throw Error("--threads must be between 1 and " + std::to_string(kMaxThreads) + ", not " +
-                args.get("threads"));
+  if (n < 1) throw Error("--threads must be at least 1, not " + args.get("threads"));
+  const unsigned hardware = hardware_threads();
+  if (n > hardware) {
+    std::fprintf(stderr, "note: --threads %llu: using %u, the hardware threads of this machine "
+                 "(more do not help)\n", static_cast<unsigned long long>(n), hardware);
+    return hardware;
+  }
   return static_cast<unsigned>(n);
 }
 

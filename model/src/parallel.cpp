@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -35,10 +36,19 @@ void parallel_for(size_t count, unsigned threads, const std::function<void(size_
       errors[k] = std::current_exception();
     }
   };
+  // A range whose thread cannot be started (thread or memory limits) runs on the calling
+  // thread instead: each range writes only its own part, so the result is the same.
   std::vector<std::thread> workers;
-  workers.reserve(ranges - 1);
-  for (size_t k = 1; k < ranges; ++k) workers.emplace_back(run_range, k);
+  std::vector<size_t> inline_ranges;
+  for (size_t k = 1; k < ranges; ++k) {
+    try {
+      workers.emplace_back(run_range, k);
+    } catch (const std::system_error&) {
+      inline_ranges.push_back(k);
+    }
+  }
   run_range(0);
+  for (size_t k : inline_ranges) run_range(k);
   for (std::thread& t : workers) t.join();
   for (const std::exception_ptr& e : errors)
     if (e) std::rethrow_exception(e);

@@ -161,7 +161,6 @@ int run(int argc, char** argv) {
                  "  [--profile P] [--set KNOB=VALUE]... [--sr-seed N] [--stall-prob X] [--bubble-prob X]\n"
                  "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT]");
   args.parse(argc, argv);
-  if (!args.positionals().empty()) throw Error("unexpected argument '" + args.positionals()[0] + "'");
   if (args.has("list-suites")) {
     for (const Suite& s : suites()) std::printf("%s\n", s.name);
     return kExitOk;

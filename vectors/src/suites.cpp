@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <future>
+#include <system_error>
 
 #include "hif4/bf16.h"
 #include "hif4/block.h"
@@ -655,9 +656,17 @@ void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64
 GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t count_override) {
   if (level != 1 && level != 2) throw SuiteError("level must be 1 or 2");
   GenerationPlan plan;
+  uint64_t total = 0;
   for (const Suite& s : suites())
-    if (selection == "all" || selection == s.name)
-      plan.runs.push_back({&s, count_override ? count_override : suite_count(s, level)});
+    if (selection == "all" || selection == s.name) {
+      const uint64_t n = count_override ? count_override : suite_count(s, level);
+      // Checked before adding, so no sum of counts can wrap around.
+      if (n > kMaxPlanRecords - total)
+        throw SuiteError("too many records: " + std::to_string(n) + " per suite takes the file past " +
+                         std::to_string(kMaxPlanRecords) + " records");
+      total += n;
+      plan.runs.push_back({&s, n});
+    }
   if (plan.runs.empty()) find_suite(selection);  // throws, naming the valid suites
   return plan;
 }
@@ -693,20 +702,26 @@ void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const C
   // sink overlaps the making of the next chunk.
   if (threads > 1) chunk_records *= 16 * threads;
   struct Chunk {
-    const Suite* suite;
-    uint64_t first;  // within the suite
-    size_t count;
-    uint64_t record;  // within the file
+    const Suite* suite = nullptr;
+    uint64_t first = 0;   // within the suite
+    size_t count = 0;
+    uint64_t record = 0;  // within the file
   };
-  std::vector<Chunk> chunks;
-  uint64_t record = 0;
-  for (const SuiteRun& run : plan.runs)
-    for (uint64_t done = 0; done < run.count;) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk_records, run.count - done));
-      chunks.push_back({run.suite, done, n, record});
-      done += n;
-      record += n;
+  // The chunks in record order, one at a time (a plan of 2^40 records must not be listed).
+  size_t run = 0;
+  uint64_t in_run = 0, record = 0;
+  auto next_chunk = [&](Chunk& c) {
+    while (run < plan.runs.size() && in_run == plan.runs[run].count) {
+      ++run;
+      in_run = 0;
     }
+    if (run == plan.runs.size()) return false;
+    c = {plan.runs[run].suite, in_run,
+         static_cast<size_t>(std::min<uint64_t>(chunk_records, plan.runs[run].count - in_run)), record};
+    in_run += c.count;
+    record += c.count;
+    return true;
+  };
   struct Buffers {
     std::vector<uint16_t> inputs;
     std::vector<uint8_t> packed;
@@ -723,22 +738,34 @@ void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const C
     expected(b.inputs.data(), c.count, cfg, c.record, b.packed.data());
   };
   auto hand_over = [&](const Chunk& c, const Buffers& b) { sink({b.inputs.data(), b.packed.data(), c.record, c.count}); };
+  Chunk current, upcoming;
   if (threads <= 1) {
-    for (const Chunk& c : chunks) {
-      make(c, buffers[0]);
-      hand_over(c, buffers[0]);
+    while (next_chunk(current)) {
+      make(current, buffers[0]);
+      hand_over(current, buffers[0]);
     }
     return;
   }
   // Chunk i is made into buffers[i % 2] while the sink takes chunk i - 1 from the other. (If
-  // the sink throws, the future's destructor waits for the chunk being made.)
-  std::future<void> next;
-  if (!chunks.empty()) next = std::async(std::launch::async, make, std::cref(chunks[0]), std::ref(buffers[0]));
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    next.get();
-    if (i + 1 < chunks.size())
-      next = std::async(std::launch::async, make, std::cref(chunks[i + 1]), std::ref(buffers[(i + 1) % 2]));
-    hand_over(chunks[i], buffers[i % 2]);
+  // the sink throws, the future's destructor waits for the chunk being made.) Where no thread
+  // can be started for the next chunk, it is made here, after the hand-over.
+  auto start = [&](const Chunk& c, Buffers& b) {
+    try {
+      return std::async(std::launch::async, make, std::cref(c), std::ref(b));
+    } catch (const std::system_error&) {
+      return std::async(std::launch::deferred, make, std::cref(c), std::ref(b));
+    }
+  };
+  if (!next_chunk(current)) return;
+  size_t i = 0;
+  std::future<void> made = start(current, buffers[0]);
+  for (;; ++i) {
+    made.get();
+    const bool more = next_chunk(upcoming);
+    if (more) made = start(upcoming, buffers[(i + 1) % 2]);
+    hand_over(current, buffers[i % 2]);
+    if (!more) break;
+    current = upcoming;
   }
 }
 

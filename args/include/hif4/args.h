@@ -17,6 +17,12 @@ struct HelpRequested {
   std::string usage;
 };
 
+// What a command takes besides options: none by default, so a stray word is an error.
+struct Positionals {
+  size_t min = 0, max = 0;
+  std::string what;  // "vector file": named in the error messages
+};
+
 class Args {
  public:
   struct Spec {
@@ -25,7 +31,8 @@ class Args {
     bool repeatable = false;
     std::string help;
   };
-  Args(std::string command, std::vector<Spec> specs, std::string usage);
+  Args(std::string command, std::vector<Spec> specs, std::string usage,
+       Positionals positionals = {});
   void parse(int argc, char** argv);  // argv[0] is the command name
   bool has(const std::string& name) const;
   std::string get(const std::string& name, const std::string& fallback = "") const;
@@ -40,10 +47,13 @@ class Args {
   std::string command_;
   std::vector<Spec> specs_;
   std::string usage_;
+  Positionals positional_spec_;
   std::map<std::string, std::vector<std::string>> values_;
   std::vector<std::string> positionals_;
 };
 
+// The one number parser of the command line: decimal (leading zeros are still decimal) or
+// 0x hexadecimal, nothing else; a value above 2^64 - 1 is an overflow error that says so.
 uint64_t parse_u64(const std::string& option, const std::string& text);
 double parse_double(const std::string& option, const std::string& text);
 

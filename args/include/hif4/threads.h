@@ -4,11 +4,11 @@
 
 namespace hif4 {
 
-// The most threads a command accepts (a typo guard, far above any machine here).
-constexpr unsigned kMaxThreads = 1024;
-
 Args::Spec threads_spec();
-// --threads N (default 1); throws Error naming the option unless 1 <= N <= kMaxThreads.
+// --threads N (default 1); throws Error naming the option unless N >= 1. More threads than the
+// machine's hardware threads do not help (the work is compute- or I/O-bound), so N is capped
+// there, with a note on standard error; each thread's share of memory is fixed, so memory is
+// bounded by the machine, not by N.
 unsigned parse_threads(const Args& args);
 
 }  // namespace hif4

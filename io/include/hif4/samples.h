@@ -15,17 +15,21 @@ enum class InputFormat { Bf16, F32 };
 InputFormat parse_input_format(const std::string& option, const std::string& text);
 unsigned input_element_bytes(InputFormat f);
 
-// Blocks per row of L values (each row zero-padded to a multiple of 64).
+// Blocks per row of L values (each row zero-padded to a multiple of 64); no overflow for any L.
 inline uint64_t blocks_per_row(uint64_t row_length) {
-  return (row_length + kBlockValues - 1) / kBlockValues;
+  return row_length / kBlockValues + (row_length % kBlockValues != 0);
 }
 
-// Checks the input size and returns the number of blocks it makes. row_length 0: the file
-// must hold whole blocks of 64 values; otherwise whole rows of row_length values.
+// Checks a regular file's size and returns the number of blocks it makes. row_length 0: the
+// file must hold whole blocks of 64 values; otherwise whole rows of row_length values. For
+// standard input (a stream) it checks nothing and returns 0: the same checks run at its end.
 uint64_t count_input_blocks(const InputFile& in, InputFormat fmt, uint64_t row_length);
 
-// Reads the input and hands it on as BF16 blocks, a chunk at a time, in order. FP32 input is
-// rounded to BF16 (RNE, NaN kept) first, as the seed does. fn(blocks, count, first_block).
+// Reads the input and hands it on as BF16 blocks, `chunk_blocks` at a time (fewer only at the
+// end), in order. FP32 input is rounded to BF16 (RNE, NaN kept) first, as the seed does. A row
+// longer than a chunk is split across chunks, so memory does not grow with the row length.
+// Throws Error when the input does not end on a row (or block) boundary.
+// fn(blocks, count, first_block).
 using BlockChunkFn = std::function<void(const uint16_t* blocks, size_t count, uint64_t first)>;
 void for_each_block_chunk(InputFile& in, InputFormat fmt, uint64_t row_length,
                           const BlockChunkFn& fn, size_t chunk_blocks = 16384);

@@ -19,7 +19,8 @@ unsigned hardware_threads();
 // Calls fn(begin, end) for contiguous ranges that cover [0, count) exactly once, on up to
 // `threads` threads (the calling thread is one of them); no range is shorter than
 // `min_items` unless count is. Returns when every range is done; if some fn throws, the first
-// exception (by range order) is rethrown after all threads have finished.
+// exception (by range order) is rethrown after all threads have finished. Where a thread
+// cannot be started, its range runs on the calling thread (same result, less parallel).
 void parallel_for(size_t count, unsigned threads, const std::function<void(size_t begin, size_t end)>& fn,
                   size_t min_items = 256);
 

@@ -93,7 +93,10 @@ struct GenerationPlan {
     return n;
   }
 };
+// The most records a plan may hold (a file of 2^40 records is 189 TB).
+constexpr uint64_t kMaxPlanRecords = uint64_t{1} << 40;
 // selection: a suite name or "all"; level 1 or 2; count_override 0 = the level's counts.
+// Throws SuiteError when the records would number more than kMaxPlanRecords.
 GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t count_override);
 
 // The header of a generated file: knobs, seeds, the plan's suite ranges.
