@@ -128,7 +128,8 @@ int run(int argc, char** argv) {
                      default_baseline + ")"},
                 {"input", true, false, "a raw tensor (little-endian), a multiple of 64 values"},
                 {"input-format", true, false, "bf16 (default) or f32 (rounded to BF16 RNE first)"},
-                {"csv", true, false, "write every figure per study, matrix and variant as CSV"},
+                {"csv", true, false, "write every figure per study, matrix and variant as CSV (- for "
+                                     "standard output; the table then goes to standard error)"},
                 {"plot", true, false, "draw SQNR against sigma into a PNG (python3 + matplotlib)"},
                 {"threads", true, false, "worker threads (default: every core)"},
                 {"seed", true, false, "seed of the synthetic data and of stochastic rounding (default 1)"},
@@ -183,6 +184,14 @@ int run(int argc, char** argv) {
                   std::strerror(errno));
   }
 
+  // The CSV's temporary file is created now, so an unwritable path fails before the work.
+  const std::vector<std::string> inputs =
+      want_file ? std::vector<std::string>{args.required("input")} : std::vector<std::string>{};
+  std::unique_ptr<AtomicOutput> csv;
+  if (args.has("csv"))
+    csv = std::make_unique<AtomicOutput>(args.get("csv"), inputs, AtomicOutput::Content::Text, "--csv");
+  if (args.has("plot")) check_output_path("--plot", plot, inputs);
+
   std::vector<compare::StudyData> data;
   if (want_file) {
     const InputFormat fmt = parse_input_format("--input-format", args.get("input-format", "bf16"));
@@ -195,9 +204,6 @@ int run(int argc, char** argv) {
     });
     data.push_back(compare::tensor_study(base_name(in.path()), std::move(values)));
   }
-  // The CSV's temporary file is created now, so an unwritable path fails before the work.
-  std::unique_ptr<AtomicOutput> csv;
-  if (args.has("csv")) csv = std::make_unique<AtomicOutput>(args.get("csv"));
 
   const auto start = std::chrono::steady_clock::now();
   std::vector<compare::StudyData> generated;
@@ -233,7 +239,7 @@ int run(int argc, char** argv) {
     csv->commit();
   }
   const std::string table = compare::format_markdown(report);
-  std::fwrite(table.data(), 1, table.size(), stdout);
+  std::fwrite(table.data(), 1, table.size(), csv && csv->is_stdout() ? stderr : stdout);
   return kExitOk;
 }
 

@@ -53,7 +53,7 @@ VerifySummary verify_stream_threaded(VectorReader& vectors, DutReader& dut, cons
 int run(int argc, char** argv) {
   Args args("verify",
             {{"vectors", true, false, "the .hif4v file the DUT was fed"},
-             {"dut", true, false, "the DUT's output file"},
+             {"dut", true, false, "the DUT's output file (- for standard input)"},
              {"dut-format", true, false,
               "raw (36-byte blocks, as `hif4 quantize` writes) or readmemh (one 288-bit hex word per "
               "block, byte k in bits 8k+7:8k, as $writememh writes); default: readmemh for *.hex, else raw"},
@@ -78,8 +78,11 @@ int run(int argc, char** argv) {
   try {
     VectorReader vectors(vectors_path);
     const VectorHeader& h = vectors.header();
+    // A check of nothing must not pass.
+    if (h.record_count == 0) throw Error("vector file '" + vectors_path + "' holds no records: nothing to verify");
     DutReader dut(open_file_source(dut_path), fmt, h.record_count);
-    std::printf("verifying %s (%s) against %s\n%s\n", dut_path.c_str(), fmt_text.c_str(), vectors_path.c_str(),
+    std::printf("verifying %s (%s) against %s\n%s\n", dut_path == "-" ? "standard input" : dut_path.c_str(),
+                fmt_text.c_str(), vectors_path.c_str(),
                 format_header(h).c_str());
     VerifyContext ctx{h.config, h.profile, &h};
     const auto report = [&](const BlockMismatch& m) {

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
       std::fputs(h.usage.c_str(), stdout);
       return hif4::kExitOk;
     } catch (const hif4::Error& e) {
-      std::fprintf(stderr, "hif4 %s: error: %s\n", name.c_str(), e.message.c_str());
+      std::fprintf(stderr, "hif4 %s: error: %s\n", name.c_str(), hif4::printable(e.message).c_str());
       return hif4::kExitError;
     } catch (const std::bad_alloc&) {
       std::fprintf(stderr, "hif4 %s: error: out of memory\n", name.c_str());

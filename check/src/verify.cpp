@@ -280,7 +280,7 @@ std::string format_mismatch(const BlockMismatch& m) {
 
 DutReader::DutReader(std::unique_ptr<ByteSource> source, DutFormat format, uint64_t expected_blocks)
     : source_(std::move(source)), format_(format), expected_(expected_blocks) {
-  if (format_ == DutFormat::Raw) {
+  if (format_ == DutFormat::Raw && !source_->is_stream()) {
     const uint64_t size = source_->size();
     uint64_t want = 0;
     // A block count whose byte size wraps around 2^64 could otherwise match a short file.
@@ -293,9 +293,8 @@ DutReader::DutReader(std::unique_ptr<ByteSource> source, DutFormat format, uint6
       what += "); the vectors have " + std::to_string(expected_) + " blocks = " + std::to_string(want) + " bytes";
       fail(std::string(size < want ? "too short: " : "too long: ") + what);
     }
-  } else {
-    buf_.resize(1 << 16);
   }
+  if (format_ == DutFormat::Readmemh) buf_.resize(1 << 16);
 }
 
 void DutReader::fail(const std::string& what) const {
@@ -405,7 +404,13 @@ size_t DutReader::read(uint8_t* out, size_t max) {
 }
 
 void DutReader::finish() {
-  if (format_ == DutFormat::Raw) return;  // the size was checked up front
+  if (format_ == DutFormat::Raw) {
+    // A file's size was checked up front; a stream is checked at its end.
+    uint8_t byte;
+    if (source_->is_stream() && source_->read(&byte, 1) != 0)
+      fail("too long: more bytes follow the last of the " + std::to_string(expected_) + " blocks");
+    return;
+  }
   uint8_t extra[kPackedBytes];
   if (next_word(extra)) {
     uint64_t more = 1;

@@ -17,14 +17,12 @@
 #include <chrono>
 #include <cerrno>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -34,6 +32,7 @@
 #include "hif4/block.h"
 #include "hif4/parallel.h"
 #include "hif4/simd.h"
+#include "hif4/folders.h"
 #include "hif4/safetensors.h"
 #include "hif4/samples.h"
 
@@ -99,70 +98,7 @@ std::string shape_text(const std::vector<uint64_t>& shape) {
   return s + "]";
 }
 
-// ---- interruption, staging, progress -------------------------------------------------------
-
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_interrupt(int) { g_interrupted = 1; }
-
-void check_interrupted() {
-  if (g_interrupted) throw Error("interrupted; nothing was written");
-}
-
-// The output folder is built under a temporary name beside --out and renamed into place only
-// when complete; until then (error, exception, Ctrl-C) the destructor removes it.
-class StagingDir {
- public:
-  explicit StagingDir(const std::string& final_path) : final_(final_path) {
-    struct stat st;
-    if (::lstat(final_path.c_str(), &st) == 0)
-      throw Error("output '" + final_path + "' already exists (choose a new folder)");
-    std::random_device rd;
-    for (int attempt = 0; attempt < 16 && tmp_.empty(); ++attempt) {
-      char suffix[32];
-      std::snprintf(suffix, sizeof suffix, ".tmp.%08x", static_cast<unsigned>(rd()));
-      const std::string candidate = final_path + suffix;
-      if (::mkdir(candidate.c_str(), 0755) == 0) tmp_ = candidate;
-      else if (errno != EEXIST)
-        throw Error("cannot create output folder beside '" + final_path + "': " + std::strerror(errno));
-    }
-    if (tmp_.empty()) throw Error("cannot create a temporary folder beside '" + final_path + "'");
-  }
-  ~StagingDir() {
-    if (committed_) return;
-    // Only files this command created live here (the folder was made exclusively).
-    if (DIR* d = ::opendir(tmp_.c_str())) {
-      while (dirent* e = ::readdir(d)) {
-        const std::string n = e->d_name;
-        if (n != "." && n != "..") ::unlink((tmp_ + "/" + n).c_str());
-      }
-      ::closedir(d);
-    }
-    ::rmdir(tmp_.c_str());
-  }
-  StagingDir(const StagingDir&) = delete;
-  StagingDir& operator=(const StagingDir&) = delete;
-  std::string file(const std::string& name) const { return tmp_ + "/" + name; }
-  // What messages call that file: its name in the finished output folder.
-  std::string shown(const std::string& name) const { return final_ + "/" + name; }
-  void commit() {
-    check_interrupted();
-    // RENAME_NOREPLACE: a folder created at --out meanwhile is never replaced.
-    if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, final_.c_str(), RENAME_NOREPLACE) != 0) {
-      if (errno == EEXIST) throw Error("output '" + final_ + "' appeared while converting");
-      if (errno != EINVAL && errno != ENOSYS)
-        throw Error("cannot rename into '" + final_ + "': " + std::strerror(errno));
-      struct stat st;
-      if (::lstat(final_.c_str(), &st) == 0) throw Error("output '" + final_ + "' appeared while converting");
-      if (::rename(tmp_.c_str(), final_.c_str()) != 0)
-        throw Error("cannot rename into '" + final_ + "': " + std::strerror(errno));
-    }
-    committed_ = true;
-  }
-
- private:
-  std::string final_, tmp_;
-  bool committed_ = false;
-};
+// ---- progress ---------------------------------------------------------------------------------
 
 // A one-line progress display, only when stderr is a terminal.
 class Progress {
@@ -173,7 +109,6 @@ class Progress {
   ~Progress() { finish(); }
   void advance(uint64_t bytes, const std::string& tensor) {
     done_ += bytes;
-    check_interrupted();
     if (!enabled_) return;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_ < std::chrono::milliseconds(250)) return;
@@ -182,7 +117,7 @@ class Progress {
     std::fprintf(stderr, "\r\033[K%5.1f%%  %.2f of %.2f GB  %.2f GB/s  %s",
                  total_ ? 100.0 * static_cast<double>(done_) / static_cast<double>(total_) : 100.0,
                  static_cast<double>(done_) / 1e9, static_cast<double>(total_) / 1e9,
-                 s > 0 ? static_cast<double>(done_) / 1e9 / s : 0.0, tensor.c_str());
+                 s > 0 ? static_cast<double>(done_) / 1e9 / s : 0.0, printable(tensor).c_str());
     shown_ = true;
   }
   void finish() {
@@ -299,7 +234,7 @@ void copy_file(const std::string& from, const std::string& to, const std::string
   if (::close(fd) != 0) throw Error("cannot write output '" + shown + "': " + std::strerror(errno));
 }
 
-std::vector<std::string> copy_side_files(const std::string& from_dir, const StagingDir& out) {
+std::vector<std::string> copy_side_files(const std::string& from_dir, const AtomicFolder& out) {
   std::vector<std::string> copied;
   if (from_dir.empty()) return copied;
   DIR* d = ::opendir(from_dir.c_str());
@@ -343,6 +278,60 @@ void copy_tensor(const st::Checkpoint::Entry& e, st::Writer& w, Progress& progre
   }
 }
 
+// Rows longer than a chunk: each row in segments of kChunkBlocks blocks, so memory does not
+// grow with the row length. The report's sums run over a row's values in the same order as in
+// quantize_tensor, so the figures are the same whichever path a tensor takes.
+Stats quantize_long_rows(const Job& job, const st::Checkpoint::Entry& e, const Config& cfg,
+                         unsigned threads, bool report, st::Writer& w, Progress& progress,
+                         const size_t slots[kPartCount]) {
+  Stats stats;
+  const uint64_t nb = job.blocks_per_row;
+  const uint8_t* data = e.file->data(*e.info);
+  const uint64_t elem = e.info->bits / 8;
+  std::vector<uint16_t> values(kChunkBlocks * kBlockValues);
+  std::vector<uint8_t> packed(kChunkBlocks * kPackedBytes);
+  std::vector<uint32_t> decoded(report ? kChunkBlocks * kBlockValues : 0);
+  std::vector<uint8_t> parts[kPartCount];
+  for (unsigned k = 0; k < kPartCount; ++k) parts[k].resize(kChunkBlocks * kParts[k].bytes);
+  for (uint64_t r = 0; r < job.rows; ++r) {
+    Stats row;
+    for (uint64_t seg = 0; seg < nb; seg += kChunkBlocks) {
+      const uint64_t n = std::min<uint64_t>(kChunkBlocks, nb - seg);
+      const uint64_t first_col = seg * kBlockValues;
+      const uint64_t cols = std::min<uint64_t>(n * kBlockValues, job.cols - first_col);
+      const uint64_t base = r * job.cols + first_col;
+      parallel_for(static_cast<size_t>(cols), threads, [&](size_t c0, size_t c1) {
+        for (size_t c = c0; c < c1; ++c) values[c] = element_bf16(data, job.source, base + c);
+      });
+      std::fill(values.begin() + static_cast<std::ptrdiff_t>(cols), values.begin() + static_cast<std::ptrdiff_t>(n * kBlockValues), uint16_t{0});
+      quantize_blocks_parallel(values.data(), static_cast<size_t>(n), cfg, r * nb + seg, packed.data(), threads);
+      for (uint64_t b = 0; b < n; ++b)
+        for (unsigned k = 0; k < kPartCount; ++k)
+          std::memcpy(&parts[k][b * kParts[k].bytes], &packed[b * kPackedBytes + kParts[k].offset], kParts[k].bytes);
+      for (unsigned k = 0; k < kPartCount; ++k) w.append(slots[k], parts[k].data(), n * kParts[k].bytes);
+      if (report) {
+        decode_blocks_fast_f32(packed.data(), static_cast<size_t>(n), decoded.data());
+        for (uint64_t c = 0; c < cols; ++c) {
+          const double x = static_cast<double>(bits_to_float(element_f32_bits(data, job.source, base + c)));
+          const double q = static_cast<double>(bits_to_float(decoded[c]));
+          if (!std::isfinite(x) || !std::isfinite(q)) {
+            ++row.excluded;
+            continue;
+          }
+          row.error2 += (x - q) * (x - q);
+          row.signal2 += x * x;
+        }
+      }
+      e.file->release(*e.info, base * elem, (base + cols) * elem);
+      progress.advance(cols * elem, job.name);
+    }
+    stats.error2 += row.error2;
+    stats.signal2 += row.signal2;
+    stats.excluded += row.excluded;
+  }
+  return stats;
+}
+
 Stats quantize_tensor(const Job& job, const st::Checkpoint::Entry& e, const Config& cfg,
                       unsigned threads, bool report, st::Writer& w, Progress& progress) {
   Stats stats;
@@ -352,6 +341,7 @@ Stats quantize_tensor(const Job& job, const st::Checkpoint::Entry& e, const Conf
   for (unsigned k = 0; k < kPartCount; ++k) slots[k] = w.index(job.base + kParts[k].suffix);
   const uint8_t* data = e.file->data(*e.info);
   const uint64_t elem = e.info->bits / 8;
+  if (nb > kChunkBlocks) return quantize_long_rows(job, e, cfg, threads, report, w, progress, slots);
   const uint64_t rows_per_chunk = std::max<uint64_t>(1, kChunkBlocks / nb);
   std::vector<uint16_t> values(rows_per_chunk * nb * kBlockValues);
   std::vector<uint8_t> packed(rows_per_chunk * nb * kPackedBytes);
@@ -421,6 +411,34 @@ void dequantize_tensor(const Job& job, const st::Checkpoint& ckpt, unsigned thre
     part_entry[k] = &ckpt.tensors.at(job.base + kParts[k].suffix);
     part_data[k] = part_entry[k]->file->data(*part_entry[k]->info);
   }
+  if (nb > kChunkBlocks) {
+    // Rows longer than a chunk: in segments of kChunkBlocks blocks (bounded memory).
+    std::vector<uint8_t> packed(kChunkBlocks * kPackedBytes);
+    std::vector<uint16_t> decoded(kChunkBlocks * kBlockValues);
+    std::vector<uint8_t> out(kChunkBlocks * kBlockValues * 2);
+    for (uint64_t r = 0; r < job.rows; ++r)
+      for (uint64_t seg = 0; seg < nb; seg += kChunkBlocks) {
+        const uint64_t n = std::min<uint64_t>(kChunkBlocks, nb - seg);
+        const uint64_t cols = std::min<uint64_t>(n * kBlockValues, job.cols - seg * kBlockValues);
+        uint64_t consumed = 0;
+        for (unsigned k = 0; k < kPartCount; ++k) {
+          const uint64_t first = (r * nb + seg) * kParts[k].bytes;
+          for (uint64_t b = 0; b < n; ++b)
+            std::memcpy(&packed[b * kPackedBytes + kParts[k].offset],
+                        part_data[k] + first + b * kParts[k].bytes, kParts[k].bytes);
+          part_entry[k]->file->release(*part_entry[k]->info, first, first + n * kParts[k].bytes);
+          consumed += n * kParts[k].bytes;
+        }
+        decode_blocks_fast_bf16(packed.data(), static_cast<size_t>(n), decoded.data());
+        for (uint64_t c = 0; c < cols; ++c) {
+          out[2 * c] = static_cast<uint8_t>(decoded[c]);
+          out[2 * c + 1] = static_cast<uint8_t>(decoded[c] >> 8);
+        }
+        w.append(slot, out.data(), cols * 2);
+        progress.advance(consumed, job.base);
+      }
+    return;
+  }
   const uint64_t rows_per_chunk = std::max<uint64_t>(1, kChunkBlocks / nb);
   std::vector<uint8_t> out(rows_per_chunk * job.cols * 2);
   for (uint64_t first = 0; first < job.rows; first += rows_per_chunk) {
@@ -465,7 +483,7 @@ void print_report(const std::vector<std::pair<Job, Stats>>& results, const st::C
                  const Stats& s) {
     const double nmse = s.error2 == 0 ? 0.0 : s.error2 / s.signal2;
     const double sqnr = s.error2 == 0 ? INFINITY : 10.0 * std::log10(s.signal2 / s.error2);
-    std::printf("%-56s %-14s %-5s %14.6e %10.3f %9llu\n", name.c_str(), shape.c_str(),
+    std::printf("%-56s %-14s %-5s %14.6e %10.3f %9llu\n", printable(name).c_str(), shape.c_str(),
                 dtype.c_str(), nmse, sqnr, static_cast<unsigned long long>(s.excluded));
   };
   for (const auto& [job, s] : results) {
@@ -481,8 +499,6 @@ void print_report(const std::vector<std::pair<Job, Stats>>& results, const st::C
 }  // namespace
 
 int convert_checkpoint(const ConvertOptions& options) {
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
   const Config& cfg = options.config;
   const unsigned threads = options.threads;
   std::vector<std::string> skip;
@@ -564,7 +580,9 @@ int convert_checkpoint(const ConvertOptions& options) {
       {"tool", "hif4 convert"},
   };
 
-  StagingDir staging(out_path);
+  // Written under a staging name beside --out and renamed into place when whole; an error or
+  // a signal removes it (folders.h, cleanup.h).
+  AtomicFolder staging("--out", out_path, AtomicFolder::Existing::Refuse);
   Progress progress(ckpt.tensor_bytes());
   std::vector<std::pair<Job, Stats>> results;
   {
@@ -597,8 +615,6 @@ int convert_checkpoint(const ConvertOptions& options) {
 // ---- dequantize -------------------------------------------------------------------------------
 
 int dequantize_checkpoint(const DequantizeOptions& options) {
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
   const unsigned threads = options.threads;
   const std::string& in_path = options.in;
   const std::string& out_path = options.out;
@@ -674,6 +690,9 @@ int dequantize_checkpoint(const DequantizeOptions& options) {
     const std::string weight = job.base + kWeightSuffix;
     if (ckpt.tensors.count(weight))
       throw Error("'" + weights + "' holds both '" + weight + "' and its packed form");
+    if (job.blocks_per_row > UINT64_MAX / kBlockValues)
+      throw Error("'" + weights + "': tensor '" + name + "' claims " + std::to_string(job.blocks_per_row) +
+                  " blocks per row, more than a row can hold");
     job.cols = job.blocks_per_row * kBlockValues;
     if (converted.contains(weight)) {
       const json& entry = converted[weight];
@@ -688,11 +707,19 @@ int dequantize_checkpoint(const DequantizeOptions& options) {
       std::fprintf(stderr,
                    "hif4 convert: note: no original width recorded for '%s'; writing all %llu "
                    "values per row, zero padding included\n",
-                   weight.c_str(), static_cast<unsigned long long>(job.cols));
+                   printable(weight).c_str(), static_cast<unsigned long long>(job.cols));
     }
+    // Every size derived from the shape must be representable (a manifest may claim anything).
+    uint64_t values = 0, bytes = 0;
+    if (__builtin_mul_overflow(job.rows, job.cols, &values) || __builtin_mul_overflow(values, uint64_t{2}, &bytes))
+      throw Error("'" + weights + "': '" + weight + "' would hold " + shape_text({job.rows, job.cols}) +
+                  " BF16 values, more than a file can hold");
     outputs.push_back({weight, "BF16", {job.rows, job.cols}});
     jobs.push_back(job);
   }
+  if (jobs.empty())
+    throw Error("'" + weights + "' holds no HiF4-packed tensors (no NAME.e6m2 with its companions): "
+                "nothing to dequantize");
   for (const auto& [name, e] : ckpt.tensors) {
     bool is_part = false;
     for (const PackedPart& p : kParts)
@@ -709,7 +736,9 @@ int dequantize_checkpoint(const DequantizeOptions& options) {
   for (const st::OutputTensor& o : outputs)
     if (++seen[o.name] > 1) throw Error("output tensor '" + o.name + "' would be written twice");
 
-  StagingDir staging(out_path);
+  // Written under a staging name beside --out and renamed into place when whole; an error or
+  // a signal removes it (folders.h, cleanup.h).
+  AtomicFolder staging("--out", out_path, AtomicFolder::Existing::Refuse);
   Progress progress(ckpt.tensor_bytes());
   {
     st::Writer writer(staging.file(kOutputFile), staging.shown(kOutputFile), outputs, {{"format", "pt"}});

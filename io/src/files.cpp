@@ -59,6 +59,28 @@ std::string follow_symlinks(const std::string& option, const std::string& path) 
   throw Error(option + " '" + path + "': too many levels of symbolic links");
 }
 
+std::string printable(const std::string& text) {
+  std::string s;
+  s.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool c1 = c == 0xC2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F || c1) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      s += buf;
+      if (c1) {
+        std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(text[++i]));
+        s += buf;
+      }
+    } else {
+      s += static_cast<char>(c);
+    }
+  }
+  return s;
+}
+
 std::string shown_path(const std::string& path, bool output) {
   if (path == "-") return output ? "standard output" : "standard input";
   return "'" + path + "'";

@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,6 +82,11 @@ AtomicFolder::AtomicFolder(const std::string& option, const std::string& path, E
     }
     replace_ = true;
     mode = st.st_mode & 07777;
+    // "." or "a/.." cannot be renamed: work on the folder's own name.
+    char real[PATH_MAX];
+    if (!::realpath(path_.c_str(), real))
+      throw Error("cannot use output folder '" + path + "': " + std::strerror(errno));
+    path_ = real;
   } else if (errno != ENOENT) {
     throw Error("cannot use output folder '" + path + "': " + std::strerror(errno));
   }

@@ -36,7 +36,14 @@ class VectorFileStimulus final : public Stimulus {
   explicit VectorFileStimulus(const std::string& path) : path_(path), reader_(path) {}
   bool next(StimulusBlock& b) override {
     VectorRecord r;
-    if (!reader_.next(r)) return false;
+    // A damaged frame is found only when it is read, inside the simulation: end the stimulus
+    // there and report the damage as bad input once the simulation has stopped.
+    try {
+      if (!reader_.next(r)) return false;
+    } catch (const VectorFileError& e) {
+      error_ = e.message;
+      return false;
+    }
     const uint64_t n = reader_.position() - 1;
     std::memcpy(b.lanes.v, r.input, sizeof b.lanes.v);
     std::memcpy(b.expected.bytes, r.expected, sizeof b.expected.bytes);
@@ -53,8 +60,11 @@ class VectorFileStimulus final : public Stimulus {
   }
   uint64_t total() const override { return reader_.header().record_count; }
   const VectorHeader& header() const { return reader_.header(); }
+  // The damage that ended the stimulus early, or "".
+  const std::string& error() const { return error_; }
 
  private:
+  std::string error_;
   std::string path_;
   VectorReader reader_;
   const SuiteRange* origin_suite_ = nullptr;
@@ -173,6 +183,7 @@ int run(int argc, char** argv) {
 
   std::vector<std::unique_ptr<Stimulus>> parts;
   std::vector<std::string> source_names;
+  std::vector<const VectorFileStimulus*> vector_sources;
   for (const std::string& path : args.all("vectors")) {
     std::unique_ptr<VectorFileStimulus> v;
     try {
@@ -186,6 +197,7 @@ int run(int argc, char** argv) {
                   ", not the configuration given on the command line");
     source_names.push_back(path + " (" + std::to_string(v->total()) + " blocks, " +
                            describe(v->header().config) + ")");
+    vector_sources.push_back(v.get());
     parts.push_back(std::move(v));
   }
   if (args.has("suite")) {
@@ -285,6 +297,8 @@ int run(int argc, char** argv) {
   const double cpu_seconds = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
   if (waves) waves->close();
   const CosimResult& r = bench.result();
+  for (const VectorFileStimulus* v : vector_sources)
+    if (!v->error().empty()) throw Error(v->error());
   if (child) return 0;
 
   const uint64_t mismatches = r.port_mismatch_cycles + r.output_mismatches + r.lost;

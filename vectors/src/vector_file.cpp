@@ -344,6 +344,27 @@ class FileSource : public ByteSource {
   uint64_t size_ = 0;
 };
 
+class StdinSource : public ByteSource {
+ public:
+  uint64_t size() const override { return 0; }
+  size_t read(void* dst, size_t n) override {
+    size_t done = 0;
+    while (done < n) {
+      const ssize_t r = ::read(STDIN_FILENO, static_cast<char*>(dst) + done, n - done);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) throw VectorFileError("cannot read standard input: " + std::string(std::strerror(errno)));
+      if (r == 0) break;
+      done += static_cast<size_t>(r);
+    }
+    return done;
+  }
+  const std::string& name() const override { return name_; }
+  bool is_stream() const override { return true; }
+
+ private:
+  std::string name_ = "-";
+};
+
 class MemorySource : public ByteSource {
  public:
   MemorySource(const void* data, size_t n, std::string name)
@@ -405,6 +426,7 @@ class HeaderParser {
 }  // namespace
 
 std::unique_ptr<ByteSource> open_file_source(const std::string& path) {
+  if (path == "-") return std::make_unique<StdinSource>();
   return std::make_unique<FileSource>(path);
 }
 

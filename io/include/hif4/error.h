@@ -19,4 +19,10 @@ struct Error : std::exception {
   const char* what() const noexcept override { return message.c_str(); }
 };
 
+// `text` safe to print on a terminal: control characters (C0, DEL and the C1 range, which
+// terminals obey as commands) shown as \xNN, so a name read from a file (a tensor name, a
+// path) cannot move the cursor, recolour or retitle the terminal. Other bytes, UTF-8
+// included, pass unchanged.
+std::string printable(const std::string& text);
+
 }  // namespace hif4

@@ -149,7 +149,10 @@ class ByteSource {
   // Reads up to n bytes; returns how many (0 at the end). Throws VectorFileError on I/O errors.
   virtual size_t read(void* dst, size_t n) = 0;
   virtual const std::string& name() const = 0;
+  // A stream (standard input): size() is 0 and the length is known only at its end.
+  virtual bool is_stream() const { return false; }
 };
+// A regular file, or "-": standard input, as a stream.
 std::unique_ptr<ByteSource> open_file_source(const std::string& path);
 std::unique_ptr<ByteSource> memory_source(const void* data, size_t n, std::string name);
 
