@@ -202,6 +202,20 @@ struct Job {
 struct Stats {  // --report: against the original values
   double error2 = 0, signal2 = 0;
   uint64_t excluded = 0;  // non-finite inputs and NaN-block outputs, left out of the sums
+  // One value: original x and its quantized value q. The sums are taken in value order.
+  void add(double x, double q) {
+    if (!std::isfinite(x) || !std::isfinite(q)) {
+      ++excluded;
+      return;
+    }
+    error2 += (x - q) * (x - q);
+    signal2 += x * x;
+  }
+  void add(const Stats& o) {
+    error2 += o.error2;
+    signal2 += o.signal2;
+    excluded += o.excluded;
+  }
 };
 
 std::string module_name(const std::string& tensor) {
@@ -311,23 +325,14 @@ Stats quantize_long_rows(const Job& job, const st::Checkpoint::Entry& e, const C
       for (unsigned k = 0; k < kPartCount; ++k) w.append(slots[k], parts[k].data(), n * kParts[k].bytes);
       if (report) {
         decode_blocks_fast_f32(packed.data(), static_cast<size_t>(n), decoded.data());
-        for (uint64_t c = 0; c < cols; ++c) {
-          const double x = static_cast<double>(bits_to_float(element_f32_bits(data, job.source, base + c)));
-          const double q = static_cast<double>(bits_to_float(decoded[c]));
-          if (!std::isfinite(x) || !std::isfinite(q)) {
-            ++row.excluded;
-            continue;
-          }
-          row.error2 += (x - q) * (x - q);
-          row.signal2 += x * x;
-        }
+        for (uint64_t c = 0; c < cols; ++c)
+          row.add(static_cast<double>(bits_to_float(element_f32_bits(data, job.source, base + c))),
+                  static_cast<double>(bits_to_float(decoded[c])));
       }
       e.file->release(*e.info, base * elem, (base + cols) * elem);
       progress.advance(cols * elem, job.name);
     }
-    stats.error2 += row.error2;
-    stats.signal2 += row.signal2;
-    stats.excluded += row.excluded;
+    stats.add(row);
   }
   return stats;
 }
@@ -372,28 +377,17 @@ Stats quantize_tensor(const Job& job, const st::Checkpoint::Entry& e, const Conf
         decode_blocks_fast_f32(&packed[r * nb * kPackedBytes], nb, row_decoded.data());
         for (uint64_t b = 0; b < nb; ++b) {
           const uint32_t* decoded = &row_decoded[b * kBlockValues];
-          for (unsigned i = 0; i < kBlockValues && b * kBlockValues + i < job.cols; ++i) {
-            const double x = static_cast<double>(
-                bits_to_float(element_f32_bits(data, job.source, (first + r) * job.cols + b * kBlockValues + i)));
-            const double q = static_cast<double>(bits_to_float(decoded[i]));
-            if (!std::isfinite(x) || !std::isfinite(q)) {
-              ++s.excluded;
-              continue;
-            }
-            s.error2 += (x - q) * (x - q);
-            s.signal2 += x * x;
-          }
+          for (unsigned i = 0; i < kBlockValues && b * kBlockValues + i < job.cols; ++i)
+            s.add(static_cast<double>(bits_to_float(
+                      element_f32_bits(data, job.source, (first + r) * job.cols + b * kBlockValues + i))),
+                  static_cast<double>(bits_to_float(decoded[i])));
         }
         row_stats[r] = s;
       }
     });
     for (unsigned k = 0; k < kPartCount; ++k)
       w.append(slots[k], parts[k].data(), rows * nb * kParts[k].bytes);
-    for (uint64_t r = 0; report && r < rows; ++r) {  // in row order: the sums do not depend on threads
-      stats.error2 += row_stats[r].error2;
-      stats.signal2 += row_stats[r].signal2;
-      stats.excluded += row_stats[r].excluded;
-    }
+    for (uint64_t r = 0; report && r < rows; ++r) stats.add(row_stats[r]);  // in row order: no thread dependence
     e.file->release(*e.info, first * job.cols * elem, (first + rows) * job.cols * elem);
     progress.advance(rows * job.cols * elem, job.name);
   }

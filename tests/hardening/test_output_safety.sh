@@ -159,15 +159,6 @@ signals)  # SIGINT, SIGTERM, SIGHUP: temporaries removed, exit status 128 + sign
   done
   # export and convert: folder outputs.
   "$hif4" gen --profile seed --suite random --count 3000000 --out big.hif4v >/dev/null
-  "$hif4" export big.hif4v --format jsonl --out exf >/dev/null 2>&1 &
-  pid=$!
-  wait_for_temp $pid || fail "export made no staging folder before the signal"
-  kill -s HUP $pid
-  wait $pid
-  rc=$?
-  [ $rc -eq 129 ] || fail "export after SIGHUP: exit $rc (want 129)"
-  [ ! -e exf ] || fail "export after SIGHUP left exf"
-  no_temporaries
   $python - <<'PY'
 import json, struct
 n = 4096 * 2048
@@ -177,15 +168,18 @@ with open("ckpt.safetensors", "wb") as f:
     f.write(struct.pack("<Q", len(head)) + head)
     f.write(bytes(range(256)) * (2 * n // 256))
 PY
-  "$hif4" convert --in ckpt.safetensors --out conv --report >/dev/null 2>&1 &
-  pid=$!
-  wait_for_temp $pid || fail "convert made no staging folder before the signal"
-  kill -s HUP $pid
-  wait $pid
-  rc=$?
-  [ $rc -eq 129 ] || fail "convert after SIGHUP: exit $rc (want 129)"
-  [ ! -e conv ] || fail "convert after SIGHUP left conv"
-  no_temporaries ;;
+  for cmd in "export big.hif4v --format jsonl --out folder" "convert --in ckpt.safetensors --out folder --report"; do
+    # shellcheck disable=SC2086
+    "$hif4" $cmd >/dev/null 2>&1 &
+    pid=$!
+    wait_for_temp $pid || fail "'$cmd' made no staging folder before the signal"
+    kill -s HUP $pid
+    wait $pid
+    rc=$?
+    [ $rc -eq 129 ] || fail "'$cmd' after SIGHUP: exit $rc (want 129)"
+    [ ! -e folder ] || fail "'$cmd' after SIGHUP left its folder"
+    no_temporaries
+  done ;;
 
 row_length_overflow)  # a row length near 2^64 is an error, not SIGFPE; convert leaves nothing
   "$hif4" quantize --profile seed --in in.bf16 --out q.hif4 >/dev/null
