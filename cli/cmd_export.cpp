@@ -209,11 +209,8 @@ int run(int argc, char** argv) {
     header_txt.commit();
     std::printf("exported %llu blocks as %s into %s\n", static_cast<unsigned long long>(h.record_count),
                 format.c_str(), dir.c_str());
-  } catch (const VectorFileError& e) {
-    if (created) ::rmdir(dir.c_str());  // the outputs' temporaries are gone by now: no partial output
-    throw Error(e.message);
   } catch (...) {
-    if (created) ::rmdir(dir.c_str());
+    if (created) ::rmdir(dir.c_str());  // the outputs' temporaries are gone by now: no partial output
     throw;
   }
   return kExitOk;

@@ -73,28 +73,21 @@ int run(int argc, char** argv) {
   const uint64_t max_errors = args.get_u64("max-errors", 20);
   const unsigned threads = parse_threads(args);
 
-  VerifySummary sum;
   uint64_t shown = 0;
-  try {
-    VectorReader vectors(vectors_path);
-    const VectorHeader& h = vectors.header();
-    DutReader dut(open_file_source(dut_path), fmt, h.record_count);
-    std::printf("verifying %s (%s) against %s\n%s\n", dut_path.c_str(), fmt_text.c_str(), vectors_path.c_str(),
-                format_header(h).c_str());
-    VerifyContext ctx{h.config, h.profile, &h};
-    const auto report = [&](const BlockMismatch& m) {
-      if (shown < max_errors) {
-        std::fputs((format_mismatch(m) + "\n").c_str(), stdout);
-        ++shown;
-      }
-    };
-    sum = threads > 1 ? verify_stream_threaded(vectors, dut, ctx, report, threads)
-                      : verify_stream(vectors, dut, ctx, report);
-  } catch (const VectorFileError& e) {
-    throw Error(e.message);
-  } catch (const DutFileError& e) {
-    throw Error(e.message);
-  }
+  VectorReader vectors(vectors_path);
+  const VectorHeader& h = vectors.header();
+  DutReader dut(open_file_source(dut_path), fmt, h.record_count);
+  std::printf("verifying %s (%s) against %s\n%s\n", dut_path.c_str(), fmt_text.c_str(), vectors_path.c_str(),
+              format_header(h).c_str());
+  VerifyContext ctx{h.config, h.profile, &h};
+  const auto report = [&](const BlockMismatch& m) {
+    if (shown < max_errors) {
+      std::fputs((format_mismatch(m) + "\n").c_str(), stdout);
+      ++shown;
+    }
+  };
+  const VerifySummary sum = threads > 1 ? verify_stream_threaded(vectors, dut, ctx, report, threads)
+                                         : verify_stream(vectors, dut, ctx, report);
   if (sum.failed > max_errors)
     std::printf("(%llu more mismatching blocks not shown; --max-errors %llu)\n",
                 static_cast<unsigned long long>(sum.failed - max_errors), static_cast<unsigned long long>(max_errors));
