@@ -17,8 +17,7 @@ int run(int argc, char** argv) {
              {"require-all", false, false, "exit 1 unless every applicable bin is hit"}},
             "FILE.hif4v [--missed] [--require-all]");
   args.parse(argc, argv);
-  if (args.positionals().size() != 1) throw Error("give exactly one vector file\n" + args.usage());
-  const std::string path = args.positionals()[0];
+  const std::string path = args.only_positional("vector file");
   uint64_t disagree = 0, first_disagree = 0;
   VectorReader reader(path);
   const VectorHeader& h = reader.header();

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "hif4/safetensors.h"
+#include "message_of.h"
 #include "util.h"
 
 using namespace convert_test;
@@ -19,12 +20,7 @@ std::vector<uint8_t> zeros(size_t n) { return std::vector<uint8_t>(n, 0); }
 
 // The message of the Error that parsing `img` throws ("" when it parses).
 std::string failure(const std::vector<uint8_t>& img) {
-  try {
-    parse(img);
-  } catch (const Error& e) {
-    return e.message;
-  }
-  return "";
+  return hif4::test::message_of<Error>([&] { parse(img); });
 }
 
 }  // namespace

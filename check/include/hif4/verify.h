@@ -106,9 +106,12 @@ struct VerifySummary {
 };
 
 // Every record against the DUT's blocks, in order; on_mismatch gets each failing block
-// (the caller decides how many to print). Throws VectorFileError / DutFileError (both
+// (the caller decides how many to print). On `threads` threads each chunk's blocks are
+// compared (and mismatches diagnosed, which replays the model) in parallel, then reported in
+// record order: the same calls as on one thread. Throws VectorFileError / DutFileError (both
 // hif4::Error), or hif4::Error for a file that cannot be read.
 VerifySummary verify_stream(VectorReader& vectors, DutReader& dut, const VerifyContext& ctx,
-                            const std::function<void(const BlockMismatch&)>& on_mismatch);
+                            const std::function<void(const BlockMismatch&)>& on_mismatch,
+                            unsigned threads = 1);
 
 }  // namespace hif4
