@@ -153,7 +153,7 @@ TEST_CASE("safetensors: the writer aligns every tensor and checks completeness",
     CHECK(l.file_offset.at(name) % elem == 0);  // natural alignment
   }
   // The reader under test accepts what the writer wrote.
-  const std::vector<uint8_t> bytes = read_file(path);
+  const std::vector<uint8_t> bytes = read_bytes(path);
   CHECK(st::parse_file_image(bytes.data(), bytes.size(), path).tensors.size() == 4);
 
   // An incomplete file is refused at commit and leaves nothing; so does an abandoned one.

@@ -7,8 +7,6 @@
 #include <atomic>
 #include <cstring>
 #include <dirent.h>
-#include <fstream>
-#include <iterator>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -22,6 +20,7 @@
 #include "hif4/stages.h"
 #include "hif4/suites.h"
 #include "mismatches.h"
+#include "test_files.h"
 
 using namespace hif4;
 using test::first_difference;
@@ -58,9 +57,7 @@ std::vector<std::pair<std::string, Config>> profile_variants() {
 }
 
 std::vector<uint16_t> read_bf16_padded(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  REQUIRE(f.good());
-  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::vector<uint8_t> bytes = test::read_bytes(path);
   std::vector<uint16_t> values((bytes.size() / 2 + kBlockValues - 1) / kBlockValues * kBlockValues, 0);
   std::memcpy(values.data(), bytes.data(), bytes.size() / 2 * 2);
   return values;
