@@ -14,6 +14,7 @@ packages=(
   yosys                              # synthesis figures for docs/rtl.md
   python3 python3-matplotlib         # plots of `hif4 compare`
   clang libclang-rt-14-dev           # libFuzzer targets (fuzz/, CTest label fuzz)
+  python3-pybind11 python3-numpy python3-pytest python3-torch  # Python package (python/, label python)
 )
 
 missing=()
