@@ -19,6 +19,9 @@ Golden vectors
   read_vectors(path)                       a .hif4v file as numpy arrays
   verify(vectors, dut)                     a device's output against them: the mismatches
 
+Files
+  hif4.safetensors                         a strict safetensors reader and writer (numpy)
+
 Values are BF16: give numpy arrays of uint16 (BF16 bit patterns) or float32 (rounded to BF16,
 nearest even, NaN kept, as `hif4 quantize --input-format f32` does). Knobs are keywords named as
 the command line's `--set` names with '_' for '-': quantize(x, "gcc",
@@ -28,7 +31,7 @@ import os
 
 import numpy as np
 
-from . import _checks, _core
+from . import _checks, _core, safetensors
 from ._core import Config, ConfigError, DutFileError, VectorFile, VectorFileError
 
 __version__ = _core.__version__
