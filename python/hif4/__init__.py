@@ -49,7 +49,7 @@ PACKED_BYTES = 36  #: bytes per packed block: E6M2, E1_8, E1_16 (2 bytes), 32 by
 simd_path = _core.simd_path
 
 
-def quantize(x, profile="seed", *, sr_seed=None, threads=None, row_length=None, **knobs):
+def quantize(x, profile="seed", *, sr_seed=None, threads=None, row_length=None, out=None, **knobs):
     """Quantize BF16 values to packed HiF4 blocks.
 
     Parameters
@@ -72,6 +72,9 @@ def quantize(x, profile="seed", *, sr_seed=None, threads=None, row_length=None, 
     row_length : int, optional
         The length of the last axis, which then need not be a multiple of 64: each row is
         zero-padded to whole blocks as ``hif4 quantize --row-length`` pads it.
+    out : numpy.ndarray of uint8, optional
+        Where to write the result: C-contiguous, of the shape returned. Reusing one buffer
+        for many calls saves allocating (and faulting in) new memory each time.
     **knobs
         Knob settings by the command line's ``--set`` names with '_' for '-', e.g.
         ``payload_rounding='nearest-even'``. An unknown knob or value raises hif4.ConfigError
@@ -111,11 +114,23 @@ def quantize(x, profile="seed", *, sr_seed=None, threads=None, row_length=None, 
                 f"row_length={rl}, but the last axis of x has {last} values: row_length is the "
                 f"length of the last axis (reshape x to (-1, {rl}) for rows of {rl})")
         nb = -(-rl // BLOCK_VALUES)
-    out = _core.quantize(a, cfg, rl, n_threads)
-    return out.reshape(a.shape[:-1] + (nb, PACKED_BYTES))
+    shape = a.shape[:-1] + (nb, PACKED_BYTES)
+    _check_out(out, shape, np.uint8)
+    result = _core.quantize(a, cfg, rl, n_threads, out)
+    return out if out is not None else result.reshape(shape)
 
 
-def dequantize(packed, dtype=np.float32, *, row_length=None, threads=None):
+def _check_out(out, shape, dtype):
+    if out is None:
+        return
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy array, not {type(out).__name__}")
+    if out.shape != shape or out.dtype != dtype or not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError(f"out must be a writeable C-contiguous {np.dtype(dtype)} array of shape {shape}, "
+                         f"not {out.dtype} {out.shape}")
+
+
+def dequantize(packed, dtype=np.float32, *, row_length=None, threads=None, out=None):
     """Decode packed HiF4 blocks to values (exactly: every HiF4 value is a BF16 value).
 
     Parameters
@@ -130,6 +145,8 @@ def dequantize(packed, dtype=np.float32, *, row_length=None, threads=None):
         keep the first ``row_length`` values of each (as ``hif4 dequantize --row-length``).
     threads : int, optional
         Worker threads, 1..1024 (default 1).
+    out : numpy.ndarray, optional
+        Where to write the values: C-contiguous, of the dtype and shape returned.
 
     Returns
     -------
@@ -160,8 +177,9 @@ def dequantize(packed, dtype=np.float32, *, row_length=None, threads=None):
                 f"packed holds {blocks} blocks, not a whole number of rows of {nb} blocks "
                 f"(row_length={rl})")
         shape = lead + (rl,) if per_row is not None else (blocks // nb * rl,)
-    out = _core.dequantize(p, dt == np.uint16, rl, n_threads)
-    return out.reshape(shape)
+    _check_out(out, shape, dt)
+    result = _core.dequantize(p, dt == np.uint16, rl, n_threads, out)
+    return out if out is not None else result.reshape(shape)
 
 
 def fake_quant(x, profile="seed", *, sr_seed=None, threads=None, **knobs):
@@ -195,7 +213,11 @@ def to_bf16(x):
 
 
 def bf16_to_float32(bits):
-    """BF16 bit patterns (uint16) -> float32 values (exact)."""
+    """BF16 bit patterns (uint16) -> float32 values (exact: a BF16 value is the top half of an FP32).
+
+    The inverse of ``to_bf16`` for values that are BF16 already; e.g. to read
+    ``dequantize(packed, np.uint16)`` or ``fake_quant`` of uint16 input as numbers.
+    """
     b = np.asarray(bits)
     if b.dtype != np.uint16:
         raise TypeError(f"bits has dtype {b.dtype}; BF16 bit patterns are uint16")

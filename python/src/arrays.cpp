@@ -79,14 +79,30 @@ void quantize_values(const T* src, const RowShape& s, const Config& cfg, unsigne
   });
 }
 
-// x: a C-contiguous uint16 (BF16 bits) or float32 array; returns (blocks, 36) uint8.
-py::array quantize(const py::array& x, const PyConfig& pc, uint64_t row_length, unsigned threads) {
+// `out` given (not None): a writeable C-contiguous array of `elem_bytes`-sized items of the
+// right dtype holding exactly `items` of them, which the caller reuses (no new pages to fault in).
+template <typename T>
+py::array output_array(const py::object& out, uint64_t items, const char* what) {
+  if (out.is_none()) return py::array_t<T>(static_cast<py::ssize_t>(items));
+  const py::array a = py::reinterpret_borrow<py::array>(out);
+  if (!py::isinstance<py::array>(out) || !is_plain_array_of<T>(a) || !a.writeable())
+    throw py::type_error(std::string("out must be a writeable C-contiguous ") + what + " array");
+  if (static_cast<uint64_t>(a.size()) != items)
+    throw py::value_error("out holds " + std::to_string(a.size()) + " elements, the result " +
+                          std::to_string(items));
+  return a;
+}
+
+// x: a C-contiguous uint16 (BF16 bits) or float32 array; returns the packed blocks, flat uint8
+// (or `out`, filled).
+py::array quantize(const py::array& x, const PyConfig& pc, uint64_t row_length, unsigned threads,
+                   const py::object& out_arg) {
   const bool bf16 = is_plain_array_of<uint16_t>(x);
   if (!bf16 && !is_plain_array_of<float>(x))
     throw py::type_error("quantize: expected a C-contiguous uint16 or float32 array");
   const RowShape s = row_shape(static_cast<uint64_t>(x.size()), row_length);
-  py::array_t<uint8_t> out({static_cast<py::ssize_t>(s.blocks), static_cast<py::ssize_t>(kPackedBytes)});
-  uint8_t* dst = out.mutable_data();
+  py::array out = output_array<uint8_t>(out_arg, s.blocks * kPackedBytes, "uint8");
+  uint8_t* dst = static_cast<uint8_t*>(out.mutable_data());
   const void* src = x.data();
   {
     py::gil_scoped_release release;
@@ -95,12 +111,13 @@ py::array quantize(const py::array& x, const PyConfig& pc, uint64_t row_length, 
     else
       quantize_values(static_cast<const float*>(src), s, pc.config, threads, dst);
   }
-  return std::move(out);
+  return out;
 }
 
 // packed: C-contiguous uint8, a whole number of 36-byte blocks. Returns the flat values
 // (float32, or uint16 BF16 bits), each row of `row_length` values cropped from its blocks.
-py::array dequantize(const py::array& packed, bool bf16, uint64_t row_length, unsigned threads) {
+py::array dequantize(const py::array& packed, bool bf16, uint64_t row_length, unsigned threads,
+                     const py::object& out_arg) {
   if (!is_plain_array_of<uint8_t>(packed))
     throw py::type_error("dequantize: expected a C-contiguous uint8 array");
   const uint64_t bytes = static_cast<uint64_t>(packed.size());
@@ -114,8 +131,8 @@ py::array dequantize(const py::array& packed, bool bf16, uint64_t row_length, un
                           " blocks are not a whole number of rows of " + std::to_string(s.nb));
   s.blocks = blocks;
   const uint64_t values = blocks / s.nb * s.row_length;
-  py::array out = bf16 ? py::array(py::array_t<uint16_t>(static_cast<py::ssize_t>(values)))
-                       : py::array(py::array_t<float>(static_cast<py::ssize_t>(values)));
+  py::array out = bf16 ? output_array<uint16_t>(out_arg, values, "uint16")
+                       : output_array<float>(out_arg, values, "float32");
   const uint8_t* in = static_cast<const uint8_t*>(packed.data());
   void* dst = out.mutable_data();
   const unsigned elem = bf16 ? 2 : 4;
@@ -187,8 +204,9 @@ std::string cuda_unavailable_reason() {
 }  // namespace
 
 void bind_arrays(py::module_& m) {
-  m.def("quantize", &quantize, "x"_a, "config"_a, "row_length"_a, "threads"_a);
-  m.def("dequantize", &dequantize, "packed"_a, "bf16"_a, "row_length"_a, "threads"_a);
+  m.def("quantize", &quantize, "x"_a, "config"_a, "row_length"_a, "threads"_a, "out"_a = py::none());
+  m.def("dequantize", &dequantize, "packed"_a, "bf16"_a, "row_length"_a, "threads"_a,
+        "out"_a = py::none());
   m.def("to_bf16", &to_bf16_array, "x"_a);
 #ifdef HIF4_HAVE_CUDA
   py::register_exception<hif4::cuda::Error>(m, "CudaError", PyExc_RuntimeError);

@@ -43,6 +43,36 @@ def test_shapes_and_block_numbering():
     assert hif4.dequantize(qy.tobytes()).shape == (640,)
 
 
+def test_out_arrays_are_filled_and_returned():
+    x = normal((10, 100))
+    out = np.full((10, 2, 36), 0xAA, np.uint8)
+    assert hif4.quantize(x, "gcc", row_length=100, out=out) is out
+    assert np.array_equal(out, hif4.quantize(x, "gcc", row_length=100))
+    values = np.full((10, 100), np.nan, np.float32)
+    assert hif4.dequantize(out, row_length=100, out=values) is values
+    assert np.array_equal(values, hif4.dequantize(out, row_length=100))
+    bits = np.zeros((10, 128), np.uint16)
+    assert np.array_equal(hif4.dequantize(out, np.uint16, out=bits), hif4.to_bf16(hif4.dequantize(out)))
+    with pytest.raises(ValueError, match="shape"):
+        hif4.quantize(x, row_length=100, out=np.empty((10, 3, 36), np.uint8))
+    with pytest.raises(ValueError, match="uint8"):
+        hif4.quantize(x, row_length=100, out=np.empty((10, 2, 36), np.int8))
+    with pytest.raises(ValueError, match="C-contiguous"):
+        hif4.quantize(x, row_length=100, out=np.empty((10, 2, 72), np.uint8)[:, :, ::2])
+    with pytest.raises(ValueError, match="float32"):
+        hif4.dequantize(out, row_length=100, out=np.empty((10, 100), np.float64))
+
+
+def test_public_functions_have_help():
+    for f in (hif4.quantize, hif4.dequantize, hif4.fake_quant, hif4.explain, hif4.profiles,
+              hif4.read_vectors, hif4.verify, hif4.to_bf16, hif4.bf16_to_float32):
+        assert f.__doc__ and len(f.__doc__) > 80, f.__name__
+    for word in ("row_length", "threads", "sr_seed", "knobs", "uint16", "float32", "Returns"):
+        assert word in hif4.quantize.__doc__
+    assert "quantize(" in hif4.__doc__ and "hif4.torch" in hif4.__doc__
+    assert "inputs" in hif4.VectorFile.__doc__
+
+
 def test_empty_arrays():
     assert hif4.quantize(np.zeros((0, 128), np.uint16)).shape == (0, 2, 36)
     assert hif4.quantize(np.zeros((3, 0), np.float32)).shape == (3, 0, 36)
