@@ -79,13 +79,15 @@ void quantize_values(const T* src, const RowShape& s, const Config& cfg, unsigne
   });
 }
 
-// `out` given (not None): a writeable C-contiguous array of `elem_bytes`-sized items of the
-// right dtype holding exactly `items` of them, which the caller reuses (no new pages to fault in).
+// A new flat array of `items` T, or `out` (not None) when it is a writeable C-contiguous array
+// of T holding exactly `items`: the caller's reused buffer (no new pages to fault in).
 template <typename T>
 py::array output_array(const py::object& out, uint64_t items, const char* what) {
   if (out.is_none()) return py::array_t<T>(static_cast<py::ssize_t>(items));
+  if (!py::isinstance<py::array>(out))
+    throw py::type_error(std::string("out must be a writeable C-contiguous ") + what + " array");
   const py::array a = py::reinterpret_borrow<py::array>(out);
-  if (!py::isinstance<py::array>(out) || !is_plain_array_of<T>(a) || !a.writeable())
+  if (!is_plain_array_of<T>(a) || !a.writeable())
     throw py::type_error(std::string("out must be a writeable C-contiguous ") + what + " array");
   if (static_cast<uint64_t>(a.size()) != items)
     throw py::value_error("out holds " + std::to_string(a.size()) + " elements, the result " +

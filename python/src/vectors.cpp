@@ -87,6 +87,10 @@ std::shared_ptr<VectorFile> read_vectors(const std::string& path) {
       throw VectorFileError(path + ": " + std::to_string(done) + " records read, header says " +
                             std::to_string(vf->header.record_count));
   }
+  // verify() compares against these arrays: read-only, so no caller edits the expectation by
+  // accident (copy() gives a writeable array).
+  for (py::array a : {py::array(vf->inputs), py::array(vf->expected), py::array(vf->block_index)})
+    a.attr("setflags")("write"_a = false);
   return vf;
 }
 

@@ -1,6 +1,9 @@
 """The numpy API: shapes and block numbering, input handling, errors that name the argument,
 Config, explain and profiles against the command line, and the GIL released while quantizing."""
+import os
 import pickle
+import subprocess
+import sys
 import threading
 import time
 
@@ -309,12 +312,11 @@ def test_gil_released_while_quantizing():
     # Holding the GIL, the call would let it run only at its ends (for at most the switch
     # interval, set to 0.1 ms here); releasing it, the thread runs throughout. On a busy machine
     # the thread may miss one window, so up to 5 calls are tried.
-    import sys
     x = np.tile(load_suite(SEED_DATA / "random.in.bf16", None), (52, 1))
-    stamps, stop = [], threading.Event()
+    stamps, done = [], threading.Event()
 
     def count():
-        while not stop.is_set():
+        while not done.is_set():
             stamps.append(time.perf_counter())
 
     interval = sys.getswitchinterval()
@@ -336,6 +338,16 @@ def test_gil_released_while_quantizing():
         else:
             pytest.fail(f"the counting thread never ran in the middle of a quantize call ({windows} s)")
     finally:
-        stop.set()
+        done.set()
         worker.join()
         sys.setswitchinterval(interval)
+
+
+def test_torch_module_says_when_torch_is_missing():
+    # torch made unimportable in a fresh interpreter: hif4 still works, hif4.torch says why not.
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "import hif4, numpy as np; assert hif4.quantize(np.zeros(64, np.float32)).shape == (1, 36)\n"
+            "try:\n    import hif4.torch\nexcept ImportError as e:\n    print(e)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
+    assert r.returncode == 0, r.stderr
+    assert "hif4.torch needs PyTorch" in r.stdout and "python3-torch" in r.stdout
