@@ -78,6 +78,14 @@ def test_fake_quant_errors():
         ht.fake_quant(torch.zeros(2, 64, device="meta"))
 
 
+def test_cuda_path_says_why_it_cannot_run():
+    # Without a GPU the CUDA path must stop at its checks, before any device work, naming why.
+    if hif4._core.has_cuda_golden and not hif4._core.cuda_unavailable_reason():
+        pytest.skip("a CUDA device is usable here: test_fake_quant_cuda runs the path")
+    with pytest.raises(RuntimeError, match="without the CUDA golden|the CUDA golden cannot run: no CUDA device"):
+        ht._fake_quant_cuda(torch.zeros(2, 64), hif4.Config())
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device for torch here")
 def test_fake_quant_cuda():
     t = randn(33, 200, scale=3.0)
