@@ -98,23 +98,15 @@ Fault parse_fault(const std::string& text) {
 PeakResult PeakTreeUnit::compute(const Lanes& in_data) const { return PeakResult{peak_tree(in_data.v)}; }
 
 ScaleResult ScaleUnit::compute(const S1Reg& r) const {
-  const Config& cfg = r.config;
+  // hif4::scale_decision, as hif4::quantize_block takes it: SF reads 0 when the input alone
+  // makes a NaN block, REC is 0 for every NaN block.
+  const ScaleDecision d = scale_decision(r.peaks, r.config);
   ScaleResult s;
-  // The same decision order as hif4::quantize_block: a NaN anywhere, or an Inf under
-  // non-finite=nan-block, makes a NaN block before any scale is formed (SF reads 0 then, as
-  // in hif4::BlockTrace); otherwise the E6M2 encoder may still give 0xFF (scale-overflow=nan,
-  // scale-underflow=nan). REC is 0 for a NaN block.
-  const bool nan_input =
-      r.peaks.has_nan || (r.peaks.has_inf && cfg.non_finite == NonFinite::NanBlock);
-  if (nan_input) {
-    s.e6m2 = kE6M2NaN;
-  } else {
-    s.sf = scale_factor(r.peaks.vmax);
-    s.e6m2 = encode_e6m2(s.sf, cfg).code;
-    if (s.e6m2 != kE6M2NaN) s.rec = e6m2_reciprocal(s.e6m2);
-  }
-  if (cfg.payload_rounding == PayloadRounding::Stochastic)
-    s.sr_key = sr_block_key(cfg.sr_seed, r.block_index);
+  s.sf = d.sf;
+  s.e6m2 = d.scale.code;
+  s.rec = d.rec;
+  if (r.config.payload_rounding == PayloadRounding::Stochastic)
+    s.sr_key = sr_block_key(r.config.sr_seed, r.block_index);
   return s;
 }
 
@@ -133,39 +125,21 @@ E1Result E1Unit::compute(const S2Reg& r) const {
   return e;
 }
 
-namespace {
-
-// The 64 lanes under one payload rounding and product mode, chosen once per block.
-template <Rounding kMode, ProductMode kProduct>
-void encode_lanes(const S3Reg& r, const Block& b, uint8_t codes[kBlockValues]) {
-  const LaneScale ls = lane_scale(r.rec);
-  const NegativeZero nz = r.config.negative_zero;
-  for (unsigned i = 0; i < kBlockValues; ++i) {
-    const uint32_t random = kMode == Rounding::Stochastic ? sr_lane_bits(r.sr_key, i) : 0;
-    codes[i] = encode_s1p2_as<kMode, kProduct>(r.lanes.v[i], ls, b.lane_shift(i), nz, random);
-  }
-}
-
-template <Rounding kMode>
-void encode_lanes(const S3Reg& r, const Block& b, uint8_t codes[kBlockValues]) {
-  if (r.config.payload_product == ProductMode::Bf16) encode_lanes<kMode, ProductMode::Bf16>(r, b, codes);
-  else encode_lanes<kMode, ProductMode::Exact>(r, b, codes);
-}
-
-}  // namespace
-
 PackedBlock S1P2Encoder::compute(const S3Reg& r) const {
   Block b;
   b.e6m2 = r.e6m2;
   if (r.e6m2 != kE6M2NaN) {  // a NaN block keeps every E1 bit and payload nibble 0
     b.e1_8 = r.e1_8;
     b.e1_16 = r.e1_16;
-    switch (r.config.payload_rounding) {
-      case PayloadRounding::NearestAway: encode_lanes<Rounding::NearestAway>(r, b, b.codes); break;
-      case PayloadRounding::NearestEven: encode_lanes<Rounding::NearestEven>(r, b, b.codes); break;
-      case PayloadRounding::TowardZero: encode_lanes<Rounding::TowardZero>(r, b, b.codes); break;
-      case PayloadRounding::Stochastic: encode_lanes<Rounding::Stochastic>(r, b, b.codes); break;
-    }
+    // The 64 lanes under one payload rounding and product mode, chosen once per block.
+    const LaneScale ls = lane_scale(r.rec);
+    const NegativeZero nz = r.config.negative_zero;
+    with_payload_mode(r.config, [&](auto mode) {
+      for (unsigned i = 0; i < kBlockValues; ++i) {
+        const uint32_t random = mode.rounding == Rounding::Stochastic ? sr_lane_bits(r.sr_key, i) : 0;
+        b.codes[i] = encode_s1p2_as<mode.rounding, mode.product>(r.lanes.v[i], ls, b.lane_shift(i), nz, random);
+      }
+    });
   }
   PackedBlock p;
   pack_block(b, p.bytes);
