@@ -148,17 +148,6 @@ PackedBlock S1P2Encoder::compute(const S3Reg& r) const {
 
 // ---- Top ----------------------------------------------------------------------------------
 
-namespace {
-
-// The cfg_* ports in contract order; checked against the knob table at construction so that a
-// knob added or reordered in config.cpp cannot silently mis-wire the model.
-constexpr const char* kCfgPortKnobs[] = {"scale-rounding", "payload-rounding",
-                                         "threshold-product", "payload-product",
-                                         "negative-zero", "scale-overflow",
-                                         "scale-underflow", "non-finite"};
-
-}  // namespace
-
 Hif4QuantizerModel::Hif4QuantizerModel(sc_core::sc_module_name name)
     : sc_core::sc_module(name),
       peak_tree_("peak_tree"),
@@ -166,15 +155,9 @@ Hif4QuantizerModel::Hif4QuantizerModel(sc_core::sc_module_name name)
       e1_("e1"),
       encoder_("encoder"),
       s4_("s4") {
-  const auto& table = knobs();
-  constexpr size_t kPorts = sizeof kCfgPortKnobs / sizeof kCfgPortKnobs[0];
-  if (table.size() != kPorts)
-    throw std::logic_error("knob table has " + std::to_string(table.size()) +
-                           " knobs, the contract's cfg_* ports " + std::to_string(kPorts));
-  for (size_t k = 0; k < kPorts; ++k)
-    if (std::string(table[k].name) != kCfgPortKnobs[k])
-      throw std::logic_error(std::string("knob ") + std::to_string(k) + " is '" + table[k].name +
-                             "', the contract's cfg port expects '" + kCfgPortKnobs[k] + "'");
+  // The cfg ports are decoded through the knob table: a knob added to or missing from either
+  // side must stop the model, not mis-wire it.
+  contract::check_contract();
 
   SC_METHOD(tick);
   sensitive << clk.pos();
@@ -187,17 +170,9 @@ void Hif4QuantizerModel::drive_ready() { in_ready.write(!out_valid.read() || out
 
 void Hif4QuantizerModel::write_ports(const S1Reg& s1, const S2Reg& s2, const S3Reg& s3,
                                      const S4Reg& s4) {
-  probe_s1_valid.write(s1.valid);
-  probe_s1_vmax.write(s1.peaks.vmax);
-  probe_s1_flags.write((s1.peaks.has_inf ? 2u : 0u) | (s1.peaks.has_nan ? 1u : 0u));
-  probe_s2_valid.write(s2.valid);
-  probe_s2_sf.write(s2.sf);
-  probe_s2_e6m2.write(s2.e6m2);
-  probe_s2_rec.write(s2.rec);
-  probe_s3_valid.write(s3.valid);
-  probe_s3_e1.write(static_cast<uint32_t>(s3.e1_16) << 8 | s3.e1_8);
-  out_valid.write(s4.valid);
-  out_data.write(s4.data);
+#define HIF4_PORT(name, dir, width, role, stage, carries, ...) \
+  HIF4_IF_REGISTERED(stage, name.write(contract::show_##carries(s##stage));)
+#include "hif4/ports.def"
 }
 
 void Hif4QuantizerModel::tick() {
@@ -244,18 +219,11 @@ void Hif4QuantizerModel::tick() {
   n1.lanes = in_data.read();
   n1.peaks = peak_tree_.compute(n1.lanes).peaks;
   n1.block_index = in_block_index.read();
-  n1.cfg.knob[0] = static_cast<uint8_t>(cfg_scale_rounding.read());
-  n1.cfg.knob[1] = static_cast<uint8_t>(cfg_payload_rounding.read());
-  n1.cfg.knob[2] = cfg_threshold_product.read();
-  n1.cfg.knob[3] = cfg_payload_product.read();
-  n1.cfg.knob[4] = cfg_negative_zero.read();
-  n1.cfg.knob[5] = cfg_scale_overflow.read();
-  n1.cfg.knob[6] = cfg_scale_underflow.read();
-  n1.cfg.knob[7] = cfg_non_finite.read();
-  n1.cfg.sr_seed = cfg_sr_seed.read();
-  if (!(n1.cfg == sampled_cfg_)) {  // decode through the knob table only when it changes
+#define HIF4_PORT(name, dir, width, role, ...) HIF4_IF_CFG(role, n1.cfg.name = name.read();)
+#include "hif4/ports.def"
+  if (n1.cfg != sampled_cfg_) {  // decode through the knob table only when it changes
     sampled_cfg_ = n1.cfg;
-    sampled_config_ = to_config(n1.cfg);
+    sampled_config_ = contract::config_of(n1.cfg);
   }
   n1.config = sampled_config_;
 
