@@ -9,26 +9,39 @@
 package hif4_cfg_pkg;
 
   // cfg_scale_rounding: How SF (BF16) is rounded to the 2 mantissa bits of E6M2.
-  localparam logic [1:0] SCALE_ROUNDING_NEAREST_AWAY = 2'd0;  // to nearest, ties away from zero (up)
-  localparam logic [1:0] SCALE_ROUNDING_NEAREST_EVEN = 2'd1;  // to nearest, ties to an even mantissa
-  localparam logic [1:0] SCALE_ROUNDING_TOWARD_ZERO  = 2'd2;  // truncate (round down)
-  localparam logic [1:0] SCALE_ROUNDING_UP           = 2'd3;  // toward +infinity (round up when inexact)
+  // to nearest, ties away from zero (up)
+  localparam logic [1:0] SCALE_ROUNDING_NEAREST_AWAY = 2'd0;
+  // to nearest, ties to an even mantissa
+  localparam logic [1:0] SCALE_ROUNDING_NEAREST_EVEN = 2'd1;
+  // truncate (round down)
+  localparam logic [1:0] SCALE_ROUNDING_TOWARD_ZERO  = 2'd2;
+  // toward +infinity (round up when inexact)
+  localparam logic [1:0] SCALE_ROUNDING_UP           = 2'd3;
 
   // cfg_payload_rounding: How the scaled value |x|*REC*2^-E1 is rounded to a multiple of 0.25.
-  localparam logic [1:0] PAYLOAD_ROUNDING_NEAREST_AWAY = 2'd0;  // to nearest, ties away from zero
-  localparam logic [1:0] PAYLOAD_ROUNDING_NEAREST_EVEN = 2'd1;  // to nearest, ties to an even number of quarters
-  localparam logic [1:0] PAYLOAD_ROUNDING_TOWARD_ZERO  = 2'd2;  // truncate the magnitude
-  localparam logic [1:0] PAYLOAD_ROUNDING_STOCHASTIC   = 2'd3;  // up with probability floor(frac*2^16)/2^16, using sr_bits(sr-seed, block, lane)
+  // to nearest, ties away from zero
+  localparam logic [1:0] PAYLOAD_ROUNDING_NEAREST_AWAY = 2'd0;
+  // to nearest, ties to an even number of quarters
+  localparam logic [1:0] PAYLOAD_ROUNDING_NEAREST_EVEN = 2'd1;
+  // truncate the magnitude
+  localparam logic [1:0] PAYLOAD_ROUNDING_TOWARD_ZERO  = 2'd2;
+  // up with probability floor(frac*2^16)/2^16, using sr_bits(sr-seed, block, lane)
+  localparam logic [1:0] PAYLOAD_ROUNDING_STOCHASTIC   = 2'd3;
 
   // cfg_threshold_product: How V8*REC and V16*REC are formed for the E1_8 / E1_16 decisions.
-  localparam logic THRESHOLD_PRODUCT_EXACT = 1'd0;  // the exact product (16 significant bits)
-  localparam logic THRESHOLD_PRODUCT_BF16  = 1'd1;  // the product rounded to BF16 (RNE) before comparing
+  // the exact product (16 significant bits)
+  localparam logic THRESHOLD_PRODUCT_EXACT = 1'd0;
+  // the product rounded to BF16 (RNE) before comparing
+  localparam logic THRESHOLD_PRODUCT_BF16  = 1'd1;
 
   // cfg_payload_product: How |x|*REC is formed before the E1 shifts and the payload rounding.
-  localparam logic PAYLOAD_PRODUCT_EXACT = 1'd0;  // the exact product
-  localparam logic PAYLOAD_PRODUCT_BF16  = 1'd1;  // the product rounded to BF16 (RNE), then scaled by 2^-E1 exactly
+  // the exact product
+  localparam logic PAYLOAD_PRODUCT_EXACT = 1'd0;
+  // the product rounded to BF16 (RNE), then scaled by 2^-E1 exactly
+  localparam logic PAYLOAD_PRODUCT_BF16  = 1'd1;
 
-  // cfg_negative_zero: The code of a negative x (x < 0) whose magnitude rounds to 0. -0.0 is not negative.
+  // cfg_negative_zero: The code of a negative x (x < 0) whose magnitude rounds to 0. -0.0 is not
+  // negative.
   localparam logic NEGATIVE_ZERO_PLUS_ZERO = 1'd0;  // 0x0
   localparam logic NEGATIVE_ZERO_KEEP_SIGN = 1'd1;  // 0x8 (the sign is kept)
 
@@ -41,8 +54,11 @@ package hif4_cfg_pkg;
   localparam logic SCALE_UNDERFLOW_NAN = 1'd1;  // E6M2 0xFF: a NaN block
 
   // cfg_non_finite: The block holds a NaN or an infinity.
-  localparam logic NON_FINITE_NAN_BLOCK    = 1'd0;  // any NaN or Inf: E6M2 0xFF, E1 bits 0, payload 0
-  localparam logic NON_FINITE_SATURATE_INF = 1'd1;  // Inf is above every finite value: the scale follows scale-overflow, Inf lanes get their E1 bits and +-1.75; a NaN still makes a NaN block
+  // any NaN or Inf: E6M2 0xFF, E1 bits 0, payload 0
+  localparam logic NON_FINITE_NAN_BLOCK    = 1'd0;
+  // Inf is above every finite value: the scale follows scale-overflow, Inf lanes get their E1 bits
+  // and +-1.75; a NaN still makes a NaN block
+  localparam logic NON_FINITE_SATURATE_INF = 1'd1;
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */

@@ -162,7 +162,8 @@ module hif4_quantizer (
   logic                         s2_nan_block;
 
   hif4_e1_unit u_e1 (
-    .v8(s2_v8), .v16(s2_v16), .rec(s2_rec), .bf16_product(s2_threshold_product == hif4_cfg_pkg::THRESHOLD_PRODUCT_BF16),
+    .v8(s2_v8), .v16(s2_v16), .rec(s2_rec),
+    .bf16_product(s2_threshold_product == hif4_cfg_pkg::THRESHOLD_PRODUCT_BF16),
     .e1_8(e1u_e1_8), .e1_16(e1u_e1_16));
 
   assign s2_nan_block = s2_e6m2 == hif4_pkg::E6M2_NAN;

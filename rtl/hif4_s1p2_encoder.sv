@@ -42,8 +42,9 @@ module hif4_s1p2_encoder (
   // ---- Payload thresholds of the deterministic roundings (hif4_pkg::payload_threshold) ----
   // A constant table of {OFFSET, MANT} for every (REC significand, rounding, product, k):
   // 4 x 3 x 2 x 7 entries, filled at elaboration. The rounding index is the cfg encoding of a
-  // deterministic payload rounding: every value below PAYLOAD_ROUNDING_STOCHASTIC. The block picks its 7 entries and adds
-  // s - Er: 21 thresholds (7 per E1 shift), shared by all 64 lanes.
+  // deterministic payload rounding (hif4_cfg_pkg: every value below PAYLOAD_ROUNDING_STOCHASTIC).
+  // The block picks its 7 entries and adds s - Er: 21 thresholds (7 per E1 shift), shared by
+  // all 64 lanes.
   localparam int unsigned THR_W = 15;
   logic [4*3*2*7*THR_W-1:0] thr_table;
   genvar r, m, p, k;

@@ -115,9 +115,11 @@ module hif4_scale_unit (
 
   always_comb begin
     if (under)
-      e6m2 = (scale_underflow == hif4_cfg_pkg::SCALE_UNDERFLOW_NAN) ? hif4_pkg::E6M2_NAN : hif4_pkg::E6M2_MIN;
+      e6m2 = (scale_underflow == hif4_cfg_pkg::SCALE_UNDERFLOW_NAN) ? hif4_pkg::E6M2_NAN
+                                                                    : hif4_pkg::E6M2_MIN;
     else if (over)
-      e6m2 = (scale_overflow == hif4_cfg_pkg::SCALE_OVERFLOW_NAN) ? hif4_pkg::E6M2_NAN : hif4_pkg::E6M2_MAX_FINITE;
+      e6m2 = (scale_overflow == hif4_cfg_pkg::SCALE_OVERFLOW_NAN) ? hif4_pkg::E6M2_NAN
+                                                                  : hif4_pkg::E6M2_MAX_FINITE;
     else
       e6m2 = code_wide[7:0];
   end

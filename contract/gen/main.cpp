@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -24,10 +25,29 @@ namespace {
 using namespace hif4;
 using namespace hif4::contract;
 
+constexpr size_t kLineWidth = 100;  // the longest generated line, where a comment can wrap
+
 std::string upper_identifier(const std::string& s) {
   std::string r;
-  for (char c : s) r += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : s)
+    r += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return r;
+}
+
+// `text` as comment lines of at most kLineWidth characters, each starting with `indent` "// ".
+std::string comment_lines(const std::string& indent, const std::string& text) {
+  std::string out, line;
+  std::istringstream words(text);
+  std::string word;
+  while (words >> word) {
+    if (!line.empty() && indent.size() + 3 + line.size() + 1 + word.size() > kLineWidth) {
+      out += indent + "// " + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) out += indent + "// " + line + "\n";
+  return out;
 }
 
 std::string pad(std::string s, size_t width) {
@@ -53,15 +73,24 @@ std::string sv_cfg_package() {
   for (const PortInfo& p : kPorts) {
     if (p.carries != Carries::knob) continue;
     const Knob& k = port_knob(static_cast<Port>(&p - kPorts));
-    o << "\n  // " << p.name << ": " << k.doc << "\n";
-    const std::string type = p.width == 1 ? "logic" : "logic [" + std::to_string(p.width - 1) + ":0]";
+    o << "\n" << comment_lines("  ", std::string(p.name) + ": " + k.doc);
+    const std::string type =
+        p.width == 1 ? "logic" : "logic [" + std::to_string(p.width - 1) + ":0]";
+    const std::string prefix = upper_identifier(k.name) + "_";
     size_t longest = 0;
     for (const KnobValue& v : k.values)
-      longest = std::max(longest, upper_identifier(k.name).size() + 1 + upper_identifier(v.name).size());
+      longest = std::max(longest, prefix.size() + upper_identifier(v.name).size());
+    std::vector<std::string> lines;
+    bool beside = true;  // every value's doc fits beside its localparam
     for (size_t i = 0; i < k.values.size(); ++i) {
-      const std::string name = upper_identifier(k.name) + "_" + upper_identifier(k.values[i].name);
-      o << "  localparam " << type << " " << pad(name, longest) << " = " << p.width << "'d" << i
-        << ";  // " << k.values[i].doc << "\n";
+      const std::string name = prefix + upper_identifier(k.values[i].name);
+      lines.push_back("  localparam " + type + " " + pad(name, longest) + " = " +
+                      std::to_string(p.width) + "'d" + std::to_string(i) + ";");
+      beside = beside && lines.back().size() + 5 + std::strlen(k.values[i].doc) <= kLineWidth;
+    }
+    for (size_t i = 0; i < k.values.size(); ++i) {
+      if (beside) o << lines[i] << "  // " << k.values[i].doc << "\n";
+      else o << comment_lines("  ", k.values[i].doc) << lines[i] << "\n";
     }
   }
   o << "\nendpackage\n/* verilator lint_on UNUSEDPARAM */\n";
@@ -81,8 +110,8 @@ std::string sv_port_list() {
       o << "  // probes: the stage registers, for the co-simulation scoreboard\n";
     previous = p.role;
     const std::string range = p.width == 1 ? "" : "[" + std::to_string(p.width - 1) + ":0]";
-    o << "  " << pad(p.dir == Dir::in ? "input" : "output", 7) << "logic " << pad(range, 10) << p.name
-      << (i + 1 < kPortCount ? "," : "") << "\n";
+    o << "  " << pad(p.dir == Dir::in ? "input" : "output", 7) << "logic " << pad(range, 10)
+      << p.name << (i + 1 < kPortCount ? "," : "") << "\n";
   }
   return o.str();
 }
@@ -104,7 +133,8 @@ std::string doc_port_table() {
     const std::string meaning = p.carries == Carries::knob
                                     ? knob_values_text(port_knob(static_cast<Port>(&p - kPorts)))
                                     : p.meaning;
-    o << "| `" << p.name << "` | " << dir_name(p.dir) << " | " << p.width << " | " << meaning << " |\n";
+    o << "| `" << p.name << "` | " << dir_name(p.dir) << " | " << p.width << " | " << meaning
+      << " |\n";
   }
   return o.str();
 }
@@ -177,7 +207,8 @@ std::string first_difference(const std::string& have, const std::string& want) {
   std::istringstream a(have), b(want);
   std::string la, lb;
   for (unsigned line = 1;; ++line) {
-    const bool ga = static_cast<bool>(std::getline(a, la)), gb = static_cast<bool>(std::getline(b, lb));
+    const bool ga = static_cast<bool>(std::getline(a, la));
+    const bool gb = static_cast<bool>(std::getline(b, lb));
     if (!ga && !gb) return "";
     if (!ga || !gb || la != lb)
       return "line " + std::to_string(line) + ":\n    file:      " + (ga ? la : "(end of file)") +

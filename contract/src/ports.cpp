@@ -81,7 +81,8 @@ CfgPorts cfg_ports(const Config& config) {
 
 Config config_of(const CfgPorts& ports) {
   Config c;
-#define HIF4_PORT(name, dir, width, role, ...) HIF4_IF_CFG(role, set_cfg_value(Port::name, c, ports.name);)
+#define HIF4_PORT(name, dir, width, role, ...) \
+  HIF4_IF_CFG(role, set_cfg_value(Port::name, c, ports.name);)
 #include "hif4/ports.def"
   return c;
 }
@@ -89,7 +90,8 @@ Config config_of(const CfgPorts& ports) {
 const Knob& port_knob(Port p) {
   const Knob* k = port_knobs().knob[static_cast<size_t>(p)];
   if (!k)
-    throw std::logic_error(std::string("port ") + port_info(p).name + " carries no knob of the knob table");
+    throw std::logic_error(std::string("port ") + port_info(p).name +
+                           " carries no knob of the knob table");
   return *k;
 }
 
@@ -120,7 +122,8 @@ std::vector<std::string> contract_problems(const std::vector<PortInfo>& ports,
   for (const PortInfo& p : ports) {
     const unsigned fixed = carried_width(p.carries);
     if (fixed && p.width != fixed)
-      problem(p, "width " + std::to_string(p.width) + ", but what it carries has " + std::to_string(fixed) + " bits");
+      problem(p, "width " + std::to_string(p.width) + ", but what it carries has " +
+                     std::to_string(fixed) + " bits");
     if ((p.role == Role::cfg) != (p.carries == Carries::knob || p.carries == Carries::seed))
       problem(p, "a cfg port carries a knob or the seed, and only a cfg port does");
     if (p.role == Role::cfg && p.dir != Dir::in) problem(p, "a cfg port is an input");
@@ -141,11 +144,13 @@ std::vector<std::string> contract_problems(const std::vector<PortInfo>& ports,
     }
     if (p.width != bits_for(k->values.size()))
       problem(p, "width " + std::to_string(p.width) + ", but knob " + k->name + " has " +
-                     std::to_string(k->values.size()) + " values (" + std::to_string(bits_for(k->values.size())) + " bits)");
+                     std::to_string(k->values.size()) + " values (" +
+                     std::to_string(bits_for(k->values.size())) + " bits)");
     std::string expected = std::string("cfg_") + k->name;
     for (char& ch : expected)
       if (ch == '-') ch = '_';
-    if (expected != p.name) problem(p, "the port of knob " + std::string(k->name) + " is named " + expected);
+    if (expected != p.name)
+      problem(p, "the port of knob " + std::string(k->name) + " is named " + expected);
   }
   if (seeds != 1) problems.push_back(std::to_string(seeds) + " seed ports, want 1 (cfg_sr_seed)");
   for (const Knob& k : knob_table) {
@@ -162,7 +167,8 @@ std::vector<std::string> contract_problems(const std::vector<PortInfo>& ports,
 void check_contract() {
   const std::vector<std::string> problems = contract_problems();
   if (problems.empty()) return;
-  std::string text = "the port description (contract/include/hif4/ports.def) and the knob table disagree:";
+  std::string text =
+      "the port description (contract/include/hif4/ports.def) and the knob table disagree:";
   for (const std::string& p : problems) text += "\n  " + p;
   throw std::logic_error(text);
 }

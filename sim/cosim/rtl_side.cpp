@@ -116,7 +116,8 @@ struct Waves::Impl {
     fstHandle h;
     uint32_t bits;
   };
-  Var clk{}, port[contract::kPortCount]{}, cycle{}, seq[4]{}, mismatch{}, rtl_in_ready{}, rtl_out_valid{};
+  Var clk{}, port[contract::kPortCount]{};  // port: indexed by contract::Port
+  Var cycle{}, seq[4]{}, mismatch{}, rtl_in_ready{}, rtl_out_valid{};
   uint64_t last_mismatch_cycles = 0;
 
   Var var(const char* name, uint32_t bits) {
@@ -133,12 +134,14 @@ struct Waves::Impl {
   }
   void emit(const Var& v, const Lanes& l) {
     uint64_t words[16 * kBlockValues / 64] = {};
-    for (unsigned i = 0; i < kBlockValues; ++i) words[i / 4] |= static_cast<uint64_t>(l.v[i]) << (16 * (i % 4));
+    for (unsigned i = 0; i < kBlockValues; ++i)
+      words[i / 4] |= static_cast<uint64_t>(l.v[i]) << (16 * (i % 4));
     emit_words(v, words);
   }
   void emit(const Var& v, const PackedBlock& b) {
     uint64_t words[(8 * kPackedBytes + 63) / 64] = {};
-    for (unsigned k = 0; k < kPackedBytes; ++k) words[k / 8] |= static_cast<uint64_t>(b.bytes[k]) << (8 * (k % 8));
+    for (unsigned k = 0; k < kPackedBytes; ++k)
+      words[k / 8] |= static_cast<uint64_t>(b.bytes[k]) << (8 * (k % 8));
     emit_words(v, words);
   }
   Var& of(contract::Port p) { return port[static_cast<size_t>(p)]; }
@@ -196,8 +199,9 @@ void Waves::on_edge(uint64_t cycle) {
   // which follows out_ready combinationally) at the falling edge.
   fstWriterEmitTimeChange(w.fst, rise_ps);
   w.emit(w.clk, 1);
-#define HIF4_PORT(name, dir, width, role, ...) HIF4_UNLESS_CLOCK(role, \
-  if (contract::port_info(contract::Port::name).stage > 0) w.emit(w.of(contract::Port::name), b.name.read());)
+#define HIF4_PORT(name, dir, width, role, ...) HIF4_UNLESS_CLOCK(role,   \
+  if (contract::port_info(contract::Port::name).stage > 0)                \
+    w.emit(w.of(contract::Port::name), b.name.read());)
 #include "hif4/ports.def"
   w.emit(w.rtl_out_valid, w.rtl.out_valid.read());
   w.emit(w.cycle, cycle);
@@ -206,8 +210,9 @@ void Waves::on_edge(uint64_t cycle) {
   w.last_mismatch_cycles = mismatches;
   fstWriterEmitTimeChange(w.fst, fall_ps);
   w.emit(w.clk, 0);
-#define HIF4_PORT(name, dir, width, role, ...) HIF4_UNLESS_CLOCK(role, \
-  if (contract::port_info(contract::Port::name).stage == 0) w.emit(w.of(contract::Port::name), b.name.read());)
+#define HIF4_PORT(name, dir, width, role, ...) HIF4_UNLESS_CLOCK(role,   \
+  if (contract::port_info(contract::Port::name).stage == 0)               \
+    w.emit(w.of(contract::Port::name), b.name.read());)
 #include "hif4/ports.def"
   w.emit(w.rtl_in_ready, w.rtl.in_ready.read());
   fstWriterEmitTimeChange(w.fst, now_ps);

@@ -81,7 +81,8 @@ void add_diff(std::vector<PortDiff>& diffs, contract::Port p, uint32_t m, uint32
               const bool both_valid[]) {
   const contract::PortInfo& info = contract::port_info(p);
   if (both_valid[info.stage] && m != r)
-    diffs.push_back({info.stage, info.name, port_value_text(info.carries, m), port_value_text(info.carries, r)});
+    diffs.push_back({info.stage, info.name, port_value_text(info.carries, m),
+                     port_value_text(info.carries, r)});
 }
 void add_diff(std::vector<PortDiff>& diffs, contract::Port p, const PackedBlock& m, const PackedBlock& r,
               const bool both_valid[]) {

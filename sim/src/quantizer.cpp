@@ -137,7 +137,8 @@ PackedBlock S1P2Encoder::compute(const S3Reg& r) const {
     with_payload_mode(r.config, [&](auto mode) {
       for (unsigned i = 0; i < kBlockValues; ++i) {
         const uint32_t random = mode.rounding == Rounding::Stochastic ? sr_lane_bits(r.sr_key, i) : 0;
-        b.codes[i] = encode_s1p2_as<mode.rounding, mode.product>(r.lanes.v[i], ls, b.lane_shift(i), nz, random);
+        b.codes[i] = encode_s1p2_as<mode.rounding, mode.product>(r.lanes.v[i], ls, b.lane_shift(i), nz,
+                                                                 random);
       }
     });
   }

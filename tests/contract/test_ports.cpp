@@ -78,7 +78,8 @@ TEST_CASE("contract: the consistency check reports each disagreement", "[contrac
   SECTION("a knob port too narrow for its knob") {
     std::vector<PortInfo> ports = port_list();
     port_named(ports, "cfg_scale_rounding").width = 1;
-    CHECK(mentions(contract_problems(ports, knobs()), "cfg_scale_rounding: width 1, but knob scale-rounding has 4 values"));
+    CHECK(mentions(contract_problems(ports, knobs()),
+                   "cfg_scale_rounding: width 1, but knob scale-rounding has 4 values"));
   }
   SECTION("a knob without a port") {
     std::vector<PortInfo> ports = port_list();

@@ -208,8 +208,9 @@ class TopBench {
 #define HIF4_PORT(name, dir, width, role, stage, ...) \
   HIF4_IF_REGISTERED(stage, check_valid(contract::Port::name, dut_.name, dut_valid);)
 #include "hif4/ports.def"
-#define HIF4_PORT(name, dir, width, role, stage, carries, ...) \
-  HIF4_IF_PROBE(role, check_probe(contract::Port::name, dut_.name, contract::show_##carries(shadow_[stage - 1]), dut_valid);)
+#define HIF4_PORT(name, dir, width, role, stage, carries, ...)                              \
+  HIF4_IF_PROBE(role, check_probe(contract::Port::name, dut_.name,                          \
+                                  contract::show_##carries(shadow_[stage - 1]), dut_valid);)
 #include "hif4/ports.def"
   }
 

@@ -107,7 +107,8 @@ constexpr const PortInfo& port_info(Port p) { return kPorts[static_cast<size_t>(
 template <unsigned kWidth>
 struct PortScalarOf {
   static_assert(kWidth >= 1 && kWidth <= 64, "a port wider than 64 bits has no scalar type");
-  using type = std::conditional_t<kWidth == 1, bool, std::conditional_t<kWidth <= 32, uint32_t, uint64_t>>;
+  using type =
+      std::conditional_t<kWidth == 1, bool, std::conditional_t<kWidth <= 32, uint32_t, uint64_t>>;
 };
 template <unsigned kWidth>
 using PortScalar = typename PortScalarOf<kWidth>::type;
@@ -163,7 +164,9 @@ template <class Reg> constexpr uint32_t show_peak_flags(const Reg& r) {
 template <class Reg> constexpr uint32_t show_sf(const Reg& r) { return r.sf; }
 template <class Reg> constexpr uint32_t show_e6m2(const Reg& r) { return r.e6m2; }
 template <class Reg> constexpr uint32_t show_rec(const Reg& r) { return r.rec; }
-template <class Reg> constexpr uint32_t show_e1_bits(const Reg& r) { return pack_e1_bits(r.e1_8, r.e1_16); }
+template <class Reg> constexpr uint32_t show_e1_bits(const Reg& r) {
+  return pack_e1_bits(r.e1_8, r.e1_16);
+}
 template <class Reg> constexpr const auto& show_packed_block(const Reg& r) { return r.data; }
 
 }  // namespace hif4::contract
