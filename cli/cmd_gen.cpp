@@ -62,9 +62,9 @@ int run(int argc, char** argv) {
   require_backend(backend);
   // --backend cuda: the expected bytes come from the CUDA golden (same bytes as the model).
   // --backend model: from the model's fast path (quantize_blocks_fast: AVX2 where the CPU has
-  // it, bit-identical to the scalar model, as tests/simd prove on every suite and 10^7 random
-  // blocks per profile; HIF4_SIMD=scalar forces the scalar model), on --threads N threads
-  // (same bytes for every N).
+  // it, bit-identical to the scalar model, as tests/model/test_simd.cpp proves on every suite
+  // and 10^7 random blocks per profile; HIF4_SIMD=scalar forces the scalar model), on
+  // --threads N threads (same bytes for every N).
   const ExpectedFn expected =
       backend == Backend::Cuda
           ? ExpectedFn([](const uint16_t* in, size_t n, const Config& c, uint64_t first, uint8_t* o) {

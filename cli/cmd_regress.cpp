@@ -1,5 +1,5 @@
 // hif4 regress: the main job. Runs the reference model over the built-in seed conformance
-// vectors (tests/data/seed, from the user's PyTorch seed) and prints suite / blocks /
+// vectors (tests/data/seed, made by the seed PyTorch reference) and prints suite / blocks /
 // mismatches. Exit 0 only when every block of every suite is bit-exact.
 #include <dirent.h>
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the project builds and tests with, when any is missing.
-# One list, used by main.sh, test.sh and CI. Needs root (or sudo) only when something is missing.
+# Installs Debian 12 packages with apt-get, only those missing; needs root (or sudo) only then.
+#   scripts/deps.sh              what the main job and the tests need (used by main.sh, test.sh, CI)
+#   scripts/deps.sh PACKAGE...   those packages: how a script that uses an optional tool
+#                                installs it (scripts/synth.sh: yosys)
 set -euo pipefail
 
 packages=(
@@ -11,10 +13,10 @@ packages=(
   nlohmann-json3-dev                 # safetensors headers
   verilator                          # RTL lint and simulation (5.006)
   libsystemc-dev                     # SystemC model and co-simulation (2.3.4)
-  yosys                              # synthesis figures for docs/rtl.md
   python3 python3-matplotlib         # plots of `hif4 compare`
   clang libclang-rt-14-dev           # libFuzzer targets (fuzz/, CTest label fuzz)
 )
+[ $# -eq 0 ] || packages=("$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -15,7 +15,7 @@
 #
 # The command line may need header-only libraries a GPU machine lacks (nlohmann-json, Boost.CRC):
 # `scripts/gpu_check.sh --bundle-headers` copies them here into .gpu-deps/include (ignored by
-# git; name it in the device call's carry), and the build then uses them.
+# git; copy it to the GPU machine with the checkout), and the build then uses them.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bundle=$root/.gpu-deps/include

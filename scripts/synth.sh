@@ -13,12 +13,12 @@
 #                  constant or unused-output optimisation crosses a kept boundary.
 # The counts are hierarchy-expanded (`stat -top UNIT`: every instance of a kept module adds
 # its cells), so they compare with the flat counts. Logs and `stat` outputs go to
-# $HIF4_SYNTH_DIR (default build-synth/). Exit status: 0 clean, 1 a latch (or a Yosys
+# $HIF4_SYNTH_DIR (default build-synth/). Yosys is installed with apt-get when missing
+# (scripts/deps.sh yosys; sudo when not root). Exit status: 0 clean, 1 a latch (or a Yosys
 # error), 2 bad usage / yosys missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${HIF4_SYNTH_DIR:-$root/build-synth}
-command -v yosys >/dev/null || { echo "synth.sh: error: yosys not found (scripts/deps.sh installs it)" >&2; exit 2; }
 
 keep=()
 units=()
@@ -37,10 +37,16 @@ if [ ${#units[@]} -eq 0 ]; then
          hif4_e1_unit hif4_mix32 hif4_sr_block_key hif4_s1p2_lane hif4_s1p2_encoder hif4_quantizer)
 fi
 
+# rtl/hif4.f: one path a line, relative to the repository root; blank and // lines skipped.
 sources=()
-while IFS= read -r f; do
-  [ -n "$f" ] && sources+=("$root/$f")
+while read -r f; do
+  case "$f" in ''|//*) ;; *) sources+=("$root/$f") ;; esac
 done < "$root/rtl/hif4.f"
+
+if ! command -v yosys >/dev/null; then
+  "$root/scripts/deps.sh" yosys >&2 || true
+  command -v yosys >/dev/null || { echo "synth.sh: error: yosys not found and could not be installed" >&2; exit 2; }
+fi
 
 for m in "${units[@]}" ${keep[@]+"${keep[@]}"}; do
   if ! grep -q "^module $m\b" "${sources[@]}"; then

@@ -368,7 +368,7 @@ Stats quantize_tensor(const Job& job, const st::Checkpoint::Entry& e, const Conf
         for (uint64_t c = 0; c < job.cols; ++c) row[c] = element_bf16(data, job.source, base + c);
         std::fill(row + job.cols, row + nb * kBlockValues, uint16_t{0});  // the row's padding
       }
-      // The SIMD path: the same bytes as quantize_blocks (simd.h; tests/simd prove it).
+      // The SIMD path: the same bytes as quantize_blocks (simd.h; tests/model/test_simd.cpp).
       quantize_blocks_fast(&values[r0 * nb * kBlockValues], (r1 - r0) * nb, cfg, (first + r0) * nb,
                            &packed[r0 * nb * kPackedBytes]);
       for (uint64_t b = r0 * nb; b < r1 * nb; ++b)

@@ -83,9 +83,10 @@ Config make_config(ScaleRounding sr, PayloadRounding pr, ProductMode tp, Product
 std::vector<Profile> make_profiles() {
   return {
       {"seed",
-       "The user's seed gist (PyTorch, packed output): E6M2 and payload ties away from zero, exact "
-       "products, +0 for negatives that round to zero, saturating scale. Its NaN/Inf behaviour is "
-       "undefined, so this profile makes such blocks NaN blocks.",
+       "The seed PyTorch reference (packed output; its vectors are tests/data/seed): E6M2 and "
+       "payload ties away from zero, exact products, +0 for negatives that round to zero, "
+       "saturating scale. Its NaN/Inf behaviour is undefined, so this profile makes such blocks "
+       "NaN blocks.",
        make_config(ScaleRounding::NearestAway, PayloadRounding::NearestAway, ProductMode::Exact,
                    ProductMode::Exact, NegativeZero::PlusZero, ScaleOverflow::Saturate,
                    ScaleUnderflow::Min, NonFinite::NanBlock)},

@@ -18,9 +18,9 @@
 //                   nearest-even inc = 2^15 - 1 + (bit 16 of t).
 //                 These equal the model's (p + half) >> sh etc. for every sh >= 1: for
 //                 sh <= 16 t is exact, and for sh > 16 4|s| < 1/2, t < 2^15 and both sides
-//                 are 0 (docs/simd.md has the argument; tests/simd check the kernel against
-//                 the model for every lane value under every E6M2 code and shift, on every
-//                 suite, and on 10^7 random blocks per profile). sh <= 0 (the
+//                 are 0 (docs/simd.md has the argument; tests/model/test_simd.cpp checks the
+//                 kernel against the model for every lane value under every E6M2 code and
+//                 shift, on every suite, and on 10^7 random blocks per profile). sh <= 0 (the
 //                 model saturates a nonzero p) is clamped to 1, where a nonzero p >= 2^14
 //                 still gives q >= 2^13 and saturates to 7.
 // Blocks with a NaN or Inf lane (Vmax >= 0x7F80) go to the scalar model, one block.

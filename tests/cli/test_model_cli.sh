@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CLI tests of quantize / dequantize / explain / profiles / regress: good runs and every bad
-# input of issue 2 (exit 2, a message naming the file or option, and no output file).
+# input (exit 2, a message naming the file or option, and no output file).
 # Usage: test_model_cli.sh /path/to/hif4
 set -u
 HIF4=${1:?usage: $0 HIF4}

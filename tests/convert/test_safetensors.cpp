@@ -207,7 +207,7 @@ TEST_CASE("safetensors: sharded checkpoints are read through the index", "[conve
 }
 
 TEST_CASE("safetensors: random damage gives a clean Error or a consistent header", "[convert]") {
-  // Not a fuzzer (issue 10 brings libFuzzer); a fixed-seed smoke test that any damage to a
+  // Not a fuzzer (fuzz/fuzz_safetensors.cpp is one); a fixed-seed smoke test that any damage to a
   // valid image ends in hif4::Error or in a header whose tensors tile the data area.
   std::mt19937_64 rng(77);
   Tensors ts = {{"a.weight", bf16_tensor({2, 70}, rng)}, {"b", f32_tensor({3}, rng)},

@@ -1,4 +1,4 @@
-// Hostile inputs for every reader of outside bytes (issue 10): each case is a file or option a
+// Hostile inputs for every reader of outside bytes: each case is a file or option a
 // damaged tool or an attacker could hand us. Every reader must reject it with its own error
 // type and a message naming the source, and a header that claims huge counts or sizes must be
 // rejected before memory is allocated for them: a counting operator new (below) measures the

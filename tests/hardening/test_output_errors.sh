@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Output errors of the command line (issue 10): a file-size limit (EFBIG), a full disk (ENOSPC)
+# Output errors of the command line: a file-size limit (EFBIG), a full disk (ENOSPC)
 # and unwritable paths must each give exit 2, a message naming the output and the system's
 # reason, and leave no partial file (nor a temporary one), with an existing target untouched.
 # Inputs that are not regular files (a FIFO with no writer) must be refused, not waited on.

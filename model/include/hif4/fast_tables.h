@@ -1,8 +1,10 @@
 // Lookup tables that let the block quantizer skip per-lane arithmetic. They are DERIVED from
 // the stage functions of stages.h (never written by hand): each entry is what the stage
 // function itself returns, so the stage functions stay the only definition of every rule.
-// tests/test_fast_path.cpp checks the table path against the stage functions for every BF16
-// input, every E6M2 code, every E1 shift and every knob.
+// tests/model/test_stages.cpp checks the tables against the stage functions for every BF16
+// input, every E6M2 code, every E1 shift and every knob ("E1 decisions: ...", "payload
+// windows equal encode_s1p2 ..."); tests/model/test_conformance.cpp checks the whole table
+// path against the traced stage functions.
 #pragma once
 #include <cstdint>
 

@@ -2,8 +2,8 @@
 // model (quantize_blocks, unpack_block + decode_block_f32) as the fallback and the spec.
 //
 // Every function here writes exactly the bytes / bits the scalar model writes, for every
-// profile and every knob value (tests/simd/ prove it on every vector suite and on 10^7 random
-// blocks per profile). docs/simd.md explains the design and the proof.
+// profile and every knob value (tests/model/test_simd.cpp proves it on every vector suite and
+// on 10^7 random blocks per profile). docs/simd.md explains the design and the proof.
 #pragma once
 #include <cstddef>
 #include <cstdint>
