@@ -3,9 +3,10 @@
 // SystemC's arbitrary-width types on the hot path.
 //
 // Three of them travel on signals (Lanes on in_data, PackedBlock on out_data, S4Reg on the
-// output register), and sc_signal<T> needs three things of its T: operator==, operator<< (its
-// print and dump) and sc_trace. The SystemC side's waves are not sc_trace files but the FST
-// that sim/cosim/rtl_side.cpp writes, so sc_trace of these types records nothing.
+// output register): sc_signal<T> needs operator== and operator<< (its print and dump) of its T,
+// and the ports sc_in<T> / sc_out<T> (Lanes, PackedBlock) also sc_trace. The SystemC side's
+// waves are not sc_trace files but the FST that sim/cosim/rtl_side.cpp writes, so sc_trace of
+// these types records nothing.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -120,6 +121,5 @@ std::ostream& operator<<(std::ostream& os, const S4Reg& v);
 
 inline void sc_trace(sc_core::sc_trace_file*, const Lanes&, const std::string&) {}
 inline void sc_trace(sc_core::sc_trace_file*, const PackedBlock&, const std::string&) {}
-inline void sc_trace(sc_core::sc_trace_file*, const S4Reg&, const std::string&) {}
 
 }  // namespace hif4::sim
