@@ -123,14 +123,14 @@ int run(int argc, char** argv) {
              {"out", true, false, "output directory (created if missing)"}},
             "FILE.hif4v --format readmemh|jsonl|raw --out DIR");
   args.parse(argc, argv);
-  if (args.positionals().size() != 1) throw Error("give exactly one vector file\n" + args.usage());
+  const std::string& path = args.only_positional("vector file");
   const std::string format = args.required("format");
   if (format != "readmemh" && format != "jsonl" && format != "raw")
     throw Error("--format: unknown format '" + format + "' (formats: readmemh, jsonl, raw)");
   const std::string dir = args.required("out");
   bool created = false;
   try {
-    VectorReader reader(args.positionals()[0]);
+    VectorReader reader(path);
     const VectorHeader& h = reader.header();
     const bool stochastic = h.config.payload_rounding == PayloadRounding::Stochastic;
     created = make_dir(dir);
@@ -209,11 +209,8 @@ int run(int argc, char** argv) {
     header_txt.commit();
     std::printf("exported %llu blocks as %s into %s\n", static_cast<unsigned long long>(h.record_count),
                 format.c_str(), dir.c_str());
-  } catch (const VectorFileError& e) {
-    if (created) ::rmdir(dir.c_str());  // the outputs' temporaries are gone by now: no partial output
-    throw Error(e.message);
   } catch (...) {
-    if (created) ::rmdir(dir.c_str());
+    if (created) ::rmdir(dir.c_str());  // the outputs' temporaries are gone by now: no partial output
     throw;
   }
   return kExitOk;

@@ -72,6 +72,11 @@ double Args::get_double(const std::string& name, double fallback) const {
   return has(name) ? parse_double("--" + name, get(name)) : fallback;
 }
 
+const std::string& Args::only_positional(const std::string& what) const {
+  if (positionals_.size() != 1) throw Error("give exactly one " + what + "\n" + usage());
+  return positionals_[0];
+}
+
 std::string Args::usage() const {
   std::string s = "usage: hif4 " + command_ + " " + usage_ + "\n";
   for (const Spec& sp : specs_)

@@ -81,7 +81,7 @@ int test_scale(VerilatedContext& ctx) {
 int test_peak_tree(VerilatedContext& ctx) {
   auto dut = std::make_unique<Vhif4_peak_tree>(&ctx);
   Mismatches mm;
-  Rng rng(0x9EA4);
+  CornerBlocks corner_blocks(0x9EA4);
   uint16_t in[kBlockValues];
   const auto check = [&](const char* kind) {
     put_lanes(dut->lanes.data(), in);
@@ -120,7 +120,7 @@ int test_peak_tree(VerilatedContext& ctx) {
     check("inf and nan");
   }
   for (unsigned n = 0; n < 100000; ++n) {
-    random_block(rng, in);
+    corner_blocks.next(in);
     check("random");
   }
   return mm.finish("peak tree");

@@ -32,6 +32,8 @@ class Args {
   std::string required(const std::string& name) const;
   const std::vector<std::string>& all(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
+  // The one positional argument; an Error "give exactly one WHAT" and the usage otherwise.
+  const std::string& only_positional(const std::string& what) const;
   uint64_t get_u64(const std::string& name, uint64_t fallback) const;
   double get_double(const std::string& name, double fallback) const;
   std::string usage() const;

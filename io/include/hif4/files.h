@@ -35,19 +35,32 @@ class InputFile {
   uint64_t size_ = 0;
 };
 
+// A whole small regular file: one of more than `max_bytes` is refused unread, so a hostile
+// path cannot fill memory ("'PATH' is N bytes, above the limit of MAX for WHAT").
+std::string read_small_file(const std::string& path, uint64_t max_bytes, const std::string& what);
+
 // Creates a new file `path.tmp.XXXXXXXX` beside `path` (exclusive, mode 0644) for writing and
 // returns its descriptor, with its name in *tmp; -1 with errno set when it cannot.
 int create_temp_beside(const std::string& path, std::string* tmp);
+// The same for a new folder (mode 0755): true, or false with errno set.
+bool create_temp_folder_beside(const std::string& path, std::string* tmp);
 
 // Output written to a temporary name beside the target and renamed over it by commit();
 // destroyed without commit(), it removes the temporary, so no partial file is ever left.
 class AtomicOutput {
  public:
-  explicit AtomicOutput(const std::string& path);
+  explicit AtomicOutput(const std::string& path) : AtomicOutput(path, path) {}
+  // `shown_path`: the name messages give the file (what the user asked for, where the file is
+  // built inside a staging folder that is renamed into place later).
+  AtomicOutput(const std::string& path, const std::string& shown_path);
   ~AtomicOutput();
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;
+  // Appends after the furthest byte written so far.
   void write(const void* src, size_t n);
+  // Writes at `offset`, for a file whose layout is fixed up front (a header that says where
+  // each part goes, the parts written in any order).
+  void write_at(uint64_t offset, const void* src, size_t n);
   // Allocates the output's final size up front where the file system can (fallocate): a full
   // disk is reported before anything is generated, and the file system allocates the blocks
   // once instead of at every write that extends the file (ext4: about half the kernel time
@@ -58,9 +71,10 @@ class AtomicOutput {
 
  private:
   std::string path_;
+  std::string shown_;
   std::string tmp_;
   int fd_ = -1;
-  uint64_t written_ = 0;
+  uint64_t end_ = 0;  // one past the furthest byte written
   uint64_t reserved_ = 0;
   bool committed_ = false;
 };
