@@ -157,7 +157,7 @@ Hif4QuantizerModel::Hif4QuantizerModel(sc_core::sc_module_name name)
       encoder_("encoder"),
       s4_("s4") {
   // The cfg ports are decoded through the knob table: a knob added to or missing from either
-  // side must stop the model, not mis-wire it.
+  // side must make the model refuse to start, not mis-wire it.
   contract::check_contract();
 
   SC_METHOD(tick);
