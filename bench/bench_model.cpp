@@ -1,11 +1,12 @@
-// Scalar reference model throughput, one core, streaming random data, per profile.
+// Scalar reference model throughput, one core, streaming Gaussian blocks (bench_inputs.h),
+// per profile.
 // Prints M blocks/s (the "blocks/s" counter). Run: build/bench/bench_model
 #include <benchmark/benchmark.h>
 
 #include <cstring>
-#include <random>
 #include <vector>
 
+#include "bench_inputs.h"
 #include "hif4/block.h"
 
 namespace {
@@ -14,20 +15,7 @@ namespace {
 constexpr size_t kBlocks = 512 * 1024;
 
 const std::vector<uint16_t>& input() {
-  static const std::vector<uint16_t> data = [] {
-    std::vector<uint16_t> v(kBlocks * hif4::kBlockValues);
-    std::mt19937_64 rng(12345);
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    std::uniform_int_distribution<int> scale_exp(-20, 20);
-    for (size_t b = 0; b < kBlocks; ++b) {
-      const float s = std::ldexp(1.0f, scale_exp(rng));  // blocks at many magnitudes
-      for (unsigned i = 0; i < hif4::kBlockValues; ++i) {
-        const float f = normal(rng) * s;
-        v[b * hif4::kBlockValues + i] = hif4::f32_bits_to_bf16(hif4::float_to_bits(f));
-      }
-    }
-    return v;
-  }();
+  static const std::vector<uint16_t> data = hif4::bench::gaussian_blocks(kBlocks, 12345, 20);
   return data;
 }
 

@@ -10,12 +10,11 @@
 // (--benchmark_filter=avx2 etc.; --benchmark_min_time=2 for steadier figures).
 #include <benchmark/benchmark.h>
 
-#include <cmath>
 #include <ctime>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "bench_inputs.h"
 #include "hif4/block.h"
 #include "hif4/parallel.h"
 #include "hif4/simd.h"
@@ -24,21 +23,9 @@ namespace {
 
 constexpr size_t kBlocks = 512 * 1024;  // 64 MiB of BF16
 
-// Gaussian values with a random power-of-two scale per block, like weights and activations
-// of many layers (a few blocks at extreme scales).
+// Gaussian blocks at scales 2^-30 .. 2^30 (bench_inputs.h).
 const std::vector<uint16_t>& input() {
-  static const std::vector<uint16_t> data = [] {
-    std::vector<uint16_t> v(kBlocks * hif4::kBlockValues);
-    std::mt19937_64 rng(2026);
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    std::uniform_int_distribution<int> scale_exp(-30, 30);
-    for (size_t b = 0; b < kBlocks; ++b) {
-      const float s = std::ldexp(1.0f, scale_exp(rng));
-      for (unsigned i = 0; i < hif4::kBlockValues; ++i)
-        v[b * hif4::kBlockValues + i] = hif4::f32_bits_to_bf16(hif4::float_to_bits(normal(rng) * s));
-    }
-    return v;
-  }();
+  static const std::vector<uint16_t> data = hif4::bench::gaussian_blocks(kBlocks, 2026, 30);
   return data;
 }
 

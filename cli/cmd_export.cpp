@@ -132,17 +132,17 @@ int run(int argc, char** argv) {
                                   "export writes (written to a staging folder, renamed when complete)"}},
             "FILE.hif4v --format readmemh|jsonl|raw --out DIR", {1, 1, "vector file"});
   args.parse(argc, argv);
+  const std::string& path = args.positionals()[0];  // exactly one: Args checked it
   const std::string format = args.required("format");
   if (format != "readmemh" && format != "jsonl" && format != "raw")
     throw Error("--format: unknown format '" + format + "' (formats: readmemh, jsonl, raw)");
-  const std::string vectors_path = args.positionals()[0];
   const std::string dir = args.required("out");
-  try {
-    VectorReader reader(vectors_path);
+  {
+    VectorReader reader(path);
     const VectorHeader& h = reader.header();
     const bool stochastic = h.config.payload_rounding == PayloadRounding::Stochastic;
     // The files go to a staging folder that replaces DIR in one step when all are written.
-    AtomicFolder folder("--out", dir, AtomicFolder::Existing::ReplaceOwn, kExportFiles, {vectors_path});
+    AtomicFolder folder("--out", dir, AtomicFolder::Existing::ReplaceOwn, kExportFiles, {path});
     TextOut header_txt(folder.file("header.txt"));
     header_txt.put("hif4 vectors from " + reader.name() + "\n" + format_header(h));
 
@@ -219,8 +219,6 @@ int run(int argc, char** argv) {
     folder.commit();
     std::printf("exported %llu blocks as %s into %s\n", static_cast<unsigned long long>(h.record_count),
                 format.c_str(), dir.c_str());
-  } catch (const VectorFileError& e) {
-    throw Error(e.message);
   }
   return kExitOk;
 }

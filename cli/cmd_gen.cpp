@@ -75,16 +75,12 @@ int run(int argc, char** argv) {
               quantize_blocks_parallel(in, n, c, first, o, threads);
             });
   AtomicOutput out(out_path);
-  try {
-    VectorWriter writer(header, [&](const void* p, size_t n) { out.write(p, n); });
-    out.reserve(writer.file_size());
-    generate(plan, seed, static_cast<unsigned>(level), cfg, expected,
-             [&](const GeneratedChunk& c) { writer.write(c.inputs, c.expected, c.first_record, c.count); },
-             kGenChunkRecords, threads);
-    writer.finish();
-  } catch (const VectorFileError& e) {
-    throw Error(e.message);
-  }
+  VectorWriter writer(header, [&](const void* p, size_t n) { out.write(p, n); });
+  out.reserve(writer.file_size());
+  generate(plan, seed, static_cast<unsigned>(level), cfg, expected,
+           [&](const GeneratedChunk& c) { writer.write(c.inputs, c.expected, c.first_record, c.count); },
+           kGenChunkRecords, threads);
+  writer.finish();
   out.commit();
   // With --out -, standard output carries the file: the summary goes to standard error.
   std::fprintf(out.is_stdout() ? stderr : stdout, "wrote %llu records (%s, level %llu, seed %llu, profile %s) to %s\n",

@@ -3,52 +3,12 @@
 // a DUT file with fewer or more blocks than the vectors).
 #include <cstdio>
 
-#include <memory>
-#include <vector>
-
 #include "command.h"
-#include "hif4/parallel.h"
 #include "hif4/verify.h"
 #include "hif4/threads.h"
 
 namespace hif4::cli {
 namespace {
-
-// verify_stream on `threads` threads: the same records in the same order, but each chunk's
-// blocks are compared (and mismatches diagnosed, which replays the model) in parallel;
-// mismatches are then reported in record order, so the output equals one thread's.
-VerifySummary verify_stream_threaded(VectorReader& vectors, DutReader& dut, const VerifyContext& ctx,
-                                     const std::function<void(const BlockMismatch&)>& on_mismatch,
-                                     unsigned threads) {
-  const size_t chunk = size_t{4096} * threads;
-  std::vector<VectorRecord> records(chunk);
-  std::vector<uint8_t> actual(chunk * kPackedBytes);
-  std::vector<std::unique_ptr<BlockMismatch>> mismatches(chunk);
-  VerifySummary sum;
-  for (;;) {
-    const uint64_t first = vectors.position();
-    const size_t n = vectors.read(records.data(), chunk);
-    if (n == 0) break;
-    dut.read(actual.data(), n);
-    parallel_for(n, threads, [&](size_t begin, size_t end) {
-      BlockMismatch m;
-      for (size_t i = begin; i < end; ++i)
-        mismatches[i] = compare_block(ctx, first + i, records[i], &actual[i * kPackedBytes], m)
-                            ? std::make_unique<BlockMismatch>(m)
-                            : nullptr;
-    });
-    for (size_t i = 0; i < n; ++i) {
-      if (mismatches[i]) {
-        ++sum.failed;
-        on_mismatch(*mismatches[i]);
-      } else {
-        ++sum.passed;
-      }
-    }
-  }
-  dut.finish();
-  return sum;
-}
 
 int run(int argc, char** argv) {
   Args args("verify",
@@ -73,31 +33,22 @@ int run(int argc, char** argv) {
   const uint64_t max_errors = args.get_u64("max-errors", 20);
   const unsigned threads = parse_threads(args);
 
-  VerifySummary sum;
   uint64_t shown = 0;
-  try {
-    VectorReader vectors(vectors_path);
-    const VectorHeader& h = vectors.header();
-    // A check of nothing must not pass.
-    if (h.record_count == 0) throw Error("vector file '" + vectors_path + "' holds no records: nothing to verify");
-    DutReader dut(open_file_source(dut_path), fmt, h.record_count);
-    std::printf("verifying %s (%s) against %s\n%s\n", dut_path == "-" ? "standard input" : dut_path.c_str(),
-                fmt_text.c_str(), vectors_path.c_str(),
-                format_header(h).c_str());
-    VerifyContext ctx{h.config, h.profile, &h};
-    const auto report = [&](const BlockMismatch& m) {
-      if (shown < max_errors) {
-        std::fputs((format_mismatch(m) + "\n").c_str(), stdout);
-        ++shown;
-      }
-    };
-    sum = threads > 1 ? verify_stream_threaded(vectors, dut, ctx, report, threads)
-                      : verify_stream(vectors, dut, ctx, report);
-  } catch (const VectorFileError& e) {
-    throw Error(e.message);
-  } catch (const DutFileError& e) {
-    throw Error(e.message);
-  }
+  VectorReader vectors(vectors_path);
+  const VectorHeader& h = vectors.header();
+  // A check of nothing must not pass.
+  if (h.record_count == 0) throw Error("vector file '" + vectors_path + "' holds no records: nothing to verify");
+  DutReader dut(open_file_source(dut_path), fmt, h.record_count);
+  std::printf("verifying %s (%s) against %s\n%s\n", dut_path == "-" ? "standard input" : dut_path.c_str(),
+              fmt_text.c_str(), vectors_path.c_str(), format_header(h).c_str());
+  VerifyContext ctx{h.config, h.profile, &h};
+  const auto report = [&](const BlockMismatch& m) {
+    if (shown < max_errors) {
+      std::fputs((format_mismatch(m) + "\n").c_str(), stdout);
+      ++shown;
+    }
+  };
+  const VerifySummary sum = verify_stream(vectors, dut, ctx, report, threads);
   if (sum.failed > max_errors)
     std::printf("(%llu more mismatching blocks not shown; --max-errors %llu)\n",
                 static_cast<unsigned long long>(sum.failed - max_errors), static_cast<unsigned long long>(max_errors));

@@ -1,3 +1,4 @@
+rtl/hif4_cfg_pkg.sv
 rtl/hif4_pkg.sv
 rtl/hif4_round_decide.sv
 rtl/hif4_peak_tree.sv

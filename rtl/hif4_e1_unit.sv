@@ -19,7 +19,7 @@ module hif4_e1_unit (
   input  logic [hif4_pkg::NUM_G8*hif4_pkg::MAG_W-1:0]  v8,
   input  logic [hif4_pkg::NUM_G16*hif4_pkg::MAG_W-1:0] v16,
   input  logic [15:0]                                  rec,
-  input  logic                                         bf16_product,  // cfg_threshold_product
+  input  logic                                         bf16_product,  // threshold-product = bf16
   output logic [hif4_pkg::NUM_G8-1:0]                  e1_8,
   output logic [hif4_pkg::NUM_G16-1:0]                 e1_16
 );
@@ -32,7 +32,8 @@ module hif4_e1_unit (
   generate
     for (r = 0; r < 4; r++) begin : g_rec
       for (p = 0; p < 2; p++) begin : g_product
-        localparam logic [THR_W-1:0] ENTRY = hif4_pkg::payload_threshold(r, 2, p, 1);
+        localparam logic [THR_W-1:0] ENTRY =
+            hif4_pkg::payload_threshold(r, hif4_cfg_pkg::PAYLOAD_ROUNDING_TOWARD_ZERO, p, 1);
         assign thr_table[THR_W*(2*r+p) +: THR_W] = ENTRY;
       end
     end

@@ -1,7 +1,7 @@
 // hif4_pkg: the parameters and encodings every HiF4 RTL unit shares (in the manner of FPnew's
-// fpnew_pkg). The numbers mirror model/include/hif4/format.h and the knob table of
-// model/src/config.cpp; the unit tests compare the RTL against that model, so a drift here
-// shows up as a mismatch there.
+// fpnew_pkg). The numbers mirror model/include/hif4/format.h; the unit tests compare the RTL
+// against that model, so a drift here shows up as a mismatch there. The encodings of the cfg_*
+// ports are hif4_cfg_pkg's, generated from the knob table.
 //
 // Yosys 0.23 does not parse `import pkg::*` (neither in a module header nor in its body), so
 // units refer to these names as hif4_pkg::NAME.
@@ -70,21 +70,6 @@ package hif4_pkg;
   localparam logic [2:0] RM_STOCHASTIC = 3'd4;
   localparam int unsigned SR_BITS = 16;             // random bits per lane (kSrBits)
 
-  // ---- Configuration encodings (value index in the knob table, docs/microarchitecture.md) --
-  // cfg_scale_rounding: 0 nearest-away, 1 nearest-even, 2 toward-zero, 3 up   (= RM_* 0..3)
-  // cfg_payload_rounding: 0 nearest-away, 1 nearest-even, 2 toward-zero, 3 stochastic
-  localparam logic [1:0] PAYLOAD_STOCHASTIC = 2'd3;
-  localparam logic PRODUCT_EXACT = 1'b0;            // cfg_threshold_product / cfg_payload_product
-  localparam logic PRODUCT_BF16 = 1'b1;
-  localparam logic NEGZERO_PLUS = 1'b0;             // cfg_negative_zero
-  localparam logic NEGZERO_KEEP_SIGN = 1'b1;
-  localparam logic OVERFLOW_SATURATE = 1'b0;        // cfg_scale_overflow
-  localparam logic OVERFLOW_NAN = 1'b1;
-  localparam logic UNDERFLOW_MIN = 1'b0;            // cfg_scale_underflow
-  localparam logic UNDERFLOW_NAN = 1'b1;
-  localparam logic NONFINITE_NAN_BLOCK = 1'b0;      // cfg_non_finite
-  localparam logic NONFINITE_SATURATE_INF = 1'b1;
-
   // ---- The rounding decision (hif4_round_decide wraps it) ----------------------------------
   // Whether to add one unit in the last kept place of a truncated magnitude, given its last
   // kept bit (lsb), the first discarded bit (guard, one half), the OR of the discarded bits
@@ -124,8 +109,9 @@ package hif4_pkg;
   // rec_idx, and its exponent Er) and the lane's E1 shift s:
   //   T_k = {field = OFFSET + s - Er, mantissa = MANT}
   // This function gives {OFFSET mod 256, MANT} (8 + 7 bits; the field sums are taken mod 256,
-  // exact since every true field is within 0..255) for (rec_idx, rounding mode 0..2, payload
-  // product, k); it runs at elaboration only, filling a 168-entry constant table.
+  // exact since every true field is within 0..255) for (rec_idx, mode = a deterministic
+  // payload rounding as cfg_payload_rounding encodes it, bf16_product = 1 when the product is
+  // rounded to BF16, k); it runs at elaboration only, filling a 168-entry constant table.
   // Derivation. q >= k when the scaled value y = |x| * REC * 2^(2-s) passes the rounding
   // boundary b = cn / 2^cd: nearest-away y >= k - 1/2; nearest-even y >= k - 1/2 for even k
   // and y > k - 1/2 for odd k (the tie goes to the even k - 1); toward-zero y >= k.
@@ -138,7 +124,7 @@ package hif4_pkg;
   // m = ceil(a) (non-strict) or floor(a) + 1 (strict), Ev = t + s + 250 - cd' - Er.
   // For REC from an E6M2 code (2^-16 .. 2^48) every T_k is a normal BF16 (field 64..156), so
   // zero and subnormal lanes stay below T_1 and Inf lanes reach T_7, as the model has it.
-  function automatic logic [14:0] payload_threshold(input integer rec_idx, input integer mode,
+  function automatic logic [14:0] payload_threshold(input integer rec_idx, input logic [1:0] mode,
                                                     input integer bf16_product, input integer k);
     integer rsig, cn, cd, strict, msb, t, m;
     logic [31:0] offset;  // only its low 8 bits are kept (see the range note above)
@@ -146,14 +132,14 @@ package hif4_pkg;
     begin
       rsig = (rec_idx == 0) ? 128 + {25'd0, REC_MANT_0} : (rec_idx == 1) ? 128 + {25'd0, REC_MANT_1} :
              (rec_idx == 2) ? 128 + {25'd0, REC_MANT_2} : 128 + {25'd0, REC_MANT_3};
-      if (mode == 2) begin             // toward-zero: y >= k
+      if (mode == hif4_cfg_pkg::PAYLOAD_ROUNDING_TOWARD_ZERO) begin  // y >= k
         cn = k;
         cd = 0;
         strict = 0;
       end else begin                   // nearest: y >= k - 1/2 (or > for nearest-even, odd k)
         cn = 2 * k - 1;
         cd = 1;
-        strict = (mode == 1 && (k % 2) == 1) ? 1 : 0;
+        strict = (mode == hif4_cfg_pkg::PAYLOAD_ROUNDING_NEAREST_EVEN && (k % 2) == 1) ? 1 : 0;
       end
       if (bf16_product != 0) begin
         msb = 0;

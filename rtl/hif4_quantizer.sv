@@ -1,7 +1,8 @@
 // hif4_quantizer: 64 BF16 values -> one 36-byte HiF4 block, four pipeline stages.
 //
 // The contract (ports, cfg encodings, probes, latency, handshake) is docs/microarchitecture.md;
-// docs/rtl.md describes this implementation.
+// docs/rtl.md describes this implementation. The port list below and the cfg encodings
+// (hif4_cfg_pkg) are generated from contract/include/hif4/ports.def and the knob table.
 //
 //  in ─► S1 ─► [peak tree, scale, E6M2, REC, SR key] ─► S2 ─► [E1 decisions] ─► S3
 //     ─► [64 S1P2 lanes + pack] ─► S4 = out_data
@@ -24,37 +25,37 @@
 // policy maps to 0xFF give E6M2 0xFF, REC 0, E1 bits 0 and payload 0 (the model's
 // nan_block()). The decision is taken once, in stage 2, and travels as E6M2 == 0xFF.
 module hif4_quantizer (
-  input  logic                         clk,
-  input  logic                         rst_n,
-  // input side
-  input  logic                         in_valid,
-  output logic                         in_ready,
-  input  logic [hif4_pkg::IN_W-1:0]    in_data,
-  input  logic [63:0]                  in_block_index,
-  // configuration, sampled with the block
-  input  logic [63:0]                  cfg_sr_seed,
-  input  logic [1:0]                   cfg_scale_rounding,
-  input  logic [1:0]                   cfg_payload_rounding,
-  input  logic                         cfg_threshold_product,
-  input  logic                         cfg_payload_product,
-  input  logic                         cfg_negative_zero,
-  input  logic                         cfg_scale_overflow,
-  input  logic                         cfg_scale_underflow,
-  input  logic                         cfg_non_finite,
-  // output side
-  output logic                         out_valid,
-  input  logic                         out_ready,
-  output logic [hif4_pkg::BLOCK_W-1:0] out_data,
-  // probes (co-simulation scoreboard)
-  output logic                         probe_s1_valid,
-  output logic [15:0]                  probe_s1_vmax,
-  output logic [1:0]                   probe_s1_flags,
-  output logic                         probe_s2_valid,
-  output logic [15:0]                  probe_s2_sf,
-  output logic [7:0]                   probe_s2_e6m2,
-  output logic [15:0]                  probe_s2_rec,
-  output logic                         probe_s3_valid,
-  output logic [23:0]                  probe_s3_e1
+  // ports generated from contract/include/hif4/ports.def (build/hif4-contract write .)
+  input  logic           clk,
+  input  logic           rst_n,
+  input  logic           in_valid,
+  output logic           in_ready,
+  input  logic [1023:0]  in_data,
+  input  logic [63:0]    in_block_index,
+  // configuration, sampled with the block (encodings: hif4_cfg_pkg)
+  input  logic [63:0]    cfg_sr_seed,
+  input  logic [1:0]     cfg_scale_rounding,
+  input  logic [1:0]     cfg_payload_rounding,
+  input  logic           cfg_threshold_product,
+  input  logic           cfg_payload_product,
+  input  logic           cfg_negative_zero,
+  input  logic           cfg_scale_overflow,
+  input  logic           cfg_scale_underflow,
+  input  logic           cfg_non_finite,
+  output logic           out_valid,
+  input  logic           out_ready,
+  output logic [287:0]   out_data,
+  // probes: the stage registers, for the co-simulation scoreboard
+  output logic           probe_s1_valid,
+  output logic [15:0]    probe_s1_vmax,
+  output logic [1:0]     probe_s1_flags,
+  output logic           probe_s2_valid,
+  output logic [15:0]    probe_s2_sf,
+  output logic [7:0]     probe_s2_e6m2,
+  output logic [15:0]    probe_s2_rec,
+  output logic           probe_s3_valid,
+  output logic [23:0]    probe_s3_e1
+  // end of the generated ports
 );
   localparam int unsigned V16_W = hif4_pkg::NUM_G16 * hif4_pkg::MAG_W;
   localparam int unsigned V8_W = hif4_pkg::NUM_G8 * hif4_pkg::MAG_W;
@@ -119,7 +120,7 @@ module hif4_quantizer (
 
   // The input alone makes a NaN block (the scale is then not computed, SF reads 0, as the
   // model's BlockTrace::sf); otherwise a NaN scale policy may.
-  assign nan_input = s1_has_nan || (s1_has_inf && s1_non_finite == hif4_pkg::NONFINITE_NAN_BLOCK);
+  assign nan_input = s1_has_nan || (s1_has_inf && s1_non_finite == hif4_cfg_pkg::NON_FINITE_NAN_BLOCK);
   assign nan_block = nan_input || sc_e6m2 == hif4_pkg::E6M2_NAN;
   assign st2_sf    = nan_input ? 16'd0 : sc_sf;
   assign st2_e6m2  = nan_block ? hif4_pkg::E6M2_NAN : sc_e6m2;
@@ -161,7 +162,8 @@ module hif4_quantizer (
   logic                         s2_nan_block;
 
   hif4_e1_unit u_e1 (
-    .v8(s2_v8), .v16(s2_v16), .rec(s2_rec), .bf16_product(s2_threshold_product),
+    .v8(s2_v8), .v16(s2_v16), .rec(s2_rec),
+    .bf16_product(s2_threshold_product == hif4_cfg_pkg::THRESHOLD_PRODUCT_BF16),
     .e1_8(e1u_e1_8), .e1_16(e1u_e1_16));
 
   assign s2_nan_block = s2_e6m2 == hif4_pkg::E6M2_NAN;
@@ -199,8 +201,10 @@ module hif4_quantizer (
 
   hif4_s1p2_encoder u_encoder (
     .lanes(s3_lanes), .rec(s3_rec), .e1_8(s3_e1_8), .e1_16(s3_e1_16),
-    .payload_rounding(s3_payload_rounding), .bf16_product(s3_payload_product),
-    .keep_sign(s3_negative_zero), .sr_key(s3_sr_key), .codes(enc_codes));
+    .payload_rounding(s3_payload_rounding),
+    .bf16_product(s3_payload_product == hif4_cfg_pkg::PAYLOAD_PRODUCT_BF16),
+    .keep_sign(s3_negative_zero == hif4_cfg_pkg::NEGATIVE_ZERO_KEEP_SIGN),
+    .sr_key(s3_sr_key), .codes(enc_codes));
 
   logic s3_nan_block;
   assign s3_nan_block = s3_e6m2 == hif4_pkg::E6M2_NAN;

@@ -13,8 +13,8 @@
 //
 // Lane i shifts by E1_8[i/8] + E1_16[i/4] and, under stochastic rounding, uses
 //   bits = mix32(key ^ (i + 1) * 0x9E3779B9) >> 16        (stages.h, sr_lane_bits)
-// where (i + 1) * 0x9E3779B9 is a per-lane constant. The cfg payload rounding maps onto the
-// shared rounding modes: 0..2 are RM_NEAREST_AWAY..RM_TOWARD_ZERO, 3 is RM_STOCHASTIC.
+// where (i + 1) * 0x9E3779B9 is a per-lane constant. payload_rounding is the cfg encoding
+// (hif4_cfg_pkg): stochastic goes to the lanes, the other values index the threshold table.
 // The NaN-block override (all codes 0) is applied by the top, not here.
 module hif4_s1p2_encoder (
   input  logic [hif4_pkg::IN_W-1:0]    lanes,
@@ -22,13 +22,13 @@ module hif4_s1p2_encoder (
   input  logic [hif4_pkg::NUM_G8-1:0]  e1_8,
   input  logic [hif4_pkg::NUM_G16-1:0] e1_16,
   input  logic [1:0]                   payload_rounding,  // cfg_payload_rounding
-  input  logic                         bf16_product,      // cfg_payload_product
-  input  logic                         keep_sign,         // cfg_negative_zero
+  input  logic                         bf16_product,      // payload-product = bf16
+  input  logic                         keep_sign,         // negative-zero = keep-sign
   input  logic [31:0]                  sr_key,            // hif4_sr_block_key of this block
   output logic [hif4_pkg::CODES_W-1:0] codes              // lane i in bits 4i+3:4i
 );
   logic       stochastic;
-  assign stochastic = payload_rounding == hif4_pkg::PAYLOAD_STOCHASTIC;
+  assign stochastic = payload_rounding == hif4_cfg_pkg::PAYLOAD_ROUNDING_STOCHASTIC;
 
   // Block-wide exponent arithmetic, shared by the lanes: the exponent of 4|s|'s leading bit
   // is Ex + P[15] + (Er - 252 - shift) (hif4_s1p2_lane), so the three possible bases are
@@ -41,8 +41,10 @@ module hif4_s1p2_encoder (
 
   // ---- Payload thresholds of the deterministic roundings (hif4_pkg::payload_threshold) ----
   // A constant table of {OFFSET, MANT} for every (REC significand, rounding, product, k):
-  // 4 x 3 x 2 x 7 entries, filled at elaboration. The block picks its 7 entries and adds
-  // s - Er: 21 thresholds (7 per E1 shift), shared by all 64 lanes.
+  // 4 x 3 x 2 x 7 entries, filled at elaboration. The rounding index is the cfg encoding of a
+  // deterministic payload rounding (hif4_cfg_pkg: every value below PAYLOAD_ROUNDING_STOCHASTIC).
+  // The block picks its 7 entries and adds s - Er: 21 thresholds (7 per E1 shift), shared by
+  // all 64 lanes.
   localparam int unsigned THR_W = 15;
   logic [4*3*2*7*THR_W-1:0] thr_table;
   genvar r, m, p, k;
@@ -51,7 +53,7 @@ module hif4_s1p2_encoder (
       for (m = 0; m < 3; m++) begin : g_mode
         for (p = 0; p < 2; p++) begin : g_product
           for (k = 0; k < 7; k++) begin : g_k
-            localparam logic [THR_W-1:0] ENTRY = hif4_pkg::payload_threshold(r, m, p, k + 1);
+            localparam logic [THR_W-1:0] ENTRY = hif4_pkg::payload_threshold(r, 2'(m), p, k + 1);
             assign thr_table[THR_W*(((r*3+m)*2+p)*7+k) +: THR_W] = ENTRY;
           end
         end

@@ -26,7 +26,7 @@ module hif4_s1p2_lane (
   input  logic [6:0]                   rec_mant,      // REC's mantissa field (hidden 1 implied)
   input  logic signed [10:0]           exp_base,      // Er - 252 - (E1_8 + E1_16) of this lane
   input  logic                         enable,        // payload rounding is stochastic
-  input  logic                         bf16_product,  // cfg_payload_product
+  input  logic                         bf16_product,  // payload-product = bf16
   input  logic [hif4_pkg::SR_BITS-1:0] random,        // stochastic bits of this lane
   output logic [2:0]                   quarters       // code magnitude (0 unless stochastic)
 );

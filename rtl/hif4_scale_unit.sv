@@ -15,7 +15,7 @@
 // are taken in the top; this unit only sees Vmax.
 module hif4_scale_unit (
   input  logic [hif4_pkg::MAG_W-1:0] vmax,            // BF16 magnitude; Inf/NaN allowed
-  input  logic [1:0]                 scale_rounding,  // cfg_scale_rounding (= RM_* 0..3)
+  input  logic [1:0]                 scale_rounding,  // cfg_scale_rounding
   input  logic                       scale_overflow,  // cfg_scale_overflow
   input  logic                       scale_underflow, // cfg_scale_underflow
   output logic [15:0]                sf,              // SF, a non-negative BF16 (+Inf allowed)
@@ -89,8 +89,19 @@ module hif4_scale_unit (
   assign e6m2_exp   = sf[14:7] - E6M2_EXP_OFFSET[7:0];
   assign code_trunc = {e6m2_exp, sf[6:5]};
 
+  // The cfg scale rounding as a mode of hif4_round_decide.
+  logic [2:0] e6m2_mode;
+  always_comb begin
+    case (scale_rounding)
+      hif4_cfg_pkg::SCALE_ROUNDING_NEAREST_AWAY: e6m2_mode = hif4_pkg::RM_NEAREST_AWAY;
+      hif4_cfg_pkg::SCALE_ROUNDING_NEAREST_EVEN: e6m2_mode = hif4_pkg::RM_NEAREST_EVEN;
+      hif4_cfg_pkg::SCALE_ROUNDING_TOWARD_ZERO:  e6m2_mode = hif4_pkg::RM_TOWARD_ZERO;
+      default:                                   e6m2_mode = hif4_pkg::RM_UP;  // SCALE_ROUNDING_UP
+    endcase
+  end
+
   hif4_round_decide u_e6m2_round (
-    .mode    ({1'b0, scale_rounding}),
+    .mode    (e6m2_mode),
     .lsb     (sf[5]),
     .guard   (sf[4]),
     .sticky  (|sf[3:0]),
@@ -104,9 +115,11 @@ module hif4_scale_unit (
 
   always_comb begin
     if (under)
-      e6m2 = (scale_underflow == hif4_pkg::UNDERFLOW_NAN) ? hif4_pkg::E6M2_NAN : hif4_pkg::E6M2_MIN;
+      e6m2 = (scale_underflow == hif4_cfg_pkg::SCALE_UNDERFLOW_NAN) ? hif4_pkg::E6M2_NAN
+                                                                    : hif4_pkg::E6M2_MIN;
     else if (over)
-      e6m2 = (scale_overflow == hif4_pkg::OVERFLOW_NAN) ? hif4_pkg::E6M2_NAN : hif4_pkg::E6M2_MAX_FINITE;
+      e6m2 = (scale_overflow == hif4_cfg_pkg::SCALE_OVERFLOW_NAN) ? hif4_pkg::E6M2_NAN
+                                                                  : hif4_pkg::E6M2_MAX_FINITE;
     else
       e6m2 = code_wide[7:0];
   end

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <vector>
 
+#include "hif4/parallel.h"
 #include "hif4/stages.h"
 #include "hif4/trace_format.h"
 
@@ -423,21 +425,28 @@ void DutReader::finish() {
 // ---- whole files ------------------------------------------------------------------------
 
 VerifySummary verify_stream(VectorReader& vectors, DutReader& dut, const VerifyContext& ctx,
-                            const std::function<void(const BlockMismatch&)>& on_mismatch) {
-  constexpr size_t kChunk = 4096;
-  std::vector<VectorRecord> records(kChunk);
-  std::vector<uint8_t> actual(kChunk * kPackedBytes);
+                            const std::function<void(const BlockMismatch&)>& on_mismatch, unsigned threads) {
+  const size_t chunk = size_t{4096} * std::max(1u, threads);
+  std::vector<VectorRecord> records(chunk);
+  std::vector<uint8_t> actual(chunk * kPackedBytes);
+  std::vector<std::unique_ptr<BlockMismatch>> mismatches(chunk);
   VerifySummary sum;
-  BlockMismatch m;
   for (;;) {
     const uint64_t first = vectors.position();
-    const size_t n = vectors.read(records.data(), kChunk);
+    const size_t n = vectors.read(records.data(), chunk);
     if (n == 0) break;
     dut.read(actual.data(), n);
+    parallel_for(n, threads, [&](size_t begin, size_t end) {
+      BlockMismatch m;
+      for (size_t i = begin; i < end; ++i)
+        mismatches[i] = compare_block(ctx, first + i, records[i], &actual[i * kPackedBytes], m)
+                            ? std::make_unique<BlockMismatch>(m)
+                            : nullptr;
+    });
     for (size_t i = 0; i < n; ++i) {
-      if (compare_block(ctx, first + i, records[i], &actual[i * kPackedBytes], m)) {
+      if (mismatches[i]) {
         ++sum.failed;
-        on_mismatch(m);
+        on_mismatch(*mismatches[i]);
       } else {
         ++sum.passed;
       }

@@ -2,21 +2,19 @@
 #include "hif4/compare.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <exception>
 #include <limits>
-#include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "hif4/baselines.h"
 #include "hif4/bf16.h"
 #include "hif4/block.h"
 #include "hif4/format.h"
+#include "hif4/parallel.h"
+#include "hif4/rng.h"
 #include "hif4/stages.h"
 
 namespace hif4::compare {
@@ -31,23 +29,18 @@ constexpr size_t kChunkValues = 64 * kStudyColumns;
 
 // ---- The study generator ----------------------------------------------------------------
 //
-// compare_rng is SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number
+// CompareRng is SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number
 // generators", OOPSLA 2014): a Weyl sequence with step 0x9E3779B97F4A7C15 passed through a
-// bijective 64-bit finalizer. Each (study, matrix, chunk) gets its own stream, keyed by
-// hashing those indices with the seed, so the values drawn do not depend on the order in
-// which threads take the chunks. It is written here rather than shared so that the compare
-// figures never move when another generator in the project changes.
-
-constexpr uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+// bijective 64-bit finalizer, both from the project's rng.h. Each (study, matrix, chunk) gets
+// its own stream, keyed by hashing those indices with the seed, so the values drawn do not
+// depend on the order in which threads take the chunks. The compare figures must never move:
+// they rest on splitmix64_next and splitmix64_mix, whose outputs tests/vectors/test_rng.cpp
+// pins with known answers, so a change to either fails those tests before it reaches a figure.
 
 class CompareRng {
  public:
   explicit CompareRng(uint64_t key) : state_(key) {}
-  uint64_t next() { return mix64(state_ += 0x9E3779B97F4A7C15ull); }
+  uint64_t next() { return splitmix64_next(state_); }
   // Uniform in [0, 1), 53 bits.
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   // Uniform in (0, 1): the midpoints of the 2^53 cells, never 0 (log) nor 1.
@@ -73,7 +66,7 @@ class CompareRng {
 
 uint64_t stream_key(uint64_t seed, Distribution d, uint64_t matrix, uint64_t chunk) {
   const uint64_t id = (uint64_t{static_cast<uint8_t>(d)} << 56) ^ (matrix << 32) ^ chunk;
-  return mix64(seed ^ mix64(id + 0x6869663443ull));
+  return splitmix64_mix(seed ^ splitmix64_mix(id + 0x6869663443ull));
 }
 
 // Outlier channels of the llm-mix study: kOutlierChannels of the columns carry a gain
@@ -122,38 +115,6 @@ double draw(Distribution d, CompareRng& rng, double sigma, double gain) {
       return draw(Distribution::Laplace, rng, sigma, 1.0);
   }
   return 0;
-}
-
-// A double to BF16 with one round-to-nearest-even (no double rounding through FP32).
-uint16_t double_to_bf16(double x) {
-  const uint16_t sign = std::signbit(x) ? kBf16SignMask : 0;
-  const double m = round_to_binary_rne(std::fabs(x), 7, -126);
-  if (m > 0x1.FEp127) return sign | kBf16Inf;
-  return sign | static_cast<uint16_t>(float_to_bits(static_cast<float>(m)) >> 16);
-}
-
-// Runs f(i) for i in [0, n) on `threads` threads, taking items in turn; rethrows the first
-// exception a worker hit.
-template <class F>
-void parallel_for(size_t n, unsigned threads, const F& f) {
-  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(n, 1))));
-  std::atomic<size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto worker = [&]() {
-    try {
-      for (size_t i; (i = next.fetch_add(1)) < n;) f(i);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next.store(n);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -383,17 +344,19 @@ StudyData generate_study(const StudySpec& spec, size_t rows, uint64_t seed, unsi
       gains[m] = outlier_gains(seed, m, kStudyColumns);
   }
   const size_t chunks = (n + kChunkValues - 1) / kChunkValues;
-  parallel_for(kStudyMatrices * chunks, threads, [&](size_t item) {
-    const unsigned m = static_cast<unsigned>(item / chunks);
-    const size_t c = item % chunks;
-    Matrix& mat = data.matrices[m];
-    CompareRng rng(stream_key(seed, spec.distribution, m, c));
-    const size_t end = std::min(n, (c + 1) * kChunkValues);
-    for (size_t i = c * kChunkValues; i < end; ++i) {
-      const double gain = gains[m].empty() ? 1.0 : gains[m][i % kStudyColumns];
-      mat.values[i] = double_to_bf16(draw(spec.distribution, rng, mat.sigma, gain));
+  parallel_for(kStudyMatrices * chunks, threads, [&](size_t first, size_t last) {
+    for (size_t item = first; item < last; ++item) {
+      const unsigned m = static_cast<unsigned>(item / chunks);
+      const size_t c = item % chunks;
+      Matrix& mat = data.matrices[m];
+      CompareRng rng(stream_key(seed, spec.distribution, m, c));
+      const size_t end = std::min(n, (c + 1) * kChunkValues);
+      for (size_t i = c * kChunkValues; i < end; ++i) {
+        const double gain = gains[m].empty() ? 1.0 : gains[m][i % kStudyColumns];
+        mat.values[i] = double_to_bf16(draw(spec.distribution, rng, mat.sigma, gain));
+      }
     }
-  });
+  }, 1);
   return data;
 }
 
@@ -532,12 +495,14 @@ Report run_compare(const std::vector<StudyData>& data, const std::vector<Variant
 
   std::vector<std::vector<ErrorStats>> partial(chunks.size(),
                                                std::vector<ErrorStats>(variants.size()));
-  parallel_for(chunks.size(), threads, [&](size_t i) {
-    const Chunk& c = chunks[i];
-    const Matrix& mat = data[c.study].matrices[c.matrix];
-    evaluate_chunk(mat.values.data() + c.begin, c.count, c.begin / kBlockValues,
-                   amax[c.study][c.matrix], variants, baseline, partial[i]);
-  });
+  parallel_for(chunks.size(), threads, [&](size_t first, size_t last) {
+    for (size_t i = first; i < last; ++i) {
+      const Chunk& c = chunks[i];
+      const Matrix& mat = data[c.study].matrices[c.matrix];
+      evaluate_chunk(mat.values.data() + c.begin, c.count, c.begin / kBlockValues,
+                     amax[c.study][c.matrix], variants, baseline, partial[i]);
+    }
+  }, 1);
 
   for (size_t s = 0; s < data.size(); ++s) {
     StudyResult r;

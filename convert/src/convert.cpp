@@ -19,12 +19,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <vector>
 
 #include "hif4/convert.h"
@@ -227,25 +225,10 @@ std::string module_name(const std::string& tensor) {
 // `shown`: the name messages give the copy (the output folder's, not the staging folder's).
 void copy_file(const std::string& from, const std::string& to, const std::string& shown) {
   InputFile in(from);
-  const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot create output '" + shown + "': " + std::strerror(errno));
+  AtomicOutput out(AtomicOutput::staged, to, shown);
   std::vector<char> buf(1 << 20);
-  for (;;) {
-    const size_t n = in.read_some(buf.data(), buf.size());
-    if (n == 0) break;
-    size_t done = 0;
-    while (done < n) {
-      const ssize_t w = ::write(fd, buf.data() + done, n - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) {
-        const int err = errno;
-        ::close(fd);
-        throw Error("cannot write output '" + shown + "': " + std::strerror(err));
-      }
-      done += static_cast<size_t>(w);
-    }
-  }
-  if (::close(fd) != 0) throw Error("cannot write output '" + shown + "': " + std::strerror(errno));
+  for (size_t n; (n = in.read_some(buf.data(), buf.size())) != 0;) out.write(buf.data(), n);
+  out.commit();
 }
 
 std::vector<std::string> copy_side_files(const std::string& from_dir, const AtomicFolder& out) {
@@ -269,13 +252,9 @@ std::vector<std::string> copy_side_files(const std::string& from_dir, const Atom
 }
 
 void write_text(const std::string& path, const std::string& shown, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot create output '" + shown + "': " + std::strerror(errno));
-  const ssize_t w = ::write(fd, text.data(), text.size());
-  const int err = w < 0 ? errno : 0;
-  const bool ok = w == static_cast<ssize_t>(text.size());
-  if (::close(fd) != 0 || !ok)
-    throw Error("cannot write output '" + shown + "'" + (err ? std::string(": ") + std::strerror(err) : std::string()));
+  AtomicOutput out(AtomicOutput::staged, path, shown);
+  out.write(text.data(), text.size());
+  out.commit();
 }
 
 // ---- the work -----------------------------------------------------------------------------------
@@ -620,17 +599,11 @@ int dequantize_checkpoint(const DequantizeOptions& options) {
     const std::string manifest_path = in_path + "/" + kManifest;
     struct stat st_manifest;
     if (::lstat(manifest_path.c_str(), &st_manifest) == 0) {
-      // Read whole below: refuse a FIFO or device (would block or never end) and a huge file.
-      if (::stat(manifest_path.c_str(), &st_manifest) != 0 || !S_ISREG(st_manifest.st_mode) ||
-          static_cast<uint64_t>(st_manifest.st_size) > st::kMaxHeaderBytes)
-        throw Error("'" + manifest_path + "' is not a regular file of at most " +
-                    std::to_string(st::kMaxHeaderBytes) + " bytes");
-      std::ifstream f(manifest_path);
-      std::stringstream text;
-      text << f.rdbuf();
+      // Read whole: a regular file only (a FIFO would block, a device never end), and a small one.
+      const std::string text = read_small_file(manifest_path, st::kMaxHeaderBytes, "a HiF4 manifest");
       json m;
       try {
-        m = json::parse(text.str());
+        m = json::parse(text);
       } catch (const json::exception& e) {
         throw Error("'" + manifest_path + "' is not valid JSON: " + e.what());
       }

@@ -1,7 +1,6 @@
 #include "hif4/safetensors.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,11 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <set>
-#include <sstream>
 
 namespace hif4::safetensors {
 
@@ -283,32 +279,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// An index file, read whole: it must be a regular file (a FIFO would block, a device never
-// end) no larger than the header limit, so a hostile path cannot hang us or fill memory.
-std::string read_small_file(const std::string& path) {
-  uint64_t size = 0;
-  const int fd = open_regular_file(path, "", &size);
-  if (size > kMaxHeaderBytes) {
-    ::close(fd);
-    throw Error("'" + path + "' is " + std::to_string(size) + " bytes, above the limit of " +
-                std::to_string(kMaxHeaderBytes) + " for an index");
-  }
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    const ssize_t r = ::read(fd, buf, sizeof buf);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      const int err = errno;
-      ::close(fd);
-      throw Error("cannot read '" + path + "': " + std::strerror(err));
-    }
-    if (r == 0 || text.size() + static_cast<size_t>(r) > kMaxHeaderBytes) break;
-    text.append(buf, static_cast<size_t>(r));
-  }
-  ::close(fd);
-  return text;
-}
 
 void add_file(Checkpoint& c, const std::string& path) {
   c.files.push_back(std::make_unique<MappedFile>(path));
@@ -322,7 +292,8 @@ void add_file(Checkpoint& c, const std::string& path) {
 }
 
 void open_index(Checkpoint& c, const std::string& index_path) {
-  const std::string text = read_small_file(index_path);
+  // Read whole, so a regular file only (a FIFO would block, a device never end), and a small one.
+  const std::string text = read_small_file(index_path, kMaxHeaderBytes, "an index");
   const json j = parse_json_strict(text.data(), text.size(), "'" + index_path + "'");
   if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
     throw Error("'" + index_path + "' has no weight_map object");
@@ -401,7 +372,7 @@ Checkpoint open_checkpoint(const std::string& path) {
 
 Writer::Writer(const std::string& path, const std::string& shown_path, std::vector<OutputTensor> tensors,
                const std::map<std::string, std::string>& metadata)
-    : path_(path), shown_(shown_path) {
+    : path_(path) {
   for (OutputTensor& t : tensors) {
     const DType* dt = find_dtype(t.dtype);
     if (!dt) throw Error("internal: writing '" + t.name + "' with unknown dtype " + t.dtype);
@@ -436,25 +407,15 @@ Writer::Writer(const std::string& path, const std::string& shown_path, std::vect
   for (Slot& s : slots_) s.offset += data_start;
   file_bytes_ = data_start + offset;
 
-  fd_ = create_temp_beside(path, &tmp_);
-  if (fd_ < 0) throw Error("cannot create output '" + shown_ + "': " + std::strerror(errno));
+  out_ = std::make_unique<AtomicOutput>(AtomicOutput::staged, path, shown_path);
   uint8_t length[8];
   for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(uint64_t{text.size()} >> (8 * i));
   std::string head(reinterpret_cast<const char*>(length), 8);
   head += text;
-  size_t done = 0;
-  while (done < head.size()) {
-    const ssize_t w = ::pwrite(fd_, head.data() + done, head.size() - done, static_cast<off_t>(done));
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
-    done += static_cast<size_t>(w);
-  }
+  out_->write_at(0, head.data(), head.size());
 }
 
-Writer::~Writer() {
-  if (fd_ >= 0) ::close(fd_);
-  if (!committed_ && !tmp_.empty()) ::unlink(tmp_.c_str());
-}
+Writer::~Writer() = default;
 
 size_t Writer::index(const std::string& name) const {
   auto it = by_name_.find(name);
@@ -469,14 +430,7 @@ void Writer::append(size_t index, const void* src, size_t n) {
   if (n > s.bytes - s.written)
     throw Error("internal: " + std::to_string(n) + " bytes written past the end of tensor '" +
                 s.tensor.name + "'");
-  size_t done = 0;
-  while (done < n) {
-    const ssize_t w = ::pwrite(fd_, static_cast<const char*>(src) + done, n - done,
-                               static_cast<off_t>(s.offset + s.written + done));
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
-    done += static_cast<size_t>(w);
-  }
+  out_->write_at(s.offset + s.written, src, n);
   s.written += n;
 }
 
@@ -485,18 +439,9 @@ void Writer::commit() {
     if (s.written != s.bytes)
       throw Error("internal: tensor '" + s.tensor.name + "' got " + std::to_string(s.written) +
                   " of its " + std::to_string(s.bytes) + " bytes");
-  // The file ends with the last tensor; if that one is empty the size must still be right.
-  if (::ftruncate(fd_, static_cast<off_t>(file_bytes_)) != 0 ||
-      (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS))
-    throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
-  if (::close(fd_) != 0) {
-    fd_ = -1;
-    throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
-  }
-  fd_ = -1;
-  if (::rename(tmp_.c_str(), path_.c_str()) != 0)
-    throw Error("cannot write output '" + shown_ + "': rename into place failed: " + std::strerror(errno));
-  committed_ = true;
+  // Every tensor complete: the data area is written end to end, so the file ends with the
+  // last byte of the last tensor that has any.
+  out_->commit();
 }
 
 }  // namespace hif4::safetensors

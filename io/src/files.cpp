@@ -7,6 +7,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -136,6 +137,17 @@ void InputFile::read(void* dst, size_t n) {
   if (read_some(dst, n) != n) throw Error(name() + " ended early (truncated?)");
 }
 
+std::string read_small_file(const std::string& path, uint64_t max_bytes, const std::string& what) {
+  InputFile in(path);
+  if (in.is_stream()) throw Error(what + " cannot be read from standard input");
+  if (in.size() > max_bytes)
+    throw Error("'" + path + "' is " + std::to_string(in.size()) + " bytes, above the limit of " +
+                std::to_string(max_bytes) + " for " + what);
+  std::string text(static_cast<size_t>(in.size()), '\0');
+  text.resize(in.read_some(&text[0], text.size()));
+  return text;
+}
+
 // ---- outputs -------------------------------------------------------------------------------
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -208,9 +220,15 @@ int create_temp_beside(const std::string& path, std::string* tmp, CleanupEntry* 
   return fd;
 }
 
+AtomicOutput::AtomicOutput(Staged, const std::string& path, const std::string& shown) : shown_(shown) {
+  target_.path = target_.file = path;
+  fd_ = create_temp_beside(path, &tmp_, &cleanup_);
+  if (fd_ < 0) throw Error("cannot create output '" + shown_ + "': " + std::strerror(errno));
+}
+
 AtomicOutput::AtomicOutput(const std::string& path, const std::vector<std::string>& inputs,
                            Content content, const std::string& option)
-    : target_(check_output_path(option, path, inputs)) {
+    : target_(check_output_path(option, path, inputs)), shown_(path) {
   if (target_.is_stdout) {
     if (content == Content::Binary && ::isatty(STDOUT_FILENO))
       throw Error(option + " -: standard output is a terminal; redirect it to a file or a pipe");
@@ -234,16 +252,28 @@ AtomicOutput::~AtomicOutput() {
 }
 
 void AtomicOutput::write(const void* src, size_t n) {
-  size_t done = 0;
-  while (done < n) {
-    const ssize_t w = ::write(fd_, static_cast<const char*>(src) + done, n - done);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      throw Error("cannot write output " + shown_path(target_.path, true) + ": " + std::strerror(errno));
+  if (target_.is_stdout) {  // a pipe: no offsets
+    for (size_t done = 0; done < n;) {
+      const ssize_t w = ::write(fd_, static_cast<const char*>(src) + done, n - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) throw Error("cannot write to standard output: " + std::string(std::strerror(errno)));
+      done += static_cast<size_t>(w);
     }
+    end_ += n;
+    return;
+  }
+  write_at(end_, src, n);
+}
+
+void AtomicOutput::write_at(uint64_t offset, const void* src, size_t n) {
+  if (target_.is_stdout) throw Error("standard output cannot be written at an offset");
+  for (size_t done = 0; done < n;) {
+    const ssize_t w = ::pwrite(fd_, static_cast<const char*>(src) + done, n - done, static_cast<off_t>(offset + done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
     done += static_cast<size_t>(w);
   }
-  written_ += n;
+  end_ = std::max<uint64_t>(end_, offset + n);
 }
 
 void AtomicOutput::reserve(uint64_t bytes) {
@@ -258,7 +288,7 @@ void AtomicOutput::reserve(uint64_t bytes) {
     return;
   }
   if (errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL) return;  // not supported here: skip
-  throw Error("cannot write output '" + target_.path + "': " + std::strerror(errno) + " (allocating " +
+  throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno) + " (allocating " +
               std::to_string(bytes) + " bytes)");
 }
 
@@ -267,20 +297,19 @@ void AtomicOutput::commit() {
     committed_ = true;
     return;
   }
-  const std::string& path = target_.path;
   // A reservation larger than what was written (a writer that stopped short) must not leave
   // zeros at the end of the file.
-  if (reserved_ > written_ && ::ftruncate(fd_, static_cast<off_t>(written_)) != 0)
-    throw Error("cannot write output '" + path + "': " + std::strerror(errno));
+  if (reserved_ > end_ && ::ftruncate(fd_, static_cast<off_t>(end_)) != 0)
+    throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
   if (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS)
-    throw Error("cannot write output '" + path + "': " + std::strerror(errno));
+    throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
   if (::close(fd_) != 0) {
     fd_ = -1;
-    throw Error("cannot write output '" + path + "': " + std::strerror(errno));
+    throw Error("cannot write output '" + shown_ + "': " + std::strerror(errno));
   }
   fd_ = -1;
   if (::rename(tmp_.c_str(), target_.file.c_str()) != 0)
-    throw Error("cannot rename output into '" + path + "': " + std::strerror(errno));
+    throw Error("cannot rename output into '" + shown_ + "': " + std::strerror(errno));
   committed_ = true;
   cleanup_.release();
   sync_parent_folder(target_.file);

@@ -32,29 +32,6 @@ Block nan_block() {
   return b;
 }
 
-// The scale path of one block: SF, its E6M2 encoding and, for a NaN block, why.
-struct ScaleDecision {
-  uint16_t sf = 0;
-  E6M2Encoding scale;
-  NanCause cause = NanCause::None;
-};
-
-inline ScaleDecision decide_scale(const PeakTree& peaks, const Config& cfg) {
-  ScaleDecision d;
-  if (peaks.has_nan) d.cause = NanCause::NaNInput;
-  else if (peaks.has_inf && cfg.non_finite == NonFinite::NanBlock) d.cause = NanCause::InfInput;
-  if (d.cause != NanCause::None) {
-    d.scale.code = kE6M2NaN;
-    return d;
-  }
-  d.sf = scale_factor(peaks.vmax);
-  d.scale = encode_e6m2(d.sf, cfg);
-  if (d.scale.code == kE6M2NaN)
-    d.cause = d.scale.event == ScaleEvent::Overflow ? NanCause::ScaleOverflow
-                                                    : NanCause::ScaleUnderflow;
-  return d;
-}
-
 // E1_8[g] = V8*REC >= 4; E1_16[j] = V16*REC*2^-E1_8 >= 2, i.e. V16*REC >= 2^(1+E1_8).
 // Thresholds on V's bit pattern, derived from threshold_product (fast_tables.h).
 struct E1Bits {
@@ -85,7 +62,7 @@ template <bool kTrace, Rounding kMode, ProductMode kProduct>
 Block quantize_impl(const uint16_t in[kBlockValues], const Config& cfg, uint64_t block_index,
                     BlockTrace* trace) {
   const PeakTree peaks = peak_tree(in);
-  const ScaleDecision sd = decide_scale(peaks, cfg);
+  const ScaleDecision sd = scale_decision(peaks, cfg);
   if (kTrace) {
     *trace = BlockTrace{};
     trace->block_index = block_index;
@@ -103,7 +80,7 @@ Block quantize_impl(const uint16_t in[kBlockValues], const Config& cfg, uint64_t
 
   Block b;
   b.e6m2 = sd.scale.code;
-  const uint16_t rec = e6m2_reciprocal(sd.scale.code);
+  const uint16_t rec = sd.rec;
   if (kTrace) {
     for (unsigned g = 0; g < kGroups8; ++g)
       trace->product8[g] = threshold_product(peaks.v8[g], rec, cfg.threshold_product);
@@ -154,7 +131,7 @@ inline void pack_into(const Block& b, uint8_t out[kPackedBytes]) {
 void quantize_packed_window(const uint16_t in[kBlockValues], const Config& cfg,
                             const PayloadWindow& windows, uint8_t out[kPackedBytes]) {
   const PeakTree peaks = peak_tree(in);
-  const ScaleDecision sd = decide_scale(peaks, cfg);
+  const ScaleDecision sd = scale_decision(peaks, cfg);
   if (sd.cause != NanCause::None) {
     pack_into(nan_block(), out);
     return;
@@ -163,7 +140,7 @@ void quantize_packed_window(const uint16_t in[kBlockValues], const Config& cfg,
   const E1Bits e1 = decide_e1(peaks, code, cfg.threshold_product);
   pack_header(code, e1, out);
 
-  const LaneScale ls = lane_scale(e6m2_reciprocal(code));
+  const LaneScale ls = lane_scale(sd.rec);
   // Lanes 8h..8h+7 (groups 2h, 2h+1) as one vector of 8 signed 16-bit values: |x| <= 0x7FFF
   // and 0 < start < 0x7FFF, so |x| - start fits; the clamp and the sign test are the scalar
   // payload_window_index / payload_window_sign_mask, 8 lanes at a time (test_conformance
@@ -211,44 +188,19 @@ void quantize_run(const uint16_t* in, size_t count, const Config& cfg, uint64_t 
               out + i * kPackedBytes);
 }
 
-// Run-time knob values -> the matching template instantiation.
-template <typename Fn, typename Visitor>
-Fn pick(const Config& cfg, Visitor v) {
-  const bool bf16 = cfg.payload_product == ProductMode::Bf16;
-  switch (cfg.payload_rounding) {
-    case PayloadRounding::NearestAway:
-      return bf16 ? v.template get<Rounding::NearestAway, ProductMode::Bf16>()
-                  : v.template get<Rounding::NearestAway, ProductMode::Exact>();
-    case PayloadRounding::NearestEven:
-      return bf16 ? v.template get<Rounding::NearestEven, ProductMode::Bf16>()
-                  : v.template get<Rounding::NearestEven, ProductMode::Exact>();
-    case PayloadRounding::TowardZero:
-      return bf16 ? v.template get<Rounding::TowardZero, ProductMode::Bf16>()
-                  : v.template get<Rounding::TowardZero, ProductMode::Exact>();
-    case PayloadRounding::Stochastic:
-      return bf16 ? v.template get<Rounding::Stochastic, ProductMode::Bf16>()
-                  : v.template get<Rounding::Stochastic, ProductMode::Exact>();
-  }
-  return nullptr;
-}
-
 using QuantizeFn = Block (*)(const uint16_t*, const Config&, uint64_t, BlockTrace*);
 using RunFn = void (*)(const uint16_t*, size_t, const Config&, uint64_t, uint8_t*);
-
-struct TracedFn {
-  template <Rounding kMode, ProductMode kProduct>
-  QuantizeFn get() const { return quantize_impl<true, kMode, kProduct>; }
-};
-struct RunFnPick {
-  template <Rounding kMode, ProductMode kProduct>
-  RunFn get() const { return quantize_run<kMode, kProduct>; }
-};
 
 }  // namespace
 
 Block quantize_block(const uint16_t in[kBlockValues], const Config& cfg, uint64_t block_index,
                      BlockTrace* trace) {
-  if (trace) return pick<QuantizeFn>(cfg, TracedFn{})(in, cfg, block_index, trace);
+  if (trace) {
+    const QuantizeFn traced = with_payload_mode(cfg, [](auto mode) -> QuantizeFn {
+      return quantize_impl<true, mode.rounding, mode.product>;
+    });
+    return traced(in, cfg, block_index, trace);
+  }
   // Untraced: the same path as quantize_blocks (the windows, where the mode has them).
   uint8_t packed[kPackedBytes];
   quantize_blocks(in, 1, cfg, block_index, packed);
@@ -272,7 +224,10 @@ Block unpack_block(const uint8_t in[kPackedBytes]) {
 
 void quantize_blocks(const uint16_t* in, size_t count, const Config& cfg, uint64_t first_index,
                      uint8_t* out) {
-  pick<RunFn>(cfg, RunFnPick{})(in, count, cfg, first_index, out);
+  const RunFn run = with_payload_mode(cfg, [](auto mode) -> RunFn {
+    return quantize_run<mode.rounding, mode.product>;
+  });
+  run(in, count, cfg, first_index, out);
 }
 
 }  // namespace hif4

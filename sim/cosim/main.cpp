@@ -185,12 +185,7 @@ int run(int argc, char** argv) {
   std::vector<std::string> source_names;
   std::vector<const VectorFileStimulus*> vector_sources;
   for (const std::string& path : args.all("vectors")) {
-    std::unique_ptr<VectorFileStimulus> v;
-    try {
-      v = std::make_unique<VectorFileStimulus>(path);
-    } catch (const VectorFileError& e) {
-      throw Error(e.message);
-    }
+    auto v = std::make_unique<VectorFileStimulus>(path);  // a bad file throws VectorFileError, an Error
     if (profile_given && v->header().config != cfg)
       throw Error("vector file '" + path + "' was made with " + describe(v->header().config) +
                   " sr-seed=" + std::to_string(v->header().config.sr_seed) +
@@ -381,10 +376,7 @@ int sc_main(int argc, char** argv) {
   } catch (const HelpRequested& h) {
     std::fputs(h.usage.c_str(), stdout);
     return kExitOk;
-  } catch (const Error& e) {
-    std::fprintf(stderr, "hif4 cosim: error: %s\n", e.message.c_str());
-    return kExitError;
-  } catch (const VectorFileError& e) {
+  } catch (const Error& e) {  // VectorFileError included
     std::fprintf(stderr, "hif4 cosim: error: %s\n", e.message.c_str());
     return kExitError;
   }

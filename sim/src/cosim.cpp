@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
@@ -34,6 +35,60 @@ std::string e6m2_text(uint32_t code) {
   std::ostringstream os;
   os << hex(code, 2) << " (" << (static_cast<double>(v.sig) / 4.0) << "*2^" << (v.exp + 2) << ")";
   return os.str();
+}
+
+std::string flags_text(uint32_t v) {
+  return std::string("{has_inf=") + ((v & 2) ? "1" : "0") + ", has_nan=" + ((v & 1) ? "1" : "0") + "}";
+}
+
+std::string e1_bits_text(uint32_t v) {
+  return hex(v, 6) + " (E1_16 " + hex(v >> 8, 4) + ", E1_8 " + hex(v & 0xFF, 2) + ")";
+}
+
+// One output's value in a mismatch report, by what the port carries.
+std::string port_value_text(contract::Carries c, uint32_t v) {
+  using contract::Carries;
+  switch (c) {
+    case Carries::vmax:
+    case Carries::sf:
+    case Carries::rec: return bf16_text(v);
+    case Carries::e6m2: return e6m2_text(v);
+    case Carries::peak_flags: return flags_text(v);
+    case Carries::e1_bits: return e1_bits_text(v);
+    default: return hex(v, 2);
+  }
+}
+
+// An output where the designs disagree.
+struct PortDiff {
+  unsigned stage;
+  std::string field, model, rtl;
+};
+
+// A valid bit of a stage (the other outputs carry nothing to note).
+void note_valid(contract::Port p, bool m, bool r, bool both_valid[]) {
+  const contract::PortInfo& info = contract::port_info(p);
+  if (info.carries == contract::Carries::valid) both_valid[info.stage] = m && r;
+}
+template <class T>
+void note_valid(contract::Port, const T&, const T&, bool[]) {}
+
+void add_diff(std::vector<PortDiff>& diffs, contract::Port p, bool m, bool r, const bool[]) {
+  const contract::PortInfo& info = contract::port_info(p);
+  if (m != r) diffs.push_back({info.stage, info.name, m ? "1" : "0", r ? "1" : "0"});
+}
+void add_diff(std::vector<PortDiff>& diffs, contract::Port p, uint32_t m, uint32_t r,
+              const bool both_valid[]) {
+  const contract::PortInfo& info = contract::port_info(p);
+  if (both_valid[info.stage] && m != r)
+    diffs.push_back({info.stage, info.name, port_value_text(info.carries, m),
+                     port_value_text(info.carries, r)});
+}
+void add_diff(std::vector<PortDiff>& diffs, contract::Port p, const PackedBlock& m, const PackedBlock& r,
+              const bool both_valid[]) {
+  const contract::PortInfo& info = contract::port_info(p);
+  if (both_valid[info.stage] && !(m == r))
+    diffs.push_back({info.stage, info.name, describe_packed(m, &r), describe_packed(r, &m)});
 }
 
 uint32_t threshold(double p) {
@@ -69,33 +124,8 @@ CosimBench::CosimBench(sc_core::sc_module_name name, Stimulus& stimulus, const C
       stimulus_(stimulus),
       options_(options),
       rng_(options.handshake_seed ^ 0x68616E647368616Bull) {
-  model.clk(clk);
-  model.rst_n(rst_n);
-  model.in_valid(in_valid);
-  model.in_ready(in_ready_model);
-  model.in_data(in_data_model);
-  model.in_block_index(in_block_index);
-  model.cfg_sr_seed(cfg_sr_seed);
-  model.cfg_scale_rounding(cfg_scale_rounding);
-  model.cfg_payload_rounding(cfg_payload_rounding);
-  model.cfg_threshold_product(cfg_threshold_product);
-  model.cfg_payload_product(cfg_payload_product);
-  model.cfg_negative_zero(cfg_negative_zero);
-  model.cfg_scale_overflow(cfg_scale_overflow);
-  model.cfg_scale_underflow(cfg_scale_underflow);
-  model.cfg_non_finite(cfg_non_finite);
-  model.out_valid(out_valid_model);
-  model.out_ready(out_ready);
-  model.out_data(out_data_model);
-  model.probe_s1_valid(probe_s1_valid);
-  model.probe_s1_vmax(probe_s1_vmax);
-  model.probe_s1_flags(probe_s1_flags);
-  model.probe_s2_valid(probe_s2_valid);
-  model.probe_s2_sf(probe_s2_sf);
-  model.probe_s2_e6m2(probe_s2_e6m2);
-  model.probe_s2_rec(probe_s2_rec);
-  model.probe_s3_valid(probe_s3_valid);
-  model.probe_s3_e1(probe_s3_e1);
+#define HIF4_PORT(name, ...) model.name(name);
+#include "hif4/ports.def"
   model.inject(options.fault);
 
   // sc_stop() is how a run ends, not news.
@@ -118,18 +148,8 @@ CosimBench::CosimBench(sc_core::sc_module_name name, Stimulus& stimulus, const C
 }
 
 void CosimBench::sample_model(DutSample& s) const {
-  s.in_ready = in_ready_model.read();
-  s.out_valid = out_valid_model.read();
-  s.out_data = out_data_model.read();
-  s.s1_valid = probe_s1_valid.read();
-  s.s1_vmax = probe_s1_vmax.read();
-  s.s1_flags = probe_s1_flags.read();
-  s.s2_valid = probe_s2_valid.read();
-  s.s2_sf = probe_s2_sf.read();
-  s.s2_e6m2 = probe_s2_e6m2.read();
-  s.s2_rec = probe_s2_rec.read();
-  s.s3_valid = probe_s3_valid.read();
-  s.s3_e1 = probe_s3_e1.read();
+#define HIF4_PORT(name, dir, ...) HIF4_IF_OUT(dir, s.name = name.read();)
+#include "hif4/ports.def"
 }
 
 CosimBench::InFlight* CosimBench::find(int64_t seq) {
@@ -169,50 +189,22 @@ std::string CosimBench::describe_block(int64_t seq) const {
 }
 
 void CosimBench::compare_designs(const DutSample& m, const DutSample& r) {
-  // Find the first stage (in pipeline order) where the designs disagree; 0 = handshake.
-  struct Diff {
-    unsigned stage;
-    std::string field, model, rtl;
-  };
-  std::vector<Diff> diffs;
-  const auto flag = [&](unsigned st, const char* f, bool a, bool b) {
-    if (a != b) diffs.push_back({st, f, a ? "1" : "0", b ? "1" : "0"});
-  };
-  const auto field = [&](unsigned st, const char* f, uint32_t a, uint32_t b,
-                         std::string (*text)(uint32_t)) {
-    if (a != b) diffs.push_back({st, f, text(a), text(b)});
-  };
-  const auto hex2 = [](uint32_t v) { return hex(v, 2); };
-  const auto hex6 = [](uint32_t v) {
-    return hex(v, 6) + " (E1_16 " + hex(v >> 8, 4) + ", E1_8 " + hex(v & 0xFF, 2) + ")";
-  };
-  const auto flags = [](uint32_t v) {
-    return std::string("{has_inf=") + ((v & 2) ? "1" : "0") + ", has_nan=" + ((v & 1) ? "1" : "0") + "}";
-  };
-  flag(0, "in_ready", m.in_ready, r.in_ready);
-  flag(1, "probe_s1_valid", m.s1_valid, r.s1_valid);
-  if (m.s1_valid && r.s1_valid) {
-    field(1, "probe_s1_vmax", m.s1_vmax, r.s1_vmax, bf16_text);
-    field(1, "probe_s1_flags", m.s1_flags, r.s1_flags, flags);
-  }
-  flag(2, "probe_s2_valid", m.s2_valid, r.s2_valid);
-  if (m.s2_valid && r.s2_valid) {
-    field(2, "probe_s2_sf", m.s2_sf, r.s2_sf, bf16_text);
-    field(2, "probe_s2_e6m2", m.s2_e6m2, r.s2_e6m2, e6m2_text);
-    field(2, "probe_s2_rec", m.s2_rec, r.s2_rec, bf16_text);
-  }
-  flag(3, "probe_s3_valid", m.s3_valid, r.s3_valid);
-  if (m.s3_valid && r.s3_valid) field(3, "probe_s3_e1", m.s3_e1, r.s3_e1, hex6);
-  flag(4, "out_valid", m.out_valid, r.out_valid);
-  if (m.out_valid && r.out_valid && !(m.out_data == r.out_data))
-    diffs.push_back({4, "out_data", describe_packed(m.out_data, &r.out_data),
-                     describe_packed(r.out_data, &m.out_data)});
-  (void)hex2;
+  // Every output where the designs disagree, first stage (in pipeline order) first; 0 = the
+  // input handshake. A valid or ready bit is compared every cycle, the data a stage shows
+  // only while that stage holds a block in both designs.
+  bool both_valid[5] = {true, false, false, false, false};
+#define HIF4_PORT(name, dir, ...) HIF4_IF_OUT(dir, note_valid(contract::Port::name, m.name, r.name, both_valid);)
+#include "hif4/ports.def"
+  std::vector<PortDiff> diffs;
+#define HIF4_PORT(name, dir, ...) HIF4_IF_OUT(dir, add_diff(diffs, contract::Port::name, m.name, r.name, both_valid);)
+#include "hif4/ports.def"
+  std::stable_sort(diffs.begin(), diffs.end(),
+                   [](const PortDiff& a, const PortDiff& b) { return a.stage < b.stage; });
   if (diffs.empty()) return;
 
   ++result_.port_mismatch_cycles;
   // Every block whose stage disagrees took part in the mismatch.
-  for (const Diff& d : diffs)
+  for (const PortDiff& d : diffs)
     if (d.stage) mark_failed(shadow_[d.stage - 1]);
   if (result_.first_mismatch_cycle != 0 && result_.reports.size() >= options_.max_reports) {
     if (result_.first_mismatch_cycle == 0) result_.first_mismatch_cycle = cycle_;
@@ -223,7 +215,7 @@ void CosimBench::compare_designs(const DutSample& m, const DutSample& r) {
   os << "MISMATCH at cycle " << cycle_ << ": SystemC model and " << rtl_->name()
      << " disagree first at " << (stage ? "stage S" + std::to_string(stage) : std::string("the input handshake"))
      << "\n  " << (stage ? describe_block(shadow_[stage - 1]) : describe_block(-1)) << "\n";
-  for (const Diff& d : diffs) {
+  for (const PortDiff& d : diffs) {
     os << "  S" << d.stage << " " << d.field << ":\n      SystemC " << d.model << "\n      "
        << rtl_->name() << "    " << d.rtl << "\n";
   }
@@ -264,22 +256,15 @@ void CosimBench::drive() {
 }
 
 void CosimBench::drive_block(const StimulusBlock& b) {
-  in_data_model.write(b.lanes);
+  in_data.write(b.lanes);
   if (rtl_) rtl_->set_in_data(b.lanes);
   in_block_index.write(b.block_index);
   if (have_cfg_ && b.cfg == driven_cfg_) return;  // the cfg_* signals already hold it
   driven_cfg_ = b.cfg;
   have_cfg_ = true;
-  const CfgWord w = to_cfg_word(b.cfg);
-  cfg_scale_rounding.write(w.knob[0]);
-  cfg_payload_rounding.write(w.knob[1]);
-  cfg_threshold_product.write(w.knob[2]);
-  cfg_payload_product.write(w.knob[3]);
-  cfg_negative_zero.write(w.knob[4]);
-  cfg_scale_overflow.write(w.knob[5]);
-  cfg_scale_underflow.write(w.knob[6]);
-  cfg_non_finite.write(w.knob[7]);
-  cfg_sr_seed.write(w.sr_seed);
+  const contract::CfgPorts cfg = contract::cfg_ports(b.cfg);
+#define HIF4_PORT(name, dir, width, role, ...) HIF4_IF_CFG(role, name.write(cfg.name);)
+#include "hif4/ports.def"
 }
 
 void CosimBench::finish(bool lost_blocks) {

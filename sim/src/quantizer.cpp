@@ -98,23 +98,15 @@ Fault parse_fault(const std::string& text) {
 PeakResult PeakTreeUnit::compute(const Lanes& in_data) const { return PeakResult{peak_tree(in_data.v)}; }
 
 ScaleResult ScaleUnit::compute(const S1Reg& r) const {
-  const Config& cfg = r.config;
+  // hif4::scale_decision, as hif4::quantize_block takes it: SF reads 0 when the input alone
+  // makes a NaN block, REC is 0 for every NaN block.
+  const ScaleDecision d = scale_decision(r.peaks, r.config);
   ScaleResult s;
-  // The same decision order as hif4::quantize_block: a NaN anywhere, or an Inf under
-  // non-finite=nan-block, makes a NaN block before any scale is formed (SF reads 0 then, as
-  // in hif4::BlockTrace); otherwise the E6M2 encoder may still give 0xFF (scale-overflow=nan,
-  // scale-underflow=nan). REC is 0 for a NaN block.
-  const bool nan_input =
-      r.peaks.has_nan || (r.peaks.has_inf && cfg.non_finite == NonFinite::NanBlock);
-  if (nan_input) {
-    s.e6m2 = kE6M2NaN;
-  } else {
-    s.sf = scale_factor(r.peaks.vmax);
-    s.e6m2 = encode_e6m2(s.sf, cfg).code;
-    if (s.e6m2 != kE6M2NaN) s.rec = e6m2_reciprocal(s.e6m2);
-  }
-  if (cfg.payload_rounding == PayloadRounding::Stochastic)
-    s.sr_key = sr_block_key(cfg.sr_seed, r.block_index);
+  s.sf = d.sf;
+  s.e6m2 = d.scale.code;
+  s.rec = d.rec;
+  if (r.config.payload_rounding == PayloadRounding::Stochastic)
+    s.sr_key = sr_block_key(r.config.sr_seed, r.block_index);
   return s;
 }
 
@@ -133,39 +125,22 @@ E1Result E1Unit::compute(const S2Reg& r) const {
   return e;
 }
 
-namespace {
-
-// The 64 lanes under one payload rounding and product mode, chosen once per block.
-template <Rounding kMode, ProductMode kProduct>
-void encode_lanes(const S3Reg& r, const Block& b, uint8_t codes[kBlockValues]) {
-  const LaneScale ls = lane_scale(r.rec);
-  const NegativeZero nz = r.config.negative_zero;
-  for (unsigned i = 0; i < kBlockValues; ++i) {
-    const uint32_t random = kMode == Rounding::Stochastic ? sr_lane_bits(r.sr_key, i) : 0;
-    codes[i] = encode_s1p2_as<kMode, kProduct>(r.lanes.v[i], ls, b.lane_shift(i), nz, random);
-  }
-}
-
-template <Rounding kMode>
-void encode_lanes(const S3Reg& r, const Block& b, uint8_t codes[kBlockValues]) {
-  if (r.config.payload_product == ProductMode::Bf16) encode_lanes<kMode, ProductMode::Bf16>(r, b, codes);
-  else encode_lanes<kMode, ProductMode::Exact>(r, b, codes);
-}
-
-}  // namespace
-
 PackedBlock S1P2Encoder::compute(const S3Reg& r) const {
   Block b;
   b.e6m2 = r.e6m2;
   if (r.e6m2 != kE6M2NaN) {  // a NaN block keeps every E1 bit and payload nibble 0
     b.e1_8 = r.e1_8;
     b.e1_16 = r.e1_16;
-    switch (r.config.payload_rounding) {
-      case PayloadRounding::NearestAway: encode_lanes<Rounding::NearestAway>(r, b, b.codes); break;
-      case PayloadRounding::NearestEven: encode_lanes<Rounding::NearestEven>(r, b, b.codes); break;
-      case PayloadRounding::TowardZero: encode_lanes<Rounding::TowardZero>(r, b, b.codes); break;
-      case PayloadRounding::Stochastic: encode_lanes<Rounding::Stochastic>(r, b, b.codes); break;
-    }
+    // The 64 lanes under one payload rounding and product mode, chosen once per block.
+    const LaneScale ls = lane_scale(r.rec);
+    const NegativeZero nz = r.config.negative_zero;
+    with_payload_mode(r.config, [&](auto mode) {
+      for (unsigned i = 0; i < kBlockValues; ++i) {
+        const uint32_t random = mode.rounding == Rounding::Stochastic ? sr_lane_bits(r.sr_key, i) : 0;
+        b.codes[i] = encode_s1p2_as<mode.rounding, mode.product>(r.lanes.v[i], ls, b.lane_shift(i), nz,
+                                                                 random);
+      }
+    });
   }
   PackedBlock p;
   pack_block(b, p.bytes);
@@ -174,17 +149,6 @@ PackedBlock S1P2Encoder::compute(const S3Reg& r) const {
 
 // ---- Top ----------------------------------------------------------------------------------
 
-namespace {
-
-// The cfg_* ports in contract order; checked against the knob table at construction so that a
-// knob added or reordered in config.cpp cannot silently mis-wire the model.
-constexpr const char* kCfgPortKnobs[] = {"scale-rounding", "payload-rounding",
-                                         "threshold-product", "payload-product",
-                                         "negative-zero", "scale-overflow",
-                                         "scale-underflow", "non-finite"};
-
-}  // namespace
-
 Hif4QuantizerModel::Hif4QuantizerModel(sc_core::sc_module_name name)
     : sc_core::sc_module(name),
       peak_tree_("peak_tree"),
@@ -192,15 +156,9 @@ Hif4QuantizerModel::Hif4QuantizerModel(sc_core::sc_module_name name)
       e1_("e1"),
       encoder_("encoder"),
       s4_("s4") {
-  const auto& table = knobs();
-  constexpr size_t kPorts = sizeof kCfgPortKnobs / sizeof kCfgPortKnobs[0];
-  if (table.size() != kPorts)
-    throw std::logic_error("knob table has " + std::to_string(table.size()) +
-                           " knobs, the contract's cfg_* ports " + std::to_string(kPorts));
-  for (size_t k = 0; k < kPorts; ++k)
-    if (std::string(table[k].name) != kCfgPortKnobs[k])
-      throw std::logic_error(std::string("knob ") + std::to_string(k) + " is '" + table[k].name +
-                             "', the contract's cfg port expects '" + kCfgPortKnobs[k] + "'");
+  // The cfg ports are decoded through the knob table: a knob added to or missing from either
+  // side must make the model refuse to start, not mis-wire it.
+  contract::check_contract();
 
   SC_METHOD(tick);
   sensitive << clk.pos();
@@ -213,17 +171,9 @@ void Hif4QuantizerModel::drive_ready() { in_ready.write(!out_valid.read() || out
 
 void Hif4QuantizerModel::write_ports(const S1Reg& s1, const S2Reg& s2, const S3Reg& s3,
                                      const S4Reg& s4) {
-  probe_s1_valid.write(s1.valid);
-  probe_s1_vmax.write(s1.peaks.vmax);
-  probe_s1_flags.write((s1.peaks.has_inf ? 2u : 0u) | (s1.peaks.has_nan ? 1u : 0u));
-  probe_s2_valid.write(s2.valid);
-  probe_s2_sf.write(s2.sf);
-  probe_s2_e6m2.write(s2.e6m2);
-  probe_s2_rec.write(s2.rec);
-  probe_s3_valid.write(s3.valid);
-  probe_s3_e1.write(static_cast<uint32_t>(s3.e1_16) << 8 | s3.e1_8);
-  out_valid.write(s4.valid);
-  out_data.write(s4.data);
+#define HIF4_PORT(name, dir, width, role, stage, carries, ...) \
+  HIF4_IF_REGISTERED(stage, name.write(contract::show_##carries(s##stage));)
+#include "hif4/ports.def"
 }
 
 void Hif4QuantizerModel::tick() {
@@ -270,18 +220,11 @@ void Hif4QuantizerModel::tick() {
   n1.lanes = in_data.read();
   n1.peaks = peak_tree_.compute(n1.lanes).peaks;
   n1.block_index = in_block_index.read();
-  n1.cfg.knob[0] = static_cast<uint8_t>(cfg_scale_rounding.read());
-  n1.cfg.knob[1] = static_cast<uint8_t>(cfg_payload_rounding.read());
-  n1.cfg.knob[2] = cfg_threshold_product.read();
-  n1.cfg.knob[3] = cfg_payload_product.read();
-  n1.cfg.knob[4] = cfg_negative_zero.read();
-  n1.cfg.knob[5] = cfg_scale_overflow.read();
-  n1.cfg.knob[6] = cfg_scale_underflow.read();
-  n1.cfg.knob[7] = cfg_non_finite.read();
-  n1.cfg.sr_seed = cfg_sr_seed.read();
-  if (!(n1.cfg == sampled_cfg_)) {  // decode through the knob table only when it changes
+#define HIF4_PORT(name, dir, width, role, ...) HIF4_IF_CFG(role, n1.cfg.name = name.read();)
+#include "hif4/ports.def"
+  if (n1.cfg != sampled_cfg_) {  // decode through the knob table only when it changes
     sampled_cfg_ = n1.cfg;
-    sampled_config_ = to_config(n1.cfg);
+    sampled_config_ = contract::config_of(n1.cfg);
   }
   n1.config = sampled_config_;
 

@@ -7,6 +7,7 @@
 #include "hif4/block.h"
 #include "hif4/suites.h"
 #include "hif4/verify.h"
+#include "message_of.h"
 
 using namespace hif4;
 
@@ -127,12 +128,8 @@ TEST_CASE("a DUT file that is short or long is an error, never a pass", "[vector
   auto raw_error = [&](size_t size) {
     std::vector<uint8_t> b(raw.begin(), raw.begin() + std::min(size, raw.size()));
     b.resize(size, 0);
-    try {
-      DutReader d(memory_source(b.data(), b.size(), "dut.bin"), DutFormat::Raw, recs.size());
-    } catch (const DutFileError& e) {
-      return e.message;
-    }
-    return std::string();
+    return test::message_of<DutFileError>(
+        [&] { DutReader d(memory_source(b.data(), b.size(), "dut.bin"), DutFormat::Raw, recs.size()); });
   };
   CHECK(raw_error(raw.size()).empty());
   CHECK_THAT(raw_error(raw.size() - kPackedBytes), Catch::Contains("too short"));
@@ -143,17 +140,16 @@ TEST_CASE("a DUT file that is short or long is an error, never a pass", "[vector
 
   const std::string text = readmemh_of(recs);
   auto hex_error = [&](const std::string& t) {
-    try {
+    bool differs = false;
+    const std::string error = test::message_of<DutFileError>([&] {
       DutReader d(memory_source(t.data(), t.size(), "dut.hex"), DutFormat::Readmemh, recs.size());
       std::vector<uint8_t> out(recs.size() * kPackedBytes);
       d.read(out.data(), recs.size());
       d.finish();
       for (size_t i = 0; i < recs.size(); ++i)
-        if (std::memcmp(&out[i * kPackedBytes], recs[i].expected, kPackedBytes) != 0) return std::string("differs");
-    } catch (const DutFileError& e) {
-      return e.message;
-    }
-    return std::string();
+        differs = differs || std::memcmp(&out[i * kPackedBytes], recs[i].expected, kPackedBytes) != 0;
+    });
+    return error.empty() && differs ? std::string("differs") : error;
   };
   CHECK(hex_error(text).empty());
   const size_t last_line = text.rfind('\n', text.size() - 2);

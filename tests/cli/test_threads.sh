@@ -4,23 +4,11 @@
 # input), gen and verify. Bad --threads values: exit 2, no output.
 # Usage: bash test_threads.sh /path/to/hif4
 set -u
+source "$(dirname "$0")/../support/lib.sh"
 HIF4=${1:?usage: test_threads.sh /path/to/hif4}
 HIF4=$(cd "$(dirname "$HIF4")" && pwd)/$(basename "$HIF4")  # we cd below
 seed_dir=$(cd "$(dirname "$0")/../data/seed" && pwd)
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-expect() {
-  local want=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"
-  local got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got (want $want): $* -- $(head -c 300 "$dir/err")"
-}
-# same A B WHAT: byte-identical files
-same() { cmp -s "$1" "$2" || fail "$3: $(cmp "$1" "$2" 2>&1 | head -1)"; }
-
-cd "$dir" || exit 1
+cd "$work" || exit 1
 # 53120 blocks: with 16384 blocks per thread per chunk, 2 and 3 threads cross chunk edges.
 cat "$seed_dir/random.in.bf16" "$seed_dir/peaks.in.bf16" > in.bf16
 profiles=$("$HIF4" profiles | head -1 | awk '{for (i = 2; i <= NF; i++) print $i}')
@@ -105,5 +93,4 @@ expect 2 "$HIF4" verify --vectors g1.hif4v --dut bad.bin --threads 0
 [ -e bad.hif4 ] || [ -e bad.hif4v ] && fail "a failed run left an output file"
 ls | grep -q tmp && fail "a failed run left a temporary file"
 
-[ "$fails" -eq 0 ] && echo "test_threads: all passed"
-exit $((fails > 0))
+finish

@@ -2,20 +2,9 @@
 # hif4 gen / coverage / export / verify end to end: determinism, formats, exit statuses,
 # no partial output on errors. Usage: bash test_vectors.sh /path/to/hif4
 set -u
+source "$(dirname "$0")/../support/lib.sh"
 HIF4=${1:?usage: test_vectors.sh /path/to/hif4}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-# expect STATUS CMD...: run, compare the exit status
-expect() {
-  local want=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"
-  local got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got (want $want): $* -- $(head -c 300 "$dir/err")"
-}
-
-cd "$dir" || exit 1
+cd "$work" || exit 1
 
 # Determinism: same arguments, same bytes.
 expect 0 "$HIF4" gen --profile seed --count 50 --seed 9 --out a.hif4v
@@ -117,5 +106,4 @@ grep -q "truncated" err || fail "truncated file message: $(cat err)"
 expect 2 "$HIF4" coverage raw/inputs.bf16
 grep -q "wrong magic" err || fail "wrong magic message: $(cat err)"
 
-[ "$fails" -eq 0 ] && echo "test_vectors.sh: all passed"
-[ "$fails" -eq 0 ]
+finish

@@ -6,6 +6,7 @@
 
 #include "hif4/compare.h"
 #include "hif4/config.h"
+#include "message_of.h"
 
 using namespace hif4;
 using namespace hif4::compare;
@@ -14,12 +15,7 @@ namespace {
 
 std::string error_of(const std::vector<std::string>& profiles, const std::vector<std::string>& vary,
                      const std::string& baseline = "seed") {
-  try {
-    build_variants(profiles, vary, baseline, 0);
-  } catch (const ConfigError& e) {
-    return e.message;
-  }
-  return "";
+  return test::message_of<ConfigError>([&] { build_variants(profiles, vary, baseline, 0); });
 }
 
 }  // namespace
@@ -93,13 +89,9 @@ TEST_CASE("Variant errors name the knob, value or profile and what is valid", "[
 TEST_CASE("Study names", "[compare]") {
   CHECK(std::string(find_study("gaussian").name) == "gaussian");
   CHECK(find_study("student-t").distribution == Distribution::StudentT3);
-  try {
-    find_study("normal");
-    FAIL("no error");
-  } catch (const ConfigError& e) {
-    CHECK(e.message.find("unknown study 'normal'") != std::string::npos);
-    CHECK(e.message.find("gaussian, laplace, student-t, uniform, llm-mix") != std::string::npos);
-  }
+  const std::string unknown = test::message_of<ConfigError>([] { find_study("normal"); });
+  CHECK(unknown.find("unknown study 'normal'") != std::string::npos);
+  CHECK(unknown.find("gaussian, laplace, student-t, uniform, llm-mix") != std::string::npos);
   CHECK(study_sigma(0) == 0.01);
   CHECK(study_sigma(17) == 0.01 * 131072);
 }

@@ -4,6 +4,7 @@
 // and bad input (exit 2, nothing left behind).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <sstream>
 
 #include "util.h"
 
@@ -71,13 +72,13 @@ std::string raw_rows(const Tensor& t, const std::string& path) {
 // The packed blocks `hif4 quantize --row-length in` makes of a weight's rows (scalar model).
 std::vector<uint8_t> quantize_rows(const Tensor& t, const std::string& knobs, const TempDir& dir) {
   const std::string fmt = raw_rows(t, dir / "rows.raw");
-  const RunResult r = hif4("quantize " + knobs + " --input-format " + fmt + " --row-length " +
+  const RunResult r = run_hif4("quantize " + knobs + " --input-format " + fmt + " --row-length " +
                                std::to_string(t.shape[1]) + " --in " + (dir / "rows.raw") + " --out " +
                                (dir / "rows.hif4"),
                            dir / "quantize.log", kScalarModel);
   INFO(r.output);
   REQUIRE(r.status == 0);
-  return read_file(dir / "rows.hif4");
+  return read_bytes(dir / "rows.hif4");
 }
 
 // Mismatches between a converted checkpoint and what `hif4 quantize` and the input say it must
@@ -136,13 +137,13 @@ TEST_CASE("convert: one file, every tensor checked against hif4 quantize", "[con
   TempDir dir;
   const Tensors in = model_tensors();
   write_model_dir(dir / "model", in);
-  const RunResult r = hif4("convert --in " + (dir / "model") + " --out " + (dir / "out"), dir / "log");
+  const RunResult r = run_hif4("convert --in " + (dir / "model") + " --out " + (dir / "out"), dir / "log");
   INFO(r.output);
   REQUIRE(r.status == 0);
   CHECK(list_dir(dir / "out") == std::vector<std::string>{"config.json", "hif4_config.json", "model.safetensors",
                                                          "tokenizer.json", "tokenizer_config.json"});
-  CHECK(read_file(dir / "out/config.json") == read_file(dir / "model/config.json"));
-  CHECK(read_file(dir / "out/tokenizer.json") == read_file(dir / "model/tokenizer.json"));
+  CHECK(read_bytes(dir / "out/config.json") == read_bytes(dir / "model/config.json"));
+  CHECK(read_bytes(dir / "out/tokenizer.json") == read_bytes(dir / "model/tokenizer.json"));
   const Loaded out = load(dir / "out/model.safetensors");
   CHECK(out.header["__metadata__"] == json({{"format", "pt"}, {"quantization", "HiF4"}}));
   const std::vector<std::string> bad = check_conversion(in, out, "--profile seed", kDefaultSkip, dir);
@@ -155,7 +156,7 @@ TEST_CASE("convert: one file, every tensor checked against hif4 quantize", "[con
   // The NaN in o_proj makes a NaN block (E6M2 0xFF) under the seed profile.
   CHECK(out.tensors.at("model.layers.0.self_attn.o_proj.e6m2").bytes == std::vector<uint8_t>{0xFF});
 
-  const json m = json::parse(read_file(dir / "out/hif4_config.json"));
+  const json m = json::parse(read_bytes(dir / "out/hif4_config.json"));
   CHECK(m["format"] == "HiF4");
   CHECK(m["filename"] == "model.safetensors");
   CHECK(m["skip_name_keywords"] == json(kDefaultSkip));
@@ -197,35 +198,35 @@ TEST_CASE("convert: shards with an index, knobs, stochastic rounding, threads", 
   write_model_dir(dir / "single", in);
 
   const std::string knobs = "--profile gcc --set payload-rounding=stochastic --sr-seed 7";
-  RunResult r = hif4("convert " + knobs + " --threads 1 --in " + (dir / "sharded") + " --out " + (dir / "a"), dir / "log");
+  RunResult r = run_hif4("convert " + knobs + " --threads 1 --in " + (dir / "sharded") + " --out " + (dir / "a"), dir / "log");
   INFO(r.output);
   REQUIRE(r.status == 0);
   const Loaded out = load(dir / "a/model.safetensors");
   const std::vector<std::string> bad = check_conversion(in, out, knobs, kDefaultSkip, dir);
   CHECK(bad.empty());
   for (const std::string& b : bad) WARN(b);
-  const json m = json::parse(read_file(dir / "a/hif4_config.json"));
+  const json m = json::parse(read_bytes(dir / "a/hif4_config.json"));
   CHECK(m["profile"].is_null());  // gcc with a knob changed is no named profile
   CHECK(m["knobs"]["payload-rounding"] == "stochastic");
   CHECK(m["sr_seed"] == 7);
 
   // One file or three shards, one thread or three: the same output file, byte for byte.
-  r = hif4("convert " + knobs + " --threads 3 --in " + (dir / "single/model.safetensors") + " --out " + (dir / "b"), dir / "log");
+  r = run_hif4("convert " + knobs + " --threads 3 --in " + (dir / "single/model.safetensors") + " --out " + (dir / "b"), dir / "log");
   REQUIRE(r.status == 0);
-  CHECK(read_file(dir / "a/model.safetensors") == read_file(dir / "b/model.safetensors"));
+  CHECK(read_bytes(dir / "a/model.safetensors") == read_bytes(dir / "b/model.safetensors"));
   // A single file named directly carries no side files.
   CHECK(list_dir(dir / "b") == std::vector<std::string>{"hif4_config.json", "model.safetensors"});
   // A different seed changes stochastic bits (so the seed is really used).
-  r = hif4("convert --profile gcc --set payload-rounding=stochastic --sr-seed 8 --in " + (dir / "sharded") + " --out " + (dir / "c"), dir / "log");
+  r = run_hif4("convert --profile gcc --set payload-rounding=stochastic --sr-seed 8 --in " + (dir / "sharded") + " --out " + (dir / "c"), dir / "log");
   REQUIRE(r.status == 0);
-  CHECK(read_file(dir / "a/model.safetensors") != read_file(dir / "c/model.safetensors"));
+  CHECK(read_bytes(dir / "a/model.safetensors") != read_bytes(dir / "c/model.safetensors"));
 }
 
 TEST_CASE("convert: skip keywords can be added and the defaults dropped", "[convert]") {
   TempDir dir;
   const Tensors in = model_tensors();
   write_model_dir(dir / "model", in);
-  const RunResult r = hif4("convert --no-default-skip --skip Q_PROJ --skip lm_head --in " + (dir / "model") +
+  const RunResult r = run_hif4("convert --no-default-skip --skip Q_PROJ --skip lm_head --in " + (dir / "model") +
                                " --out " + (dir / "out"),
                            dir / "log");
   INFO(r.output);
@@ -236,7 +237,7 @@ TEST_CASE("convert: skip keywords can be added and the defaults dropped", "[conv
   CHECK(out.tensors.count("model.layers.0.mlp.gate_proj.e6m2") == 1);       // gate no longer skipped
   CHECK(out.tensors.count("model.embed_tokens.e6m2") == 1);
   CHECK(out.tensors.count("model.layers.0.self_attn.q_proj.weight") == 1);  // now skipped
-  const json m = json::parse(read_file(dir / "out/hif4_config.json"));
+  const json m = json::parse(read_bytes(dir / "out/hif4_config.json"));
   CHECK(m["skip_name_keywords"] == json(skip));  // lowercased, as the seed's loader compares
 }
 
@@ -244,8 +245,8 @@ TEST_CASE("convert: --dequantize gives back the decoded BF16 weights", "[convert
   TempDir dir;
   const Tensors in = model_tensors();
   write_model_dir(dir / "model", in);
-  REQUIRE(hif4("convert --profile cann --in " + (dir / "model") + " --out " + (dir / "q"), dir / "log").status == 0);
-  const RunResult r = hif4("convert --dequantize --in " + (dir / "q") + " --out " + (dir / "d"), dir / "log");
+  REQUIRE(run_hif4("convert --profile cann --in " + (dir / "model") + " --out " + (dir / "q"), dir / "log").status == 0);
+  const RunResult r = run_hif4("convert --dequantize --in " + (dir / "q") + " --out " + (dir / "d"), dir / "log");
   INFO(r.output);
   REQUIRE(r.status == 0);
   CHECK(list_dir(dir / "d") == std::vector<std::string>{"config.json", "model.safetensors", "tokenizer.json",
@@ -276,11 +277,11 @@ TEST_CASE("convert: --dequantize gives back the decoded BF16 weights", "[convert
         std::memcpy(&packed[b * 36 + kPartOffset[k]], &part.bytes[b * kPartBytes[k]], kPartBytes[k]);
     }
     write_file(dir / "p.hif4", packed);
-    REQUIRE(hif4("dequantize --output-format bf16 --row-length " + std::to_string(t.shape[1]) + " --in " +
+    REQUIRE(run_hif4("dequantize --output-format bf16 --row-length " + std::to_string(t.shape[1]) + " --in " +
                      (dir / "p.hif4") + " --out " + (dir / "p.bf16"),
                  dir / "log", kScalarModel)
                 .status == 0);
-    CHECK(back.bytes == read_file(dir / "p.bf16"));
+    CHECK(back.bytes == read_bytes(dir / "p.bf16"));
   }
   CHECK(converted == 5);
 }
@@ -290,7 +291,7 @@ TEST_CASE("convert: --report prints each tensor's NMSE against the original valu
   Tensors in = model_tensors();
   in.erase("model.layers.0.self_attn.o_proj.weight");  // its NaN is excluded; keep the sums simple
   write_model_dir(dir / "model", in);
-  const RunResult r = hif4("convert --report --in " + (dir / "model") + " --out " + (dir / "out"), dir / "log");
+  const RunResult r = run_hif4("convert --report --in " + (dir / "model") + " --out " + (dir / "out"), dir / "log");
   INFO(r.output);
   REQUIRE(r.status == 0);
   const Loaded out = load(dir / "out/model.safetensors");
@@ -308,11 +309,11 @@ TEST_CASE("convert: --report prints each tensor's NMSE against the original valu
     // NMSE here: original values against `hif4 dequantize` of `hif4 quantize`'s blocks.
     const std::vector<uint8_t> packed = quantize_rows(t, "--profile seed", dir);
     write_file(dir / "p.hif4", packed);
-    REQUIRE(hif4("dequantize --output-format f32 --row-length " + std::to_string(t.shape[1]) + " --in " +
+    REQUIRE(run_hif4("dequantize --output-format f32 --row-length " + std::to_string(t.shape[1]) + " --in " +
                      (dir / "p.hif4") + " --out " + (dir / "p.f32"),
                  dir / "log", kScalarModel)
                 .status == 0);
-    const std::vector<uint8_t> qb = read_file(dir / "p.f32");
+    const std::vector<uint8_t> qb = read_bytes(dir / "p.f32");
     const std::vector<float> x = to_f32(t);
     REQUIRE(qb.size() == x.size() * 4);
     double err = 0, sig = 0;
@@ -412,7 +413,7 @@ TEST_CASE("convert: bad input exits 2 and leaves nothing behind", "[convert]") {
     // The last case runs under a 256 KiB file size limit (EFBIG instead of SIGXFSZ), so the
     // output fails half-written, after the staging folder exists.
     const std::string prefix = c.what.find("size limit") != std::string::npos ? "trap '' XFSZ; ulimit -f 256; " : "";
-    const RunResult r = hif4("convert " + c.extra + " --in " + model + " --out " + out, local / "log", prefix);
+    const RunResult r = run_hif4("convert " + c.extra + " --in " + model + " --out " + out, local / "log", prefix);
     INFO(r.output);
     CHECK(r.status == 2);
     // A write error names the file as the user will know it (under --out), not the staging name.
@@ -427,7 +428,7 @@ TEST_CASE("convert: bad input exits 2 and leaves nothing behind", "[convert]") {
   write_model_dir(dir / "model", in);
   ::mkdir((dir / "out").c_str(), 0755);
   write_file(dir / "out/keep", std::string("x"));
-  const RunResult r = hif4("convert --in " + (dir / "model") + " --out " + (dir / "out"), dir / "log");
+  const RunResult r = run_hif4("convert --in " + (dir / "model") + " --out " + (dir / "out"), dir / "log");
   CHECK(r.status == 2);
   CHECK_THAT(r.output, Catch::Contains("already exists"));
   CHECK(list_dir(dir / "out") == std::vector<std::string>{"keep"});

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "hif4/safetensors.h"
+#include "message_of.h"
 #include "util.h"
 
 using namespace convert_test;
@@ -19,12 +20,7 @@ std::vector<uint8_t> zeros(size_t n) { return std::vector<uint8_t>(n, 0); }
 
 // The message of the Error that parsing `img` throws ("" when it parses).
 std::string failure(const std::vector<uint8_t>& img) {
-  try {
-    parse(img);
-  } catch (const Error& e) {
-    return e.message;
-  }
-  return "";
+  return hif4::test::message_of<Error>([&] { parse(img); });
 }
 
 }  // namespace
@@ -157,7 +153,7 @@ TEST_CASE("safetensors: the writer aligns every tensor and checks completeness",
     CHECK(l.file_offset.at(name) % elem == 0);  // natural alignment
   }
   // The reader under test accepts what the writer wrote.
-  const std::vector<uint8_t> bytes = read_file(path);
+  const std::vector<uint8_t> bytes = read_bytes(path);
   CHECK(st::parse_file_image(bytes.data(), bytes.size(), path).tensors.size() == 4);
 
   // An incomplete file is refused at commit and leaves nothing; so does an abandoned one.

@@ -13,12 +13,15 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "test_files.h"
+
 namespace convert_test {
+
+using hif4::test::read_bytes;
 
 using nlohmann::json;
 
@@ -28,12 +31,6 @@ struct Tensor {
   std::vector<uint8_t> bytes;
 };
 using Tensors = std::map<std::string, Tensor>;
-
-inline std::vector<uint8_t> read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot read " + path);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
 
 inline void write_file(const std::string& path, const void* data, size_t n) {
   std::ofstream f(path, std::ios::binary);
@@ -84,7 +81,7 @@ struct Loaded {
 
 // Minimal reader of the tests' own: trusts the file (the reader under test validates).
 inline Loaded load(const std::string& path) {
-  const std::vector<uint8_t> f = read_file(path);
+  const std::vector<uint8_t> f = read_bytes(path);
   Loaded l;
   for (int i = 7; i >= 0; --i) l.header_bytes = l.header_bytes << 8 | f.at(i);
   l.header = json::parse(f.begin() + 8, f.begin() + 8 + static_cast<long>(l.header_bytes));
@@ -143,15 +140,13 @@ struct RunResult {
 };
 
 // Runs `hif4 ARGS` through the shell (prefix: extra shell commands before it, e.g. ulimit).
-inline RunResult hif4(const std::string& args, const std::string& log, const std::string& prefix = "") {
+inline RunResult run_hif4(const std::string& args, const std::string& log, const std::string& prefix = "") {
   const std::string cmd = prefix + "'" HIF4_BINARY "' " + args + " >'" + log + "' 2>&1";
   const int raw = std::system(("sh -c \"" + cmd + "\"").c_str());
   RunResult r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  std::ifstream f(log);
-  std::stringstream s;
-  s << f.rdbuf();
-  r.output = s.str();
+  const std::vector<uint8_t> output = read_bytes(log);
+  r.output.assign(output.begin(), output.end());
   return r;
 }
 
@@ -177,15 +172,19 @@ std::vector<uint8_t> as_bytes(const std::vector<T>& v) {
   return b;
 }
 
-inline Tensor bf16_tensor(std::vector<uint64_t> shape, std::mt19937_64& rng) {
+inline uint64_t element_count(const std::vector<uint64_t>& shape) {
   uint64_t n = 1;
   for (uint64_t d : shape) n *= d;
+  return n;
+}
+
+inline Tensor bf16_tensor(std::vector<uint64_t> shape, std::mt19937_64& rng) {
+  const uint64_t n = element_count(shape);
   return {"BF16", shape, as_bytes(random_bf16(n, rng))};
 }
 
 inline Tensor f32_tensor(std::vector<uint64_t> shape, std::mt19937_64& rng) {
-  uint64_t n = 1;
-  for (uint64_t d : shape) n *= d;
+  const uint64_t n = element_count(shape);
   std::vector<float> v(n);
   std::normal_distribution<float> g(0.0f, 1.0f);
   std::uniform_int_distribution<int> e(-30, 30);
@@ -194,8 +193,7 @@ inline Tensor f32_tensor(std::vector<uint64_t> shape, std::mt19937_64& rng) {
 }
 
 inline Tensor f16_tensor(std::vector<uint64_t> shape, std::mt19937_64& rng) {
-  uint64_t n = 1;
-  for (uint64_t d : shape) n *= d;
+  const uint64_t n = element_count(shape);
   std::vector<uint16_t> v(n);
   std::uniform_int_distribution<int> bits(0, 0xFFFF);
   for (auto& x : v) {

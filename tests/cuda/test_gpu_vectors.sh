@@ -8,11 +8,11 @@
 #  3. fault injection: one flipped bit in the model's output must make `hif4 verify` fail.
 # Usage: bash test_gpu_vectors.sh /path/to/hif4
 set -u
+source "$(dirname "$0")/../support/lib.sh"
+fail_fast=1  # each step needs the one before
+fail_shows=$work/out  # the failing command's report
 hif4=$1
 dir=$(cd "$(dirname "$0")/../data/gpu" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 [ -s "$dir/manifest.txt" ] || fail "no $dir/manifest.txt"
 files=0
 while read -r file args; do
@@ -28,17 +28,16 @@ while read -r file args; do
       *) shift ;;
     esac
   done
-  rm -rf "$tmp/raw"
-  "$hif4" export "$vec" --format raw --out "$tmp/raw" >/dev/null || fail "export $file"
-  "$hif4" quantize "${quantize_args[@]}" --in "$tmp/raw/inputs.bf16" --out "$tmp/model.hif4" ||
-    fail "quantize $file"
-  "$hif4" verify --vectors "$vec" --dut "$tmp/model.hif4" --dut-format raw >"$tmp/verify.txt" ||
-    { cat "$tmp/verify.txt"; fail "the model disagrees with the GPU's $file"; }
+  rm -rf "$work/raw"
+  expect 0 "$hif4" export "$vec" --format raw --out "$work/raw"
+  expect 0 "$hif4" quantize "${quantize_args[@]}" --in "$work/raw/inputs.bf16" --out "$work/model.hif4"
+  # The model agrees with the GPU's file.
+  expect 0 "$hif4" verify --vectors "$vec" --dut "$work/model.hif4" --dut-format raw
   # shellcheck disable=SC2086
-  "$hif4" gen $args --out "$tmp/regen.hif4v" >/dev/null || fail "gen $args"
+  expect 0 "$hif4" gen $args --out "$work/regen.hif4v"
   # Byte-identical regeneration also holds while the suites are unchanged; a changed generator
   # (new suite contents) is not a GPU fault, so it is reported, not failed: step 1 is the check.
-  cmp -s "$vec" "$tmp/regen.hif4v" ||
+  cmp -s "$vec" "$work/regen.hif4v" ||
     echo "note: hif4 gen now makes different bytes for $file (the suites changed since it was made on the GPU); regenerate with scripts/gpu_check.sh"
   # One flipped bit (block 5, payload byte 10) must be reported.
   python_free_flip() {  # flip bit 2 of the byte at offset $2 of file $1
@@ -46,13 +45,12 @@ while read -r file args; do
     byte=$(od -An -tu1 -j "$off" -N1 "$1" | tr -d ' ')
     printf "$(printf '\\%03o' $((byte ^ 4)))" | dd of="$1" bs=1 seek="$off" conv=notrunc status=none
   }
-  cp "$tmp/model.hif4" "$tmp/bad.hif4"
-  python_free_flip "$tmp/bad.hif4" $((5 * 36 + 4 + 10))
-  if "$hif4" verify --vectors "$vec" --dut "$tmp/bad.hif4" --dut-format raw >"$tmp/verify.txt" 2>&1; then
-    fail "a flipped bit in block 5 passed hif4 verify for $file"
-  fi
-  grep -q "1 failed" "$tmp/verify.txt" || { cat "$tmp/verify.txt"; fail "expected exactly 1 failed block"; }
+  cp "$work/model.hif4" "$work/bad.hif4"
+  python_free_flip "$work/bad.hif4" $((5 * 36 + 4 + 10))
+  expect 1 "$hif4" verify --vectors "$vec" --dut "$work/bad.hif4" --dut-format raw
+  contains "$work/out" "1 failed"
   files=$((files + 1))
 done <"$dir/manifest.txt"
 [ $files -ge 4 ] || fail "only $files GPU vector files"
-echo "ok: $files GPU-generated vector files match the model; a flipped bit is caught"
+pass "$files GPU-generated vector files match the model; a flipped bit is caught"
+finish

@@ -351,7 +351,7 @@ TEST_CASE("a FIFO given as an input is refused, not waited on", "[hardening][fil
   const std::string dir = temp_dir();
   const std::string fifo = dir + "/pipe";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  CHECK_THAT(rejection<VectorFileError>([&] { VectorReader r(fifo); }),
+  CHECK_THAT(rejection<hif4::Error>([&] { VectorReader r(fifo); }),
              Catch::Contains(fifo) && Catch::Contains("not a regular file"));
   CHECK_THAT(rejection<hif4::Error>([&] { hif4::InputFile f(fifo); }),
              Catch::Contains(fifo) && Catch::Contains("not a regular file"));

@@ -2,23 +2,16 @@
 // its traced path (the stage functions) on every suite for every profile.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "hif4/block.h"
 #include "hif4/suites.h"
+#include "test_files.h"
 
 using namespace hif4;
 
 namespace {
-
-std::vector<uint8_t> read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  REQUIRE(f.good());
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
 
 struct SeedSuite {
   const char* name;
@@ -49,8 +42,8 @@ TEST_CASE("seed conformance: every suite bit-exact in the seed profile", "[confo
   const Config cfg = find_profile("seed").config;
   for (const SeedSuite& s : kSuites) {
     const std::string dir = std::string(HIF4_TEST_DATA) + "/seed/";
-    const auto in = blocks_of(read_file(dir + s.name + ".in.bf16"), s.row_length);
-    const auto want = read_file(dir + s.name + ".out.hif4");
+    const auto in = blocks_of(test::read_bytes(dir + s.name + ".in.bf16"), s.row_length);
+    const auto want = test::read_bytes(dir + s.name + ".out.hif4");
     const size_t n = in.size() / kBlockValues;
     REQUIRE(want.size() == n * kPackedBytes);
     std::vector<uint8_t> got(n * kPackedBytes);
@@ -78,7 +71,7 @@ TEST_CASE("fast path equals the traced stage functions on every suite, every pro
   tz.threshold_product = ProductMode::Bf16;
   configs.push_back(tz);
   for (const SeedSuite& s : kSuites) {
-    const auto in = blocks_of(read_file(std::string(HIF4_TEST_DATA) + "/seed/" + s.name + ".in.bf16"),
+    const auto in = blocks_of(test::read_bytes(std::string(HIF4_TEST_DATA) + "/seed/" + s.name + ".in.bf16"),
                               s.row_length);
     const size_t n = in.size() / kBlockValues;
     for (const Config& c : configs) {

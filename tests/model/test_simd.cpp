@@ -7,24 +7,24 @@
 #include <atomic>
 #include <cstring>
 #include <dirent.h>
-#include <fstream>
-#include <iterator>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "hif4/block.h"
+#include "hif4/corner_blocks.h"
 #include "hif4/parallel.h"
 #include "hif4/simd.h"
 #include "hif4/fast_tables.h"
 #include "hif4/stages.h"
 #include "hif4/suites.h"
-#include "simd_support.h"
+#include "mismatches.h"
+#include "test_files.h"
 
 using namespace hif4;
-using simd_test::CornerBlocks;
-using simd_test::first_difference;
+using test::first_difference;
+using test::Mismatches;
 
 namespace {
 
@@ -57,9 +57,7 @@ std::vector<std::pair<std::string, Config>> profile_variants() {
 }
 
 std::vector<uint16_t> read_bf16_padded(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  REQUIRE(f.good());
-  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::vector<uint8_t> bytes = test::read_bytes(path);
   std::vector<uint16_t> values((bytes.size() / 2 + kBlockValues - 1) / kBlockValues * kBlockValues, 0);
   std::memcpy(values.data(), bytes.data(), bytes.size() / 2 * 2);
   return values;
@@ -76,6 +74,22 @@ std::vector<std::string> seed_vector_inputs() {
     closedir(d);
   }
   return files;
+}
+
+// Every knob combination (sr_seed left 0): the product of every knob's value count.
+std::vector<Config> every_knob_combination() {
+  std::vector<Config> out(1);
+  for (const Knob& k : knobs()) {
+    std::vector<Config> next;
+    for (const Config& c : out)
+      for (size_t v = 0; v < k.values.size(); ++v) {
+        Config n = c;
+        k.set(n, static_cast<uint8_t>(v));
+        next.push_back(n);
+      }
+    out.swap(next);
+  }
+  return out;
 }
 
 // Every level-1 suite's inputs, concatenated.
@@ -168,17 +182,19 @@ TEST_CASE("simd: every knob combination on sampled suites and random blocks", "[
   const size_t sampled = sample.size() / kBlockValues;
   sample.resize(sample.size() + 1000 * kBlockValues);
   CornerBlocks(11).fill(sample.data() + sampled * kBlockValues, 1000);
-  const auto combos = simd_test::every_knob_combination();
+  const auto combos = every_knob_combination();
   size_t expected_combos = 1;
   for (const Knob& k : knobs()) expected_combos *= k.values.size();
   REQUIRE(combos.size() == expected_combos);
-  size_t failures = 0;
+  Mismatches failures(10, Mismatches::Show::Keep);
   for (Config cfg : combos) {
     cfg.sr_seed = 99;
     const std::string diff = compare_paths(sample.data(), sample.size() / kBlockValues, cfg, 1000);
-    if (!diff.empty() && failures++ < 10) FAIL_CHECK(describe(cfg) << ": " << diff);
+    ++failures.checks;
+    if (!diff.empty()) failures.report("%s: %s", describe(cfg).c_str(), diff.c_str());
   }
-  CHECK(failures == 0);
+  for (const std::string& f : failures.kept()) FAIL_CHECK(f);
+  CHECK(failures.summary("combinations") == "");
 }
 
 // 10^7 random corner blocks under one profile (and 10^6 more with stochastic rounding at a
@@ -251,15 +267,16 @@ TEST_CASE("simd: decode matches the model for every code and random blocks", "[s
   decode_blocks_on_f32(fast_path(), packed.data(), blocks, f32_fast.data());
   decode_blocks_on_bf16(SimdPath::Scalar, packed.data(), blocks, bf16_model.data());
   decode_blocks_on_bf16(fast_path(), packed.data(), blocks, bf16_fast.data());
-  size_t f32_diff = 0, bf16_diff = 0;
+  Mismatches f32(1, Mismatches::Show::Keep), bf16(1, Mismatches::Show::Keep);
   for (size_t i = 0; i < f32_model.size(); ++i) {
-    if (f32_model[i] != f32_fast[i] && f32_diff++ == 0)
-      FAIL_CHECK("f32 lane " << i << ": model " << f32_model[i] << " fast " << f32_fast[i]);
-    if (bf16_model[i] != bf16_fast[i] && bf16_diff++ == 0)
-      FAIL_CHECK("bf16 lane " << i << ": model " << bf16_model[i] << " fast " << bf16_fast[i]);
+    ++f32.checks;
+    ++bf16.checks;
+    if (f32_model[i] != f32_fast[i]) f32.report("f32 lane %zu: model %u fast %u", i, f32_model[i], f32_fast[i]);
+    if (bf16_model[i] != bf16_fast[i])
+      bf16.report("bf16 lane %zu: model %u fast %u", i, unsigned{bf16_model[i]}, unsigned{bf16_fast[i]});
   }
-  CHECK(f32_diff == 0);
-  CHECK(bf16_diff == 0);
+  CHECK(f32.summary("lanes") == "");
+  CHECK(bf16.summary("lanes") == "");
   // The scalar path is the model's own per-block decode.
   const Block b = unpack_block(packed.data() + 100 * kPackedBytes);
   uint32_t one[kBlockValues];

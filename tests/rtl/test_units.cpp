@@ -24,6 +24,7 @@
 #include "Vhif4_s1p2_encoder.h"
 #include "Vhif4_scale_unit.h"
 #include "hif4/config.h"
+#include "hif4/ports.h"
 #include "hif4/stages.h"
 #include "rtl_harness.h"
 #include "verilated.h"
@@ -56,9 +57,11 @@ int test_scale(VerilatedContext& ctx) {
         cfg.scale_rounding = static_cast<ScaleRounding>(rounding);
         cfg.scale_overflow = static_cast<ScaleOverflow>(overflow);
         cfg.scale_underflow = static_cast<ScaleUnderflow>(underflow);
-        dut->scale_rounding = static_cast<uint8_t>(rounding);
-        dut->scale_overflow = static_cast<uint8_t>(overflow);
-        dut->scale_underflow = static_cast<uint8_t>(underflow);
+        // The unit's policy inputs carry the encodings of the top's cfg ports.
+        const contract::CfgPorts ports = contract::cfg_ports(cfg);
+        dut->scale_rounding = ports.cfg_scale_rounding;
+        dut->scale_overflow = ports.cfg_scale_overflow;
+        dut->scale_underflow = ports.cfg_scale_underflow;
         for (unsigned vmax = 0; vmax <= kBf16MagnitudeMask; ++vmax) {
           dut->vmax = static_cast<uint16_t>(vmax);
           dut->eval();
@@ -78,7 +81,7 @@ int test_scale(VerilatedContext& ctx) {
 int test_peak_tree(VerilatedContext& ctx) {
   auto dut = std::make_unique<Vhif4_peak_tree>(&ctx);
   Mismatches mm;
-  Rng rng(0x9EA4);
+  CornerBlocks corner_blocks(0x9EA4);
   uint16_t in[kBlockValues];
   const auto check = [&](const char* kind) {
     put_lanes(dut->lanes.data(), in);
@@ -117,7 +120,7 @@ int test_peak_tree(VerilatedContext& ctx) {
     check("inf and nan");
   }
   for (unsigned n = 0; n < 100000; ++n) {
-    random_block(rng, in);
+    corner_blocks.next(in);
     check("random");
   }
   return mm.finish("peak tree");
@@ -178,7 +181,7 @@ int test_s1p2(VerilatedContext& ctx, PayloadRounding rounding, ProductMode produ
   Config cfg;
   cfg.payload_rounding = rounding;
   cfg.payload_product = product;
-  dut->payload_rounding = static_cast<uint8_t>(rounding);
+  dut->payload_rounding = contract::cfg_ports(cfg).cfg_payload_rounding;
   dut->bf16_product = product == ProductMode::Bf16;
   uint16_t in[kBlockValues];
   uint32_t key_counter = 1;

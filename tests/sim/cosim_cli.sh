@@ -4,16 +4,19 @@
 # Every case asserts on the exit status AND on what the report says, so a scoreboard that
 # stopped checking (or stopped reporting) fails here.
 set -u
+source "$(dirname "$0")/../support/lib.sh"
 hif4=$1
 case_name=$2
-work=${3:-$(mktemp -d)}
+test_name="cosim_cli.sh $case_name"
+work=${3:-$work}  # CTest names a folder that outlives the run (reports, waves to look at)
 mkdir -p "$work"
 out="$work/$case_name.out"
+fail_fast=1  # a case stops at its first failed check, with the report shown
+fail_shows=$out
 
-fail() { echo "FAIL ($case_name): $*"; echo "--- output ---"; cat "$out"; exit 1; }
 run() { "$hif4" cosim "$@" >"$out" 2>&1; echo $?; }
-expect_rc() { [ "$1" = "$2" ] || fail "exit status $1, expected $2"; }
-expect_text() { grep -qF -- "$1" "$out" || fail "output lacks '$1'"; }
+expect_rc() { if [ "$1" = "$2" ]; then pass; else fail "exit status $1, expected $2"; fi; }
+expect_text() { contains "$out" "$1"; }
 
 case "$case_name" in
   pass_stalls)  # every profile, stalls and bubbles: RTL == SystemC == model, nothing lost

@@ -42,9 +42,8 @@ Run run(Stimulus& stim, CosimOptions opt, bool record = false) {
   auto* bench = new CosimBench("bench", stim, opt);
   if (record)
     bench->on_edge([&r, bench](uint64_t) {
-      r.edges.push_back({bench->in_valid.read(), bench->in_ready_model.read(),
-                         bench->out_valid_model.read(), bench->out_ready.read(),
-                         bench->out_data_model.read(), bench->model.s4()});
+      r.edges.push_back({bench->in_valid.read(), bench->in_ready.read(), bench->out_valid.read(),
+                         bench->out_ready.read(), bench->out_data.read(), bench->model.s4()});
     });
   sc_core::sc_start();
   r.result = bench->result();

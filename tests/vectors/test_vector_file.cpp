@@ -9,6 +9,7 @@
 #include "hif4/rng.h"
 #include "hif4/suites.h"
 #include "hif4/vector_file.h"
+#include "message_of.h"
 
 using namespace hif4;
 
@@ -57,13 +58,10 @@ void fix_header_crc(std::vector<uint8_t>& b) {
 }
 
 std::string error_of(const std::vector<uint8_t>& b, bool read_records = false) {
-  try {
+  return test::message_of<VectorFileError>([&] {
     VectorReader r = reader_of(b);
     if (read_records) read_all_records(r);
-  } catch (const VectorFileError& e) {
-    return e.message;
-  }
-  return "";
+  });
 }
 
 }  // namespace

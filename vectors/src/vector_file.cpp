@@ -1,17 +1,13 @@
 // The `.hif4v` reader and writer (format in vector_file.h and docs/vectors.md).
 #include "hif4/vector_file.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
 #include "crc32_clmul.h"
+#include "hif4/files.h"
 
 namespace hif4 {
 
@@ -308,61 +304,18 @@ void VectorWriter::finish() {
 
 namespace {
 
+// A file through io's InputFile: only a regular file is read (a FIFO is refused, not waited
+// on), and its errors name the file and the system's reason.
 class FileSource : public ByteSource {
  public:
-  explicit FileSource(const std::string& path) : name_(path) {
-    // O_NONBLOCK: a FIFO with no writer would block open() before the regular-file check
-    // below could refuse it (it changes nothing for regular files).
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) throw VectorFileError("cannot open '" + path + "': " + std::strerror(errno));
-    f_ = ::fdopen(fd, "rb");
-    if (!f_) {
-      const int err = errno;
-      ::close(fd);
-      throw VectorFileError("cannot open '" + path + "': " + std::strerror(err));
-    }
-    struct stat st;
-    if (::fstat(::fileno(f_), &st) != 0 || !S_ISREG(st.st_mode)) {
-      std::fclose(f_);
-      throw VectorFileError("'" + path + "' is not a regular file");
-    }
-    size_ = static_cast<uint64_t>(st.st_size);
-  }
-  ~FileSource() override { std::fclose(f_); }
-  uint64_t size() const override { return size_; }
-  size_t read(void* dst, size_t n) override {
-    const size_t got = std::fread(dst, 1, n, f_);
-    if (got < n && std::ferror(f_))
-      throw VectorFileError("cannot read '" + name_ + "': " + std::strerror(errno));
-    return got;
-  }
-  const std::string& name() const override { return name_; }
+  explicit FileSource(const std::string& path) : file_(path) {}
+  uint64_t size() const override { return file_.size(); }
+  size_t read(void* dst, size_t n) override { return file_.read_some(dst, n); }
+  const std::string& name() const override { return file_.path(); }
+  bool is_stream() const override { return file_.is_stream(); }
 
  private:
-  std::string name_;
-  std::FILE* f_ = nullptr;
-  uint64_t size_ = 0;
-};
-
-class StdinSource : public ByteSource {
- public:
-  uint64_t size() const override { return 0; }
-  size_t read(void* dst, size_t n) override {
-    size_t done = 0;
-    while (done < n) {
-      const ssize_t r = ::read(STDIN_FILENO, static_cast<char*>(dst) + done, n - done);
-      if (r < 0 && errno == EINTR) continue;
-      if (r < 0) throw VectorFileError("cannot read standard input: " + std::string(std::strerror(errno)));
-      if (r == 0) break;
-      done += static_cast<size_t>(r);
-    }
-    return done;
-  }
-  const std::string& name() const override { return name_; }
-  bool is_stream() const override { return true; }
-
- private:
-  std::string name_ = "-";
+  InputFile file_;  // a regular file, or "-": standard input
 };
 
 class MemorySource : public ByteSource {
@@ -426,7 +379,6 @@ class HeaderParser {
 }  // namespace
 
 std::unique_ptr<ByteSource> open_file_source(const std::string& path) {
-  if (path == "-") return std::make_unique<StdinSource>();
   return std::make_unique<FileSource>(path);
 }
 

@@ -39,6 +39,7 @@ class Args {
   std::string required(const std::string& name) const;
   const std::vector<std::string>& all(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
+
   uint64_t get_u64(const std::string& name, uint64_t fallback) const;
   double get_double(const std::string& name, double fallback) const;
   std::string usage() const;

@@ -68,10 +68,10 @@ std::string replay_command(const std::string& profile, const Config& cfg,
 
 enum class DutFormat : uint8_t { Raw, Readmemh };
 
-struct DutFileError : std::exception {
-  std::string message;
-  explicit DutFileError(std::string m) : message(std::move(m)) {}
-  const char* what() const noexcept override { return message.c_str(); }
+// A DUT output file that does not hold what the vectors expect. A hif4::Error, so a command
+// reports it like any other bad input (exit 2).
+struct DutFileError : Error {
+  using Error::Error;
 };
 
 // Raw: exactly expected_blocks * 36 bytes (the layout `hif4 quantize` writes).
@@ -106,8 +106,12 @@ struct VerifySummary {
 };
 
 // Every record against the DUT's blocks, in order; on_mismatch gets each failing block
-// (the caller decides how many to print). Throws VectorFileError / DutFileError.
+// (the caller decides how many to print). On `threads` threads each chunk's blocks are
+// compared (and mismatches diagnosed, which replays the model) in parallel, then reported in
+// record order: the same calls as on one thread. Throws VectorFileError / DutFileError (both
+// hif4::Error), or hif4::Error for a file that cannot be read.
 VerifySummary verify_stream(VectorReader& vectors, DutReader& dut, const VerifyContext& ctx,
-                            const std::function<void(const BlockMismatch&)>& on_mismatch);
+                            const std::function<void(const BlockMismatch&)>& on_mismatch,
+                            unsigned threads = 1);
 
 }  // namespace hif4

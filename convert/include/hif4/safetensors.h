@@ -8,8 +8,8 @@
 // is a hif4::cli::Error naming the file and what is wrong.
 //
 // The writer lays the header out first (all shapes are known up front), then takes each
-// tensor's bytes in order, from any number of tensors interleaved, at positions it checks; it
-// writes to a temporary name and renames only when every tensor is complete.
+// tensor's bytes in order, from any number of tensors interleaved, at positions it checks;
+// io's AtomicOutput writes to a temporary name and renames only when every tensor is complete.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -122,7 +122,7 @@ class Writer {
   Writer(const std::string& path, std::vector<OutputTensor> tensors,
          const std::map<std::string, std::string>& metadata)
       : Writer(path, path, std::move(tensors), metadata) {}
-  ~Writer();  // without commit(): removes the temporary file
+  ~Writer();  // without commit(): the temporary file is removed
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
   size_t index(const std::string& name) const;  // throws for an unknown name
@@ -142,9 +142,8 @@ class Writer {
     uint64_t bytes = 0;
     uint64_t written = 0;
   };
-  std::string path_, shown_, tmp_;
-  int fd_ = -1;
-  bool committed_ = false;
+  std::string path_;
+  std::unique_ptr<AtomicOutput> out_;  // made once the layout is known
   uint64_t file_bytes_ = 0;
   std::vector<Slot> slots_;
   std::map<std::string, size_t> by_name_;

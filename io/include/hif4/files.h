@@ -57,6 +57,10 @@ class InputFile {
   uint64_t size_ = 0;
 };
 
+// A whole small regular file: one of more than `max_bytes` is refused unread, so a hostile
+// path cannot fill memory ("'PATH' is N bytes, above the limit of MAX for WHAT").
+std::string read_small_file(const std::string& path, uint64_t max_bytes, const std::string& what);
+
 // How an output's target was resolved: the file to replace (symbolic links followed) and
 // what stands there now.
 struct OutputTarget {
@@ -97,10 +101,17 @@ class AtomicOutput {
   enum class Content { Binary, Text };
   explicit AtomicOutput(const std::string& path, const std::vector<std::string>& inputs = {},
                         Content content = Content::Binary, const std::string& option = "--out");
+  // A file inside a staging folder (folders.h), which the command made itself: nothing to
+  // check; messages name the file as `shown`, its name once the folder is in place.
+  struct Staged {};
+  static constexpr Staged staged{};
+  AtomicOutput(Staged, const std::string& path, const std::string& shown);
   ~AtomicOutput();
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;
   void write(const void* src, size_t n);
+  // Writes at a byte offset (a writer that fills several regions at once).
+  void write_at(uint64_t offset, const void* src, size_t n);
   // Allocates the output's final size up front where the file system can (fallocate): a full
   // disk is reported before anything is generated, and the file system allocates the blocks
   // once instead of at every write that extends the file (ext4: about half the kernel time
@@ -113,9 +124,10 @@ class AtomicOutput {
 
  private:
   OutputTarget target_;
+  std::string shown_;  // what messages call the output
   std::string tmp_;
   int fd_ = -1;
-  uint64_t written_ = 0;
+  uint64_t end_ = 0;  // one past the furthest byte written
   uint64_t reserved_ = 0;
   bool committed_ = false;
   CleanupEntry cleanup_;

@@ -24,8 +24,7 @@ struct Block {
   }
 };
 
-// Why a block is a NaN block (E6M2 0xFF).
-enum class NanCause : uint8_t { None, NaNInput, InfInput, ScaleOverflow, ScaleUnderflow };
+// NanCause (why a block is a NaN block) is the scale path's, in stages.h.
 const char* nan_cause_name(NanCause c);
 
 // Every stage of one block's conversion, for `hif4 explain`, coverage and mismatch reports.

@@ -1,8 +1,22 @@
 // Knobs (every rounding and special-value policy of the conversion) and named profiles.
 //
 // The knob table (knobs()) and the profile table (profiles()) are the single source of truth:
-// the CLI, the docs generator (`hif4 profiles`), the vector-file header and the tests all read
-// them. Adding a knob means adding one enum, one Config field and one row of the knob table.
+// the CLI, the docs generator (`hif4 profiles`), the vector-file header, the hardware's port
+// description (contract/) and the tests all read them. Adding a knob touches:
+//   - the model: one enum and one Config field here, one row of the knob table (and the
+//     profiles that want another value than the default) in src/config.cpp, the rule in the
+//     one stage function it changes (stages.h: scale_decision, the E1 decisions or
+//     encode_s1p2_as) and the key of the fast-path table of that stage (src/simd.cpp,
+//     src/fast_tables.cpp);
+//   - one line of the contract: its cfg port in contract/include/hif4/ports.def;
+//   - the RTL datapath: that port registered in stage 1 and carried to the unit that uses it,
+//     compared by its hif4_cfg_pkg names (rtl/hif4_quantizer.sv, the unit, its unit test);
+//   - the CUDA kernel (golden/src/quantize.cu);
+// plus regenerated files: `build/hif4-contract write .` (rtl/hif4_cfg_pkg.sv, the port list
+// of rtl/hif4_quantizer.sv, the port tables of docs/microarchitecture.md), docs/profiles.md
+// from `hif4 profiles`, and the data that lists every knob (tests/data/gpu, the pinned
+// checksum of tests/vectors). The SystemC model, the co-simulation and the Verilated benches
+// take the port from ports.def. docs/adding-a-knob.md walks through it.
 #pragma once
 #include <cstdint>
 #include <string>

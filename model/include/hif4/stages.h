@@ -4,6 +4,7 @@
 //   scale_factor   SF = BF16_RNE(Vmax * BF16(1/7))
 //   encode_e6m2    SF -> E6M2 code (scale-rounding, scale-overflow, scale-underflow)
 //   e6m2_reciprocal  E6M2 code -> REC = BF16_RNE(1 / E6M2), a 4-entry table
+//   scale_decision the whole scale path of a block: the NaN-block decision, SF, E6M2, REC
 //   e1_decision    V8*REC >= 4 -> E1_8;  V16*REC*2^-E1_8 >= 2 -> E1_16 (threshold-product)
 //   encode_s1p2    x*REC*2^-(E1_8+E1_16) -> S1P2 (payload-product, payload-rounding,
 //                  negative-zero), stochastic bits from sr_bits()
@@ -11,6 +12,7 @@
 // No floating-point arithmetic decides any bit: values are exact dyadics (bf16.h).
 #pragma once
 #include <cstdint>
+#include <utility>
 
 #include "hif4/bf16.h"
 #include "hif4/config.h"
@@ -146,6 +148,45 @@ inline uint16_t e6m2_reciprocal(uint8_t code) {
   const unsigned m = code & 3u;
   const int rec_exp = m == 0 ? -e : -e - 1;
   return static_cast<uint16_t>(((rec_exp + 127) << 7) | kMantissa[m]);
+}
+
+// ---- The scale path of a block ---------------------------------------------------------
+
+// Why a block is a NaN block (E6M2 0xFF).
+enum class NanCause : uint8_t { None, NaNInput, InfInput, ScaleOverflow, ScaleUnderflow };
+
+// What the scale path decides for one block: the second pipeline stage of the hardware.
+struct ScaleDecision {
+  uint16_t sf = 0;          // SF (BF16); 0 when the input alone makes a NaN block
+  E6M2Encoding scale;       // code (0xFF for a NaN block), event, mantissa rounding
+  NanCause cause = NanCause::None;
+  uint16_t rec = 0;         // REC (BF16); 0 for a NaN block
+};
+
+// Peaks -> NaN-block decision, SF, E6M2, REC. A NaN anywhere, or an Inf under
+// non-finite=nan-block, makes a NaN block before any scale is formed; otherwise the E6M2
+// encoder may still give 0xFF (scale-overflow=nan, scale-underflow=nan). Every user of the
+// scale path (the block quantizer, its fast path, the SystemC scale unit) calls this, so a
+// knob that changes how the scale is derived changes this function and nothing around it.
+// Always inlined: it runs once per block on the block quantizer's fast path, where an
+// out-of-line call (and its returned struct) costs about 2% of the block's instructions.
+[[gnu::always_inline]] inline ScaleDecision scale_decision(const PeakTree& peaks, const Config& cfg) {
+  ScaleDecision d;
+  if (peaks.has_nan) d.cause = NanCause::NaNInput;
+  else if (peaks.has_inf && cfg.non_finite == NonFinite::NanBlock) d.cause = NanCause::InfInput;
+  if (d.cause != NanCause::None) {
+    d.scale.code = kE6M2NaN;
+    return d;
+  }
+  d.sf = scale_factor(peaks.vmax);
+  d.scale = encode_e6m2(d.sf, cfg);
+  if (d.scale.code == kE6M2NaN) {
+    d.cause = d.scale.event == ScaleEvent::Overflow ? NanCause::ScaleOverflow
+                                                    : NanCause::ScaleUnderflow;
+    return d;
+  }
+  d.rec = e6m2_reciprocal(d.scale.code);
+  return d;
 }
 
 // ---- E1 decisions ----------------------------------------------------------------------
@@ -321,23 +362,57 @@ inline uint8_t encode_s1p2_as(uint16_t x, LaneScale ls, unsigned e1_shift, Negat
   return code;
 }
 
-// Run-time dispatch over the payload knobs (tests, tools); hot loops use encode_s1p2_as.
+// ---- Payload-mode dispatch -------------------------------------------------------------
+
+// The payload knobs as compile-time values: the lane loops are instantiated once per
+// (payload rounding, payload product), so no lane pays for a run-time choice.
+template <Rounding kMode, ProductMode kProduct>
+struct PayloadMode {
+  static constexpr Rounding rounding = kMode;
+  static constexpr ProductMode product = kProduct;
+};
+
+namespace detail {
+template <Rounding kMode, typename Fn>
+decltype(auto) with_payload_product(ProductMode product, Fn&& fn) {
+  return product == ProductMode::Bf16 ? fn(PayloadMode<kMode, ProductMode::Bf16>{})
+                                      : fn(PayloadMode<kMode, ProductMode::Exact>{});
+}
+}  // namespace detail
+
+// The one run-time -> compile-time switch over the payload knobs: calls fn(PayloadMode<R, P>{})
+// for the configured rounding R and product P and returns what it returns. fn is typically a
+// generic lambda, `[&](auto mode) { ... encode_s1p2_as<mode.rounding, mode.product>(...) ... }`.
+template <typename Fn>
+decltype(auto) with_payload_mode(PayloadRounding rounding, ProductMode product, Fn&& fn) {
+  switch (rounding) {
+    case PayloadRounding::NearestAway:
+      return detail::with_payload_product<Rounding::NearestAway>(product, fn);
+    case PayloadRounding::NearestEven:
+      return detail::with_payload_product<Rounding::NearestEven>(product, fn);
+    case PayloadRounding::TowardZero:
+      return detail::with_payload_product<Rounding::TowardZero>(product, fn);
+    case PayloadRounding::Stochastic:
+      break;
+  }
+  // Stochastic (every value of the knob table is handled above).
+  return detail::with_payload_product<Rounding::Stochastic>(product, fn);
+}
+
+template <typename Fn>
+decltype(auto) with_payload_mode(const Config& cfg, Fn&& fn) {
+  return with_payload_mode(cfg.payload_rounding, cfg.payload_product, std::forward<Fn>(fn));
+}
+
+// One lane under the configured payload knobs, with its trace (tests, tools); hot loops
+// dispatch once per block and call encode_s1p2_as.
 inline LaneEncoding encode_s1p2(uint16_t x, uint16_t rec, unsigned e1_shift, const Config& cfg,
                                 uint32_t random) {
   LaneEncoding t;
   const LaneScale ls = lane_scale(rec);
-  const bool bf16 = cfg.payload_product == ProductMode::Bf16;
-  const NegativeZero nz = cfg.negative_zero;
-#define HIF4_ENCODE(mode)                                                                   \
-  (bf16 ? encode_s1p2_as<mode, ProductMode::Bf16>(x, ls, e1_shift, nz, random, &t)          \
-        : encode_s1p2_as<mode, ProductMode::Exact>(x, ls, e1_shift, nz, random, &t))
-  switch (cfg.payload_rounding) {
-    case PayloadRounding::NearestAway: HIF4_ENCODE(Rounding::NearestAway); break;
-    case PayloadRounding::NearestEven: HIF4_ENCODE(Rounding::NearestEven); break;
-    case PayloadRounding::TowardZero: HIF4_ENCODE(Rounding::TowardZero); break;
-    case PayloadRounding::Stochastic: HIF4_ENCODE(Rounding::Stochastic); break;
-  }
-#undef HIF4_ENCODE
+  with_payload_mode(cfg, [&](auto mode) {
+    encode_s1p2_as<mode.rounding, mode.product>(x, ls, e1_shift, cfg.negative_zero, random, &t);
+  });
   return t;
 }
 

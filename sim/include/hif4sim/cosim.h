@@ -53,17 +53,11 @@ std::unique_ptr<Stimulus> list_stimulus(std::vector<StimulusBlock> blocks);
 // The blocks of several sources, one after another.
 std::unique_ptr<Stimulus> chain_stimulus(std::vector<std::unique_ptr<Stimulus>> parts);
 
-// What the scoreboard reads from a design at an edge: every output port and probe.
+// What the scoreboard reads from a design at an edge: every output port (probes included),
+// named as the port.
 struct DutSample {
-  bool in_ready = false;
-  bool out_valid = false;
-  PackedBlock out_data;
-  bool s1_valid = false;
-  uint32_t s1_vmax = 0, s1_flags = 0;
-  bool s2_valid = false;
-  uint32_t s2_sf = 0, s2_e6m2 = 0, s2_rec = 0;
-  bool s3_valid = false;
-  uint32_t s3_e1 = 0;
+#define HIF4_PORT(name, dir, width, ...) HIF4_IF_OUT(dir, ModelValue<width> name{};)
+#include "hif4/ports.def"
 };
 
 // The second design. The bench owns the narrow input signals (shared with the model); the
@@ -106,26 +100,10 @@ struct CosimResult {
 
 SC_MODULE(CosimBench) {
   sc_core::sc_clock clk;
-  Signal<bool> rst_n;
-  Signal<bool> in_valid;
-  Signal<bool> in_ready_model;
-  Signal<Lanes> in_data_model;
-  Signal<uint64_t> in_block_index;
-  Signal<uint64_t> cfg_sr_seed;
-  Signal<uint32_t> cfg_scale_rounding;
-  Signal<uint32_t> cfg_payload_rounding;
-  Signal<bool> cfg_threshold_product;
-  Signal<bool> cfg_payload_product;
-  Signal<bool> cfg_negative_zero;
-  Signal<bool> cfg_scale_overflow;
-  Signal<bool> cfg_scale_underflow;
-  Signal<bool> cfg_non_finite;
-  Signal<bool> out_ready;
-  Signal<bool> out_valid_model;
-  Signal<PackedBlock> out_data_model;
-  Signal<bool> probe_s1_valid, probe_s2_valid, probe_s3_valid;
-  Signal<uint32_t> probe_s1_vmax, probe_s1_flags, probe_s2_sf, probe_s2_e6m2,
-      probe_s2_rec, probe_s3_e1;
+  // One signal per port of the SystemC model but the clock, named as the port. The second
+  // design shares the inputs but in_data (RtlPorts) and has outputs of its own.
+#define HIF4_PORT(name, dir, width, role, ...) HIF4_UNLESS_CLOCK(role, Signal<ModelValue<width>> name;)
+#include "hif4/ports.def"
 
   Hif4QuantizerModel model;
 

@@ -7,9 +7,10 @@
 //
 //   in_data ─► PeakTreeUnit ─► S1 ─► ScaleUnit ─► S2 ─► E1Unit ─► S3 ─► S1P2Encoder ─► S4
 //
-// Port types are the ones `verilator --sc` gives the RTL's ports (bool for 1 bit, uint32_t up
-// to 32 bits, uint64_t up to 64), so one signal can drive both, except the two wide data
-// ports, which are plain structs here (Lanes, PackedBlock) instead of sc_bv.
+// The ports are those of contract/include/hif4/ports.def, of the types `verilator --sc` gives
+// the RTL's ports (ModelValue: bool for 1 bit, uint32_t up to 32 bits, uint64_t up to 64), so
+// one signal can drive both, except the two wide data ports, which are plain structs here
+// (Lanes, PackedBlock) instead of sc_bv.
 #pragma once
 #include <systemc>
 
@@ -86,34 +87,9 @@ SC_MODULE(S1P2Encoder) {
 // ---- Top -----------------------------------------------------------------------------------
 
 SC_MODULE(Hif4QuantizerModel) {
-  sc_core::sc_in<bool> clk;
-  sc_core::sc_in<bool> rst_n;
-  sc_core::sc_in<bool> in_valid;
-  sc_core::sc_out<bool> in_ready;
-  sc_core::sc_in<Lanes> in_data;
-  sc_core::sc_in<uint64_t> in_block_index;
-  sc_core::sc_in<uint64_t> cfg_sr_seed;
-  sc_core::sc_in<uint32_t> cfg_scale_rounding;
-  sc_core::sc_in<uint32_t> cfg_payload_rounding;
-  sc_core::sc_in<bool> cfg_threshold_product;
-  sc_core::sc_in<bool> cfg_payload_product;
-  sc_core::sc_in<bool> cfg_negative_zero;
-  sc_core::sc_in<bool> cfg_scale_overflow;
-  sc_core::sc_in<bool> cfg_scale_underflow;
-  sc_core::sc_in<bool> cfg_non_finite;
-  sc_core::sc_out<bool> out_valid;
-  sc_core::sc_in<bool> out_ready;
-  sc_core::sc_out<PackedBlock> out_data;
-
-  sc_core::sc_out<bool> probe_s1_valid;
-  sc_core::sc_out<uint32_t> probe_s1_vmax;
-  sc_core::sc_out<uint32_t> probe_s1_flags;
-  sc_core::sc_out<bool> probe_s2_valid;
-  sc_core::sc_out<uint32_t> probe_s2_sf;
-  sc_core::sc_out<uint32_t> probe_s2_e6m2;
-  sc_core::sc_out<uint32_t> probe_s2_rec;
-  sc_core::sc_out<bool> probe_s3_valid;
-  sc_core::sc_out<uint32_t> probe_s3_e1;
+  // The contract's ports, as the RTL names them: sc_in / sc_out<ModelValue<width>>.
+#define HIF4_PORT(name, dir, width, ...) sc_core::sc_##dir<ModelValue<width>> name;
+#include "hif4/ports.def"
 
   // Flip one named register bit on the way in (test use only; see Fault).
   void inject(const Fault& f) { fault_ = f; }
@@ -132,6 +108,7 @@ SC_MODULE(Hif4QuantizerModel) {
  private:
   void tick();         // rising edge: reset, or advance every register under the global enable
   void drive_ready();  // in_ready = !out_valid || out_ready (combinational, as in the RTL)
+  // Every output but in_ready, from the stage register it shows (ports.def).
   void write_ports(const S1Reg& s1, const S2Reg& s2, const S3Reg& s3, const S4Reg& s4);
 
   PeakTreeUnit peak_tree_;
@@ -144,8 +121,8 @@ SC_MODULE(Hif4QuantizerModel) {
   S3Reg s3_;
   Signal<S4Reg> s4_;
   Fault fault_;
-  CfgWord sampled_cfg_;
-  Config sampled_config_ = to_config(CfgWord{});
+  contract::CfgPorts sampled_cfg_;
+  Config sampled_config_ = contract::config_of(contract::CfgPorts{});
 };
 
 }  // namespace hif4::sim

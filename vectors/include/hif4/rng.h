@@ -20,13 +20,17 @@
 
 namespace hif4 {
 
-// One step of SplitMix64 (Steele, Lea, Flood): advances `state` and returns a mixed value.
-constexpr uint64_t splitmix64_next(uint64_t& state) {
-  state += 0x9E3779B97F4A7C15ull;
-  uint64_t z = state;
+// SplitMix64's output function (Steele, Lea, Flood): a bijective mix of 64 bits.
+constexpr uint64_t splitmix64_mix(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
+}
+
+// One step of SplitMix64: advances `state` by the Weyl step and returns its mix.
+constexpr uint64_t splitmix64_next(uint64_t& state) {
+  state += 0x9E3779B97F4A7C15ull;
+  return splitmix64_mix(state);
 }
 
 // A stateless 64-bit mix (the SplitMix64 output function applied to x): derives independent

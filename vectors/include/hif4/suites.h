@@ -61,10 +61,9 @@ const std::vector<Suite>& suites();
 // 2: cheaper random-suite shapes. 1: the first.
 constexpr uint32_t kGeneratorVersion = 3;
 
-struct SuiteError : std::exception {
-  std::string message;
-  explicit SuiteError(std::string m) : message(std::move(m)) {}
-  const char* what() const noexcept override { return message.c_str(); }
+// An unknown suite or level: a hif4::Error, which a command prefixes with its option's name.
+struct SuiteError : Error {
+  using Error::Error;
 };
 // Throws SuiteError naming the unknown suite and the valid ones.
 const Suite& find_suite(const std::string& name);

@@ -25,8 +25,8 @@
 // The reader checks the magic, the version, the header CRC, every field's range and that the
 // file size is exactly what the header announces (so a truncated or overlong file, or an
 // absurd record count, is rejected before anything is allocated), and each frame's CRC before
-// handing out any record of that frame. Every failure is a VectorFileError naming the file
-// and what is wrong.
+// handing out any record of that frame. Every failure is a hif4::Error naming the file and
+// what is wrong: a VectorFileError for the file's contents, io's own for opening and reading.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "hif4/config.h"
+#include "hif4/error.h"
 #include "hif4/format.h"
 
 namespace hif4 {
@@ -79,10 +80,10 @@ struct VectorHeader {
   const SuiteRange* suite_of(uint64_t record) const;
 };
 
-struct VectorFileError : std::exception {
-  std::string message;
-  explicit VectorFileError(std::string m) : message(std::move(m)) {}
-  const char* what() const noexcept override { return message.c_str(); }
+// A vector file whose contents are wrong, or a writer used against its header. A hif4::Error,
+// so a command reports it like any other bad input (exit 2).
+struct VectorFileError : Error {
+  using Error::Error;
 };
 
 // CRC-32/ISO-HDLC, continuable: crc32_update(crc32_update(0, a, n), b, m) == CRC of a||b.
@@ -146,7 +147,7 @@ class ByteSource {
  public:
   virtual ~ByteSource() = default;
   virtual uint64_t size() const = 0;
-  // Reads up to n bytes; returns how many (0 at the end). Throws VectorFileError on I/O errors.
+  // Reads up to n bytes; returns how many (0 at the end). Throws hif4::Error on I/O errors.
   virtual size_t read(void* dst, size_t n) = 0;
   virtual const std::string& name() const = 0;
   // A stream (standard input): size() is 0 and the length is known only at its end.
