@@ -15,7 +15,9 @@
 
 #include "Vhif4_quantizer.h"
 #include "hif4/corner_blocks.h"
+#include "hif4/config.h"
 #include "hif4/format.h"
+#include "hif4/ports.h"
 #include "rtl_harness.h"
 #include "verilated.h"
 
@@ -45,9 +47,14 @@ int main(int argc, char** argv) {
   dut->rst_n = 1;
   dut->in_valid = 1;
   dut->out_ready = 1;
-  dut->cfg_scale_rounding = 1;
-  dut->cfg_payload_rounding = stochastic ? 3 : 1;
-  dut->cfg_sr_seed = 0x1234;
+  // Knobs through the contract (one place maps a Config onto the cfg_* ports): the gcc
+  // profile, or with stochastic payload rounding.
+  Config cfg = find_profile("gcc").config;
+  if (stochastic) cfg.payload_rounding = PayloadRounding::Stochastic;
+  cfg.sr_seed = 0x1234;
+  const contract::CfgPorts ports = contract::cfg_ports(cfg);
+#define HIF4_PORT(name, dir, width, role, ...) HIF4_IF_CFG(role, dut->name = ports.name;)
+#include "hif4/ports.def"
 
   uint64_t cycles = 0, outputs = 0;
   uint32_t checksum = 0;
@@ -74,9 +81,9 @@ int main(int argc, char** argv) {
   const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   // Wall-clock and CPU-time rates: on a shared machine the process gets only part of a core,
   // and the CPU-time figure is the one-core speed.
-  std::printf("Verilated hif4_quantizer (payload-rounding %s): %llu cycles, %llu blocks out\n"
+  std::printf("Verilated hif4_quantizer (profile gcc, payload-rounding %s): %llu cycles, %llu blocks out\n"
               "  wall %.2f s: %.2f M blocks/s;  cpu %.2f s: %.2f M blocks/s  (checksum %08x)\n",
-              stochastic ? "stochastic" : "nearest-even", static_cast<unsigned long long>(cycles),
+              knob_value_name(find_knob("payload-rounding"), cfg), static_cast<unsigned long long>(cycles),
               static_cast<unsigned long long>(outputs), elapsed, outputs / elapsed / 1e6, cpu,
               outputs / cpu / 1e6, checksum);
   return 0;
