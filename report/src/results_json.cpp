@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "hif4/files.h"
 #include "hif4/version.h"
@@ -42,12 +43,25 @@ json row_json(const ResultRow& r) {
           {"first_mismatch", first}};
 }
 
+// The co-simulation's counts by their JSON names: one table for writing and reading.
+constexpr std::pair<const char*, uint64_t CosimFigures::*> kCosimCounts[] = {
+    {"blocks_in", &CosimFigures::blocks_in},
+    {"blocks_out", &CosimFigures::blocks_out},
+    {"total", &CosimFigures::total},
+    {"cycles", &CosimFigures::cycles},
+    {"port_mismatch_cycles", &CosimFigures::port_mismatch_cycles},
+    {"output_mismatches", &CosimFigures::output_mismatches},
+    {"lost", &CosimFigures::lost},
+    {"latency_min", &CosimFigures::latency_min},
+    {"latency_max", &CosimFigures::latency_max},
+    {"passed", &CosimFigures::passed},
+    {"failed", &CosimFigures::failed},
+};
+
 json cosim_json(const CosimFigures& c) {
-  return {{"blocks_in", c.blocks_in}, {"blocks_out", c.blocks_out}, {"total", c.total},
-          {"cycles", c.cycles}, {"port_mismatch_cycles", c.port_mismatch_cycles},
-          {"output_mismatches", c.output_mismatches}, {"lost", c.lost},
-          {"latency_min", c.latency_min}, {"latency_max", c.latency_max},
-          {"passed", c.passed}, {"failed", c.failed}, {"cpu_seconds", c.cpu_seconds}};
+  json j = {{"cpu_seconds", c.cpu_seconds}};
+  for (const auto& [name, member] : kCosimCounts) j[name] = c.*member;
+  return j;
 }
 
 // A field of an object, of the type asked for; the error names the field.
@@ -167,19 +181,8 @@ Results parse(const json& j) {
   r.require_all_bins = field<bool>(j, "require_all_bins");
   if (r.command == "cosim") {
     const json& c = j.at("cosim");
-    CosimFigures& f = r.cosim;
-    f.blocks_in = field<uint64_t>(c, "blocks_in");
-    f.blocks_out = field<uint64_t>(c, "blocks_out");
-    f.total = field<uint64_t>(c, "total");
-    f.cycles = field<uint64_t>(c, "cycles");
-    f.port_mismatch_cycles = field<uint64_t>(c, "port_mismatch_cycles");
-    f.output_mismatches = field<uint64_t>(c, "output_mismatches");
-    f.lost = field<uint64_t>(c, "lost");
-    f.latency_min = field<uint64_t>(c, "latency_min");
-    f.latency_max = field<uint64_t>(c, "latency_max");
-    f.passed = field<uint64_t>(c, "passed");
-    f.failed = field<uint64_t>(c, "failed");
-    f.cpu_seconds = field<double>(c, "cpu_seconds");
+    for (const auto& [name, member] : kCosimCounts) r.cosim.*member = field<uint64_t>(c, name);
+    r.cosim.cpu_seconds = field<double>(c, "cpu_seconds");
   }
   return r;
 }

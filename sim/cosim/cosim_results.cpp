@@ -41,11 +41,14 @@ std::unique_ptr<Stimulus> cosim_stimulus(std::vector<std::unique_ptr<Stimulus>> 
   }
   if (args.has("suite")) add("suite " + args.get("suite") + " level " + args.get("level", "1") + " seed " + std::to_string(seed));
   if (args.has("random")) add("random " + args.get("random") + " seed " + std::to_string(seed));
-  info.run = "hif4 cosim of " + sources + "; " + describe(cfg) + " sr-seed=" + std::to_string(cfg.sr_seed) +
+  Results& r = info.results;
+  r.command = "cosim";
+  r.hif4_version = version_line();
+  r.run = "hif4 cosim of " + sources + "; " + describe(cfg) + " sr-seed=" + std::to_string(cfg.sr_seed) +
              "; stall-prob " + number_text(opt.stall_prob) + ", bubble-prob " + number_text(opt.bubble_prob) +
              ", seed " + std::to_string(seed) + (opt.coverage ? "" : ", no coverage") +
              (opt.fault.active() ? ", inject " + opt.fault.text : "");
-  info.max_reports = opt.max_reports;
+  r.max_reports = opt.max_reports;
 
   // The row: a file's suite and profile (as `hif4 gen` made it), a suite's or the random
   // blocks' name, or "sources" for several.
@@ -70,22 +73,22 @@ std::unique_ptr<Stimulus> cosim_stimulus(std::vector<std::unique_ptr<Stimulus>> 
     if (files.size() != 1 || parts.size() != 1)
       throw Error("a shard's vector file ('" + files[0].path + "') runs on its own: give no other source with it");
     const VectorHeader& h = *files[0].header;
-    info.shard = h.part.shard;
-    info.shard_first = h.part.first_record;
-    info.shard_blocks = h.record_count;
-    info.total = h.part.whole_records;
+    r.shard = h.part.shard;
+    r.shard_first = h.part.first_record;
+    r.shard_blocks = h.record_count;
+    r.cosim.total = h.part.whole_records;
     return chain_stimulus(std::move(parts));
   }
-  info.total = total;
+  r.cosim.total = total;
   if (!args.has("shard")) {
-    info.shard_blocks = total;
+    r.shard_blocks = total;
     return chain_stimulus(std::move(parts));
   }
-  info.shard = parse_shard("--shard", args.get("shard"));
+  r.shard = parse_shard("--shard", args.get("shard"));
   ShardRange range;
-  auto stimulus = sharded_stimulus(std::move(parts), info.shard, &range);
-  info.shard_first = range.first;
-  info.shard_blocks = range.count;
+  auto stimulus = sharded_stimulus(std::move(parts), r.shard, &range);
+  r.shard_first = range.first;
+  r.shard_blocks = range.count;
   return stimulus;
 }
 
@@ -99,36 +102,18 @@ std::vector<std::string> cosim_heading(const std::vector<std::string>& source_na
   return lines;
 }
 
-std::string heading_text(const CosimRunInfo& info) {
-  Results r;
-  r.command = "cosim";
-  r.heading = info.heading;
-  r.shard = info.shard;
-  r.shard_first = info.shard_first;
-  r.shard_blocks = info.shard_blocks;
-  r.cosim.total = info.total;
-  return format_heading(r);
-}
+std::string heading_text(const CosimRunInfo& info) { return format_heading(info.results); }
 
 Results cosim_results(const CosimRunInfo& info, const CosimResult& r,
                       const std::vector<std::unique_ptr<Coverage>>& coverage, double seconds, double cpu_seconds) {
-  Results out;
-  out.command = "cosim";
-  out.run = info.run;
-  out.heading = info.heading;
-  out.shard = info.shard;
-  out.shard_first = info.shard_first;
-  out.shard_blocks = info.shard_blocks;
-  out.max_reports = info.max_reports;
+  Results out = info.results;
   out.seconds = seconds;
-  out.hif4_version = version_line();
   for (const auto& c : coverage) coverage_for(out.coverage, c->config()).merge(*c);
   out.reports = r.reports;
 
   CosimFigures& f = out.cosim;
   f.blocks_in = r.blocks_in;
   f.blocks_out = r.blocks_out;
-  f.total = info.total;
   f.cycles = r.cycles;
   f.port_mismatch_cycles = r.port_mismatch_cycles;
   f.output_mismatches = r.output_mismatches;
@@ -152,7 +137,7 @@ Results cosim_results(const CosimRunInfo& info, const CosimResult& r,
   row.seconds = seconds;
   // The bench's reports do not carry a block number: the position is the shard's first block
   // (shards are merged in order, so the first report found is the run's first).
-  if (!r.reports.empty()) row.first = {true, info.shard_first, r.reports.front()};
+  if (!r.reports.empty()) row.first = {true, out.shard_first, r.reports.front()};
   out.rows.push_back(row);
   return out;
 }

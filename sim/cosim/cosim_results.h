@@ -20,14 +20,11 @@ struct VectorSourceInfo {
   const VectorHeader* header;
 };
 
-// What the run is, known before it starts.
+// What the run is, known before it starts: the Results' command, identity, heading, shard
+// fields, max_reports and the whole run's block count (cosim.total), and the row's names.
 struct CosimRunInfo {
-  std::vector<std::string> heading;  // printed before the run
-  std::string run;                   // the identity shared by every shard
-  std::string suite, profile;        // the run's row
-  Shard shard;
-  uint64_t shard_first = 0, shard_blocks = 0, total = 0;
-  uint64_t max_reports = 1;
+  Results results;
+  std::string suite, profile;
 };
 
 // The stimulus: the sources one after another; with --shard K/N the shard's part of them; a

@@ -272,7 +272,7 @@ int run(int argc, char** argv) {
   for (size_t i = 0; i < vector_sources.size(); ++i) files.push_back({args.all("vectors")[i], &vector_sources[i]->header()});
   CosimRunInfo info;
   auto stimulus = cosim_stimulus(std::move(parts), args, files, cfg, opt, info);
-  info.heading = cosim_heading(source_names, opt, seed);
+  info.results.heading = cosim_heading(source_names, opt, seed);
   std::string replay = "hif4 cosim";
   for (int i = 1; i < argc; ++i) {
     bool value = false;

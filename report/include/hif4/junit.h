@@ -3,7 +3,7 @@
 //
 //   <testsuites name tests failures errors skipped time>
 //     <testsuite name="hif4 COMMAND" tests failures errors skipped time timestamp hostname>
-//       <properties> hif4's version line, the shards merged </properties>
+//       <properties> hif4's version line, the runs, the shards merged per run </properties>
 //       <testcase classname="hif4.COMMAND.PROFILE" name="SUITE" time="SECONDS">
 //         <failure message="the first mismatch report" type="mismatch">the report and counts</failure>
 //       </testcase>
