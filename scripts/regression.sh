@@ -52,7 +52,8 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 hif4="$build/hif4"
-[ -n "$build" ] && [ -x "$hif4" ] || usage_error "hif4 not found${build:+ in $build}: build first (scripts/build.sh) or give --build DIR"
+[ -n "$build" ] && [ -x "$hif4" ] ||
+  usage_error "hif4 not found${build:+ in $build}: build first (scripts/build.sh) or give --build DIR"
 
 # --merge: the summary of results made by earlier (sharded) runs. Files sort into row order
 # (their names start with the row number); hif4 merge adds up each row's shards and refuses a

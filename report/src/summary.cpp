@@ -39,7 +39,9 @@ std::string shard_line(const Results& r) {
 
 }  // namespace
 
-std::string pass_line(uint64_t passed, uint64_t failed) { return format("%llu passed, %llu failed\n", ull(passed), ull(failed)); }
+std::string pass_line(uint64_t passed, uint64_t failed) {
+  return format("%llu passed, %llu failed\n", ull(passed), ull(failed));
+}
 
 std::string format_heading(const Results& r) {
   std::string s;
@@ -67,7 +69,8 @@ std::string format_cosim_figures(const Results& r) {
   const CosimFigures& c = r.cosim;
   const bool merged = r.shards_merged > 1;
   std::string s = format("  blocks      %llu in, %llu out", ull(c.blocks_in), ull(c.blocks_out));
-  if (!r.shard.whole()) s += format(" (of %llu, shard %s of %llu)", ull(r.shard_blocks), shard_text(r.shard).c_str(), ull(c.total));
+  if (!r.shard.whole())
+    s += format(" (of %llu, shard %s of %llu)", ull(r.shard_blocks), shard_text(r.shard).c_str(), ull(c.total));
   else if (c.total) s += format(" (of %llu)", ull(c.total));
   s += format("\n  cycles      %llu", ull(c.cycles));
   if (merged) s += format(" (the sum of %u shards' simulations: each fills and drains the pipeline)", r.shards_merged);
@@ -133,8 +136,10 @@ std::string format_rows_table(const std::vector<Results>& runs) {
       profile_w = std::max(profile_w, row.profile.size());
     }
   const int sw = static_cast<int>(suite_w), pw = static_cast<int>(profile_w);
-  std::string s = format("| %-*s | %-*s | %10s | %10s | %-6s |\n", sw, "suite", pw, "profile", "blocks", "mismatches", "result");
-  s += "|" + std::string(suite_w + 2, '-') + "|" + std::string(profile_w + 2, '-') + "|------------|------------|--------|\n";
+  std::string s =
+      format("| %-*s | %-*s | %10s | %10s | %-6s |\n", sw, "suite", pw, "profile", "blocks", "mismatches", "result");
+  s += "|" + std::string(suite_w + 2, '-') + "|" + std::string(profile_w + 2, '-') +
+       "|------------|------------|--------|\n";
   uint64_t blocks = 0, mismatches = 0, passed = 0, failed = 0;
   std::string reports;
   for (const Results& r : runs)

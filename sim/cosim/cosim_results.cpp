@@ -39,15 +39,18 @@ std::unique_ptr<Stimulus> cosim_stimulus(std::vector<std::unique_ptr<Stimulus>> 
     add(vector_run(*f.header, f.path));
     part_files = part_files || f.header->is_part();
   }
-  if (args.has("suite")) add("suite " + args.get("suite") + " level " + args.get("level", "1") + " seed " + std::to_string(seed));
+  if (args.has("suite"))
+    add("suite " + args.get("suite") + " level " + args.get("level", "1") + " seed " + std::to_string(seed));
   if (args.has("random")) add("random " + args.get("random") + " seed " + std::to_string(seed));
   Results& r = info.results;
   r.command = "cosim";
   r.hif4_version = version_line();
-  r.run = "hif4 cosim of " + sources + "; " + describe(cfg) + " sr-seed=" + std::to_string(cfg.sr_seed) +
-             "; stall-prob " + number_text(opt.stall_prob) + ", bubble-prob " + number_text(opt.bubble_prob) +
-             ", seed " + std::to_string(seed) + (opt.coverage ? "" : ", no coverage") +
-             (opt.fault.active() ? ", inject " + opt.fault.text : "");
+  // The command line's knobs matter to blocks made in process (a vector file brings its own).
+  const std::string knobs =
+      args.has("suite") || args.has("random") ? "; " + describe(cfg) + " sr-seed=" + std::to_string(cfg.sr_seed) : "";
+  r.run = "hif4 cosim of " + sources + knobs + "; stall-prob " + number_text(opt.stall_prob) + ", bubble-prob " +
+          number_text(opt.bubble_prob) + ", seed " + std::to_string(seed) + (opt.coverage ? "" : ", no coverage") +
+          (opt.fault.active() ? ", inject " + opt.fault.text : "");
   r.max_reports = opt.max_reports;
 
   // The row: a file's suite and profile (as `hif4 gen` made it), a suite's or the random

@@ -188,7 +188,8 @@ int run(int argc, char** argv) {
   Args args("cosim", specs,
                  "[--vectors FILE.hif4v]... [--random N] [--suite NAME|all [--level L]] [--seed S]\n"
                  "  [--profile P] [--set KNOB=VALUE]... [--sr-seed N] [--stall-prob X] [--bubble-prob X]\n"
-                 "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT] [--shard K/N] [--junit FILE] [--json FILE]");
+                 "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT]\n"
+                 "  [--shard K/N] [--junit FILE] [--json FILE]");
   args.parse(argc, argv);
   if (args.has("list-suites")) {
     for (const Suite& s : suites()) std::printf("%s\n", s.name);
@@ -269,7 +270,8 @@ int run(int argc, char** argv) {
     opt.progress = isatty(2);
   }
   std::vector<VectorSourceInfo> files;
-  for (size_t i = 0; i < vector_sources.size(); ++i) files.push_back({args.all("vectors")[i], &vector_sources[i]->header()});
+  for (size_t i = 0; i < vector_sources.size(); ++i)
+    files.push_back({args.all("vectors")[i], &vector_sources[i]->header()});
   CosimRunInfo info;
   auto stimulus = cosim_stimulus(std::move(parts), args, files, cfg, opt, info);
   info.results.heading = cosim_heading(source_names, opt, seed);

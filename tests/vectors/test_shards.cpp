@@ -62,7 +62,9 @@ struct TempFolder {
 Bytes merged_bytes(const std::vector<std::string>& paths) {
   VectorMerge m(paths);
   Bytes out;
-  m.write([&](const void* p, size_t n) { out.insert(out.end(), static_cast<const uint8_t*>(p), static_cast<const uint8_t*>(p) + n); });
+  m.write([&](const void* p, size_t n) {
+    out.insert(out.end(), static_cast<const uint8_t*>(p), static_cast<const uint8_t*>(p) + n);
+  });
   return out;
 }
 
@@ -97,7 +99,7 @@ TEST_CASE("shard K of N: contiguous, in order, every block once, sizes within on
     }
 }
 
-TEST_CASE("--shard K/N is parsed strictly", "[vectors][shards]") {
+TEST_CASE("shard option K/N is parsed strictly", "[vectors][shards]") {
   CHECK(parse_shard("--shard", "0/1") == Shard{0, 1});
   CHECK(parse_shard("--shard", "6/7") == Shard{6, 7});
   for (const char* bad : {"", "3", "3/", "/3", "3/3", "4/3", "0/0", "-1/3", "1/3x", "1 /3", "0/2000000", "a/b"})
@@ -141,7 +143,8 @@ TEST_CASE("merging the shards' files gives the whole file byte for byte", "[vect
   for (uint32_t n : {1u, 3u, 7u}) {
     std::vector<std::string> paths;
     for (uint32_t k = n; k-- > 0;)  // given in reverse order: merge sorts by K
-      paths.push_back(dir.put("s" + std::to_string(k) + "of" + std::to_string(n), generate_bytes(shard_plan(whole, {k, n}), "all", 1)));
+      paths.push_back(dir.put("s" + std::to_string(k) + "of" + std::to_string(n),
+                              generate_bytes(shard_plan(whole, {k, n}), "all", 1)));
     CHECK(merged_bytes(paths) == whole_bytes);
   }
 
