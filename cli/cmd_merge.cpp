@@ -5,6 +5,7 @@
 //   results files (`--json` of regress, cosim, verify, coverage): the summary the unsharded run
 //     prints, and its JUnit and JSON. Shards of one run are added up; several runs (the rows of
 //     a regression) become one table.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -18,6 +19,9 @@
 
 namespace hif4::cli {
 namespace {
+
+// The most bytes a --list file may hold: a million paths of 60 characters.
+constexpr uint64_t kMaxListBytes = uint64_t{64} << 20;
 
 bool is_vector_file(const std::string& path) {
   InputFile in(path);
@@ -51,14 +55,25 @@ int run(int argc, char** argv) {
   std::vector<Args::Spec> specs = {
       {"out", true, false, "FILE.hif4v: the merged vector file (when merging vector files)"},
       {"coverage", true, false, "FILE: the coverage bins of all the runs, added up per configuration, as text"},
-      {"partial", false, false, "print results files as they are, without adding up shards (one shard's own summary)"}};
+      {"partial", false, false, "print results files as they are, without adding up shards (one shard's own summary)"},
+      {"list", true, false, "FILE: more inputs, one path a line (a farm's thousands of results files do not fit on "
+                            "a command line)"}};
   for (const Args::Spec& s : result_file_specs()) specs.push_back(s);
   Args args("merge", specs,
             "--out WHOLE.hif4v SHARD.hif4v...            (vector files of `hif4 gen --shard`)\n"
-            "       hif4 merge [--junit FILE] [--json FILE] [--coverage FILE] [--partial] RESULTS.json...",
-            {1, SIZE_MAX, "vector or results file"});
+            "       hif4 merge [--junit FILE] [--json FILE] [--coverage FILE] [--partial] [--list FILE] RESULTS.json...",
+            {0, SIZE_MAX, "vector or results file"});
   args.parse(argc, argv);
-  const std::vector<std::string>& paths = args.positionals();
+  std::vector<std::string> paths = args.positionals();
+  if (args.has("list")) {
+    const std::string list = read_small_file(args.get("list"), kMaxListBytes, "--list");
+    for (size_t at = 0; at < list.size();) {
+      const size_t end = std::min(list.find('\n', at), list.size());
+      if (end > at) paths.push_back(list.substr(at, end - at));
+      at = end + 1;
+    }
+  }
+  if (paths.empty()) throw Error("nothing to merge: give vector or results files (or --list FILE)");
   const bool vectors = is_vector_file(paths.front());
   for (const std::string& p : paths)
     if (is_vector_file(p) != vectors)

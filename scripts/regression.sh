@@ -60,12 +60,16 @@ hif4="$build/hif4"
 # missing or repeated shard.
 if [ -n "$merge" ]; then
   [ -d "$merge" ] || usage_error "--merge: '$merge' is not a folder"
-  mapfile -t files < <(find "$merge" -maxdepth 1 -name 'row*.json' | sort)
-  [ ${#files[@]} -gt 0 ] || usage_error "--merge: no row*.json results in '$merge'"
+  list=$(mktemp "${TMPDIR:-/tmp}/hif4-merge.XXXXXX")
+  trap 'rm -f "$list"' EXIT
+  find "$merge" -maxdepth 1 -name 'row*.json' | sort >"$list"
+  files=$(wc -l <"$list")
+  [ "$files" -gt 0 ] || usage_error "--merge: no row*.json results in '$merge'"
   [ ! -f "$merge/heading.txt" ] || cat "$merge/heading.txt"
-  echo "merged from ${#files[@]} results files in $merge"
+  echo "merged from $files results files in $merge"
   echo
-  "$hif4" merge "${outputs[@]+"${outputs[@]}"}" "${files[@]}"
+  # (A list file, not arguments: a farm's run has more files than a command line holds.)
+  "$hif4" merge "${outputs[@]+"${outputs[@]}"}" --list "$list"
   exit $?
 fi
 

@@ -33,28 +33,29 @@ std::string run_difference(const VectorHeader& a, const VectorHeader& b) {
 
 VectorMerge::VectorMerge(const std::vector<std::string>& paths) {
   if (paths.empty()) throw VectorFileError("no vector files to merge");
-  std::vector<std::unique_ptr<VectorReader>> opened;
-  for (const std::string& p : paths) opened.push_back(std::make_unique<VectorReader>(p));
-  const VectorHeader& first = opened.front()->header();
+  std::vector<VectorHeader> headers;
+  for (const std::string& p : paths) headers.push_back(VectorReader(p).header());  // each checked, then closed
+  const VectorHeader& first = headers.front();
   const uint32_t n = first.part.shard.count;
-  for (const auto& r : opened) {
-    const std::string why = run_difference(first, r->header());
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::string why = run_difference(first, headers[i]);
     if (!why.empty())
-      throw VectorFileError("vector files '" + opened.front()->name() + "' and '" + r->name() +
-                            "' are not shards of one run: " + why);
+      throw VectorFileError("vector files '" + paths.front() + "' and '" + paths[i] + "' are not shards of one run: " + why);
   }
   // Every shard exactly once (the reader has checked each file's own part against its K/N).
-  parts_.resize(n);
-  for (auto& r : opened) {
-    const uint32_t k = r->header().part.shard.index;
-    if (parts_[k])
-      throw VectorFileError("vector files '" + parts_[k]->name() + "' and '" + r->name() + "' are both shard " +
-                            shard_text(r->header().part.shard));
-    parts_[k] = std::move(r);
+  paths_.resize(n);
+  headers_.resize(n);
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const uint32_t k = headers[i].part.shard.index;
+    if (!paths_[k].empty())
+      throw VectorFileError("vector files '" + paths_[k] + "' and '" + paths[i] + "' are both shard " +
+                            shard_text(headers[i].part.shard));
+    paths_[k] = paths[i];
+    headers_[k] = headers[i];
   }
   std::string missing;
   for (uint32_t k = 0; k < n; ++k)
-    if (!parts_[k]) missing += (missing.empty() ? "" : ", ") + std::to_string(k);
+    if (paths_[k].empty()) missing += (missing.empty() ? "" : ", ") + std::to_string(k);
   if (!missing.empty())
     throw VectorFileError("shard" + std::string(missing.find(',') == std::string::npos ? " " : "s ") + missing +
                           " of " + std::to_string(n) + " missing (given: " + std::to_string(paths.size()) + " files)");
@@ -64,10 +65,10 @@ VectorMerge::VectorMerge(const std::vector<std::string>& paths) {
   whole_.record_count = first.whole_record_count();
   whole_.suites.clear();
   uint64_t offset = 0;
-  for (const auto& r : parts_) {
-    const VectorHeader& h = r->header();
+  for (uint32_t k = 0; k < n; ++k) {
+    const VectorHeader& h = headers_[k];
     if (h.suites.empty() && h.record_count && !first.suites.empty())
-      throw VectorFileError("vector file '" + r->name() + "' names no suites, unlike '" + parts_[0]->name() + "'");
+      throw VectorFileError("vector file '" + paths_[k] + "' names no suites, unlike '" + paths_[0] + "'");
     for (const SuiteRange& s : h.suites) {
       if (!whole_.suites.empty() && whole_.suites.back().name == s.name &&
           whole_.suites.back().first + whole_.suites.back().count == offset + s.first)
@@ -82,8 +83,12 @@ VectorMerge::VectorMerge(const std::vector<std::string>& paths) {
 void VectorMerge::write(const VectorWriter::Sink& sink) {
   VectorWriter writer(whole_, sink);
   std::vector<VectorRecord> records(kDefaultRecordsPerFrame);
-  for (auto& r : parts_)
-    while (const size_t n = r->read(records.data(), records.size())) writer.write(records.data(), n);
+  for (size_t k = 0; k < paths_.size(); ++k) {
+    VectorReader r(paths_[k]);
+    if (encode_header(r.header()) != encode_header(headers_[k]))
+      throw VectorFileError("vector file '" + paths_[k] + "' changed while it was being merged");
+    while (const size_t n = r.read(records.data(), records.size())) writer.write(records.data(), n);
+  }
   writer.finish();
 }
 

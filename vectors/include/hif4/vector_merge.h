@@ -7,9 +7,10 @@
 // record count). The whole header is the shards' header with the part removed, the record count
 // of the whole run and the suite ranges of the shards laid end to end (a suite that spans
 // several shards becomes one range again). Records are copied in shard order, every frame's
-// CRC checked on the way in and recomputed for the whole file's frames on the way out.
+// CRC checked on the way in and recomputed for the whole file's frames on the way out. One
+// shard file is open at a time (a run of thousands of shards needs no more descriptors); a file
+// whose header changed between the check and the copy is refused.
 #pragma once
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,8 @@ class VectorMerge {
   void write(const VectorWriter::Sink& sink);
 
  private:
-  std::vector<std::unique_ptr<VectorReader>> parts_;  // in shard order
+  std::vector<std::string> paths_;  // in shard order
+  std::vector<VectorHeader> headers_;
   VectorHeader whole_;
 };
 
