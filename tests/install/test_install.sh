@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `cmake --install` to a temporary prefix, the prefix moved elsewhere, and the main job run from
-# there: hif4 regress on its built-in seed vectors, hif4 cosim, scripts/regression.sh, the Slurm
-# scripts present; a project of its own built against the moved prefix with find_package(hif4);
+# there: hif4 regress on its built-in seed vectors, compare --plot's script found, hif4 cosim,
+# scripts/regression.sh, the Slurm scripts present; a project of its own built against the moved prefix with find_package(hif4);
 # and nothing installed pointing back at the build or source tree.
 # Usage: test_install.sh BUILD_DIR SOURCE_DIR
 set -u
@@ -42,6 +42,9 @@ expect 0 "$p/bin/hif4" regress
 contains "$work/out" "vs $p/bin/../share/hif4/data/seed"
 grep -Eq '^[0-9]+ passed, 0 failed$' "$work/out" || fail "regress from the install: $(tail -1 "$work/out")"
 pass "hif4 regress reads the installed seed vectors"
+# compare --plot runs the installed script ("python" here is echo: it prints what it was given).
+HIF4_PYTHON=/bin/echo expect 0 "$p/bin/hif4" compare --study gaussian --rows 1 --plot "$work/plot.png"
+contains "$work/out" "$p/bin/../share/hif4/compare/plot_compare.py "
 if [ -x "$p/bin/hif4-cosim" ]; then
   expect 0 "$p/bin/hif4" cosim --random 500 --stall-prob 0.2
   contains "$work/out" "500 passed, 0 failed"
