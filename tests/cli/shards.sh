@@ -61,6 +61,9 @@ case "$case_name" in
         pass
       done
     done
+    # A shard made on 3 threads is the same shard (each thread makes its records' own blocks).
+    run gen "$hif4" gen --profile gcc --shard 4/7 --threads 3 --out threads.hif4v
+    same level1.4-7.hif4v threads.hif4v "gen --shard 4/7 --threads 3 vs one thread"
     # A shard missing, a shard twice, a shard of another run: merge refuses, writes nothing.
     expect_error "a missing shard" "shard 1 of 3 missing" bad.hif4v -- \
       "$hif4" merge --out bad.hif4v level1.0-3.hif4v level1.2-3.hif4v
