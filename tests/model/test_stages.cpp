@@ -235,15 +235,17 @@ TEST_CASE("payload windows equal encode_s1p2 for every BF16 x every E6M2 code x 
         return payload_window(mode.rounding, mode.product);
       });
       for (unsigned code = 0; code < 0xFF; ++code) {
-        c.negative_zero = static_cast<NegativeZero>(code & 1);
+        const unsigned nz = code % kNegativeZeroValues;
+        c.negative_zero = static_cast<NegativeZero>(nz);
         const uint16_t rec = e6m2_reciprocal(static_cast<uint8_t>(code));
         const LaneScale ls = lane_scale(rec);
-        const uint8_t* window = w.code[code & 3][code & 1];
+        const uint8_t* window = w.code[code & 3][nz];
+        const bool sign_bit = c.negative_zero == NegativeZero::SignBit;
         for (unsigned e1 = 0; e1 <= 2; ++e1) {
           const int start = payload_window_start(ls, e1);
           for (uint32_t x = 0; x < 0x10000; ++x) {
             if (bf16_is_nan(static_cast<uint16_t>(x))) continue;
-            const uint8_t fast = encode_s1p2_window(window, start, static_cast<uint16_t>(x));
+            const uint8_t fast = encode_s1p2_window(window, start, static_cast<uint16_t>(x), sign_bit);
             const uint8_t spec = encode_s1p2(static_cast<uint16_t>(x), rec, e1, c, 0).code;
             if (fast != spec)
               FAIL("x 0x" << std::hex << x << " code 0x" << code << " e1 " << e1 << " mode " << mi
