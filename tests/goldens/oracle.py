@@ -105,8 +105,11 @@ def main():
         passed += count - len(bad)
     if failed > args.max_reports:
         print(f"... {failed - args.max_reports} more mismatching blocks not shown")
-    print(f"{args.golden}: {blocks} blocks: "
-          + ", ".join(f"{n} {name}" for n, name in zip(categories, goldens.CATEGORY_NAMES)))
+    if args.golden == "pto-host":
+        print(f"{args.golden}: {blocks} blocks: "
+              + ", ".join(f"{n} {name}" for n, name in zip(categories, goldens.CATEGORY_NAMES)))
+    else:
+        print(f"{args.golden}: {blocks} blocks (the golden defines every block)")
     print(f"oracle: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
