@@ -345,6 +345,7 @@ TEST_CASE("a header without a knob reads as that knob's first value", "[vectors]
   last.set(want, 0);
   CHECK(r.header().config == want);
   CHECK(r.header().config != cfg);
+  CHECK(r.header().defaulted_knobs == std::vector<std::string>{last.name});
   CHECK(read_all_records(r).size() == 4);  // the records behind the shorter header read as before
 }
 
