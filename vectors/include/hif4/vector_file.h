@@ -92,6 +92,9 @@ struct VectorHeader {
   uint64_t record_count = 0;
   uint32_t records_per_frame = kDefaultRecordsPerFrame;
   VectorPart part;                // a shard's file: which part of the whole run
+  // Knobs the file's header lacks (written before they existed), read as their first value.
+  // Not written: encode_header always lists every knob.
+  std::vector<std::string> defaulted_knobs;
 
   // The suite holding record r, or nullptr if the file names none.
   const SuiteRange* suite_of(uint64_t record) const;
