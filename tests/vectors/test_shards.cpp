@@ -160,7 +160,8 @@ TEST_CASE("merging the shards' files gives the whole file byte for byte", "[vect
   const GenerationPlan other = make_plan("all", 1, 24);
   const std::string foreign = dir.put("other", generate_bytes(shard_plan(other, {2, 3}), "all", 1));
   CHECK_THAT(test::message_of<VectorFileError>([&] { VectorMerge({three[0], three[1], foreign}); }),
-             Catch::Contains("whole run of 207 vs 216 records"));
+             Catch::Contains("whole run of " + std::to_string(whole.total()) + " vs " + std::to_string(other.total()) +
+                             " records"));
   Bytes damaged = test::read_bytes(three[1]);
   damaged[header_size(damaged) + 100] ^= 0x10;  // a bit of the first record
   const std::string bad = dir.put("damaged", damaged);
@@ -170,13 +171,18 @@ TEST_CASE("merging the shards' files gives the whole file byte for byte", "[vect
 
 TEST_CASE("a shard's file: version 2, its part checked against the split rule", "[vectors][shards]") {
   const GenerationPlan whole = make_plan("all", 1, 10);
+  const uint64_t total = whole.total();  // 10 records a suite
+  const ShardRange mine = shard_range(total, {1, 3});
+  const auto text = [](uint64_t x) { return std::to_string(x); };
   Bytes b = generate_bytes(shard_plan(whole, {1, 3}), "all", 1);
   CHECK(b[8] == 2);
   VectorReader r = reader_of(b);
   CHECK(r.header().part.shard == Shard{1, 3});
-  CHECK(r.header().part.first_record == 30);
-  CHECK(r.header().record_count == 30);
-  CHECK_THAT(format_header(r.header()), Catch::Contains("shard 1/3: records 30..59 of the whole run's 90"));
+  CHECK(r.header().part.first_record == mine.first);
+  CHECK(r.header().record_count == mine.count);
+  CHECK_THAT(format_header(r.header()), Catch::Contains("shard 1/3: records " + text(mine.first) + ".." +
+                                                        text(mine.first + mine.count - 1) + " of the whole run's " +
+                                                        text(total)));
   // The part section is the last 24 bytes before the header CRC: K, N, first record, whole.
   const size_t part = header_size(b) - 4 - 24;
   const auto error_after = [&](size_t offset, uint8_t value) {
@@ -185,8 +191,12 @@ TEST_CASE("a shard's file: version 2, its part checked against the split rule", 
     fix_header_crc(x);
     return test::message_of<VectorFileError>([&] { reader_of(x); });
   };
-  CHECK_THAT(error_after(part + 8, 31), Catch::Contains("shard 1/3 of 90 records is records 30..60") &&
-                                            Catch::Contains("not 31..61"));
+  const uint64_t off_by_one = mine.first + 1;  // the first record's low byte, one more
+  REQUIRE(off_by_one < 256);
+  CHECK_THAT(error_after(part + 8, static_cast<uint8_t>(off_by_one)),
+             Catch::Contains("shard 1/3 of " + text(total) + " records is records " + text(mine.first) + ".." +
+                             text(mine.first + mine.count)) &&
+                 Catch::Contains("not " + text(off_by_one) + ".." + text(off_by_one + mine.count)));
   CHECK_THAT(error_after(part, 3), Catch::Contains("shard 3 of 3 is out of range"));
   CHECK_THAT(error_after(part + 4, 1), Catch::Contains("a version-2 file must be a shard of 2 or more"));
   // A whole file (version 1) is unchanged by the part section's existence.
