@@ -32,7 +32,7 @@ stall=0.25 bubble=0.15 seed=1 level=1 count="" shard="" results="" merge="" only
 outputs=()
 usage_error() { echo "regression.sh: error: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
-  case "$1" in -h|--help) sed -n '2,25p' "$0"; exit 0 ;; esac
+  case "$1" in -h|--help) sed -n '2,24p' "$0"; exit 0 ;; esac
   [ $# -ge 2 ] || usage_error "$1 needs a value (see --help)"
   case "$1" in
     --build) build=$2 ;;

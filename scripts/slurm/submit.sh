@@ -27,7 +27,7 @@ regression_args=() sbatch_args=()
 usage_error() { echo "submit.sh: error: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     --wait) wait=1; shift; continue ;;
     --sbatch-arg=*) sbatch_args+=("${1#--sbatch-arg=}"); shift; continue ;;
   esac
