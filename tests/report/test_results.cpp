@@ -111,25 +111,29 @@ TEST_CASE("a hostile results file is refused with the reason and the file's name
   };
   CHECK_THAT(error("not json"), Catch::Contains("results file 'bad.json'"));
   CHECK_THAT(error("{}"), Catch::Contains("field 'schema' is missing"));
-  CHECK_THAT(error(replace_first(good, "\"hif4-results\"", "\"other\"")), Catch::Contains("not a hif4 results file"));
-  CHECK_THAT(error(replace_first(good, "\"schema_version\": 1", "\"schema_version\": 2")),
-             Catch::Contains("schema version 2 is not supported"));
-  CHECK_THAT(error(replace_first(good, "\"blocks\": 100,", "\"blocks\": -1,")),
-             Catch::Contains("field 'blocks' has the wrong type or range"));
-  CHECK_THAT(error(replace_first(good, "\"count\": 3", "\"count\": 4294967299")),
-             Catch::Contains("field 'count' has the wrong type or range"));
-  CHECK_THAT(error(replace_first(good, "\"count\": 3", "\"count\": 0")), Catch::Contains("out of range"));
-  CHECK_THAT(error(replace_first(good, "\"index\": 1", "\"index\": 3")), Catch::Contains("out of range"));
-  CHECK_THAT(error(replace_first(good, "\"command\": \"cosim\"", "\"command\": \"rm\"")),
-             Catch::Contains("unknown command 'rm'"));
-  CHECK_THAT(error(replace_first(good, "\"scale-rounding\": \"nearest-even\"", "\"scale-rounding\": \"sideways\"")),
-             Catch::Contains("coverage knobs"));
-  // A bin that cannot happen under the knobs given a count, or a count above the blocks.
-  CHECK_THAT(error(replace_first(good, "\"payload.stochastic-up\": null", "\"payload.stochastic-up\": 0")),
-             Catch::Contains("cannot happen under these knobs"));
-  CHECK_THAT(error(replace_first(good, "\"blocks\": 50,", "\"blocks\": 0,")),
-             Catch::Contains("counts more blocks than were checked"));
-  CHECK_THAT(error(replace_first(good, "\"scale.exact\": ", "\"scale.other\": ")), Catch::Contains("'scale.exact' is missing"));
+  // One edit of a good file each, and what the refusal must say.
+  const struct {
+    const char* from;
+    const char* to;
+    const char* says;
+  } edits[] = {
+      {"\"hif4-results\"", "\"other\"", "not a hif4 results file"},
+      {"\"schema_version\": 1", "\"schema_version\": 2", "schema version 2 is not supported"},
+      {"\"blocks\": 100,", "\"blocks\": -1,", "field 'blocks' has the wrong type or range"},
+      {"\"count\": 3", "\"count\": 4294967299", "field 'count' has the wrong type or range"},
+      {"\"count\": 3", "\"count\": 0", "out of range"},
+      {"\"index\": 1", "\"index\": 3", "out of range"},
+      {"\"command\": \"cosim\"", "\"command\": \"rm\"", "unknown command 'rm'"},
+      {"\"scale-rounding\": \"nearest-even\"", "\"scale-rounding\": \"sideways\"", "coverage knobs"},
+      // A bin that cannot happen under the knobs given a count, or a count above the blocks.
+      {"\"payload.stochastic-up\": null", "\"payload.stochastic-up\": 0", "cannot happen under these knobs"},
+      {"\"blocks\": 50,", "\"blocks\": 0,", "counts more blocks than were checked"},
+      {"\"scale.exact\": ", "\"scale.other\": ", "'scale.exact' is missing"},
+  };
+  for (const auto& e : edits) {
+    INFO(e.from << " -> " << e.to);
+    CHECK_THAT(error(replace_first(good, e.from, e.to)), Catch::Contains(e.says));
+  }
   CHECK_THAT(error(std::string(100000, '[') + std::string(100000, ']')), Catch::Contains("expected an object"));
 }
 
