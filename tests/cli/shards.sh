@@ -9,7 +9,8 @@
 #               summary, JSON and JUnit == the unsharded run's
 #   cosim       hif4 cosim --shard on level 1 (--suite all) and on --random with stalls; a
 #               shard's vector file with a flipped bit fails the merged run
-#   regression  scripts/regression.sh --shard on level 1, then --merge: the unsharded table
+#   regression  scripts/regression.sh --shard on level 1 (two profiles), then --merge: the
+#               unsharded table
 set -u
 source "$(dirname "$0")/../support/lib.sh"
 hif4=$1
@@ -181,7 +182,9 @@ PY
     ;;
 
   regression)
-    size=(--level 1)  # every suite under every profile, with stalls and bubbles
+    # Level 1, every suite, under two profiles (shards_cosim runs level 1's blocks already; this
+    # case is about the script's sharding and merging), with stalls and bubbles.
+    size=(--level 1 --profiles "seed cann")
     run whole "$src/scripts/regression.sh" --build "$(dirname "$hif4")" "${size[@]}" --junit whole.xml --json whole.json
     expect_rc 0 "regression.sh" whole
     table() { sed -n '/^| suite/,/ passed, [0-9]* failed$/p' "$1"; }
