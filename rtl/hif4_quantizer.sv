@@ -58,8 +58,8 @@ module hif4_quantizer (
   output logic [23:0]    probe_s3_e1
   // end of the generated ports
 );
-  localparam int unsigned V16_W = hif4_pkg::NUM_G16 * hif4_pkg::MAG_W;
-  localparam int unsigned V8_W = hif4_pkg::NUM_G8 * hif4_pkg::MAG_W;
+  localparam int V16_W = hif4_pkg::NUM_G16 * hif4_pkg::MAG_W;
+  localparam int V8_W = hif4_pkg::NUM_G8 * hif4_pkg::MAG_W;
 
   logic advance;
   assign advance  = !out_valid || out_ready;

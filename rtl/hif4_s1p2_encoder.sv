@@ -47,7 +47,7 @@ module hif4_s1p2_encoder (
   // deterministic payload rounding (hif4_cfg_pkg: every value below PAYLOAD_ROUNDING_STOCHASTIC).
   // The block picks its 7 entries and adds s - Er: 21 thresholds (7 per E1 shift), shared by
   // all 64 lanes.
-  localparam int unsigned THR_W = 15;
+  localparam int THR_W = 15;
   logic [4*3*2*7*THR_W-1:0] thr_table;
   genvar r, m, p, k;
   generate
@@ -106,7 +106,7 @@ module hif4_s1p2_encoder (
       assign x4 = lanes[64*j +: 64];
 
       for (i = 0; i < hif4_pkg::LANES_PER_G16; i++) begin : g_lane
-        localparam int unsigned LANE = hif4_pkg::LANES_PER_G16 * j + i;
+        localparam int LANE = hif4_pkg::LANES_PER_G16 * j + i;
         // (LANE + 1) * 0x9E3779B9 mod 2^32, folded at elaboration time.
         localparam logic [63:0] LANE_SALT_WIDE = (64'(LANE) + 64'd1) * {32'd0, hif4_pkg::SR_LANE_MUL};
         localparam logic [31:0] LANE_SALT = LANE_SALT_WIDE[31:0];
