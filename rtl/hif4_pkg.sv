@@ -48,8 +48,8 @@ package hif4_pkg;
   // the midpoint of E6M2_MAX_FINITE (1.5 * 2^15) and the next step of its binade (format.h,
   // kBf16ScaleOverflowBeforeRounding).
   localparam logic [15:0] BF16_SCALE_OVERFLOW_UNROUNDED =
-      16'(((BF16_BIAS - E6M2_BIAS + int'(E6M2_MAX_FINITE[7:2])) << 7)
-          | (int'(E6M2_MAX_FINITE[1:0]) << 5) | 16);
+      16'(((BF16_BIAS - E6M2_BIAS + {26'd0, E6M2_MAX_FINITE[7:2]}) << 7)
+          | ({30'd0, E6M2_MAX_FINITE[1:0]} << 5) | 16);
 
   // scale-binade = log2-bf16: SF = 1.m * 2^e is rounded one binade up when its 7-bit mantissa
   // field m is at least log2_bf16_binade_up(n), n = e (e >= 1) or -e - 1 (e <= -2), 0 otherwise;
