@@ -7,7 +7,9 @@
 //   reset_clears_valids       after a reset edge S1, S2, S3 and the output hold no block
 //   output_held_while_stalled an offered block stays offered, with the same out_data, until
 //                             it is taken (out_valid && !out_ready on an edge)
-//   frozen_while_stalled      on an edge without advance no valid bit and no probe changes
+//   frozen_while_stalled      on an edge without advance no valid bit changes, nor the probe
+//                             data of a stage holding a block (the data of an empty stage is
+//                             undefined: a bubble carries whatever the inputs held)
 //   valids_shift_on_advance   on an edge with advance every stage takes the one before it
 //                             (S1 takes in_valid): bubbles travel, nothing is squeezed out
 //   latency_four              a block accepted on edge t is on out_data after edge t+3 when
@@ -58,12 +60,14 @@ module hif4_quantizer_sva (
   assign accepted  = rst_n && in_valid && in_ready;
   assign delivered = rst_n && out_valid && out_ready;
 
-  // The valid bits as one vector {out, S3, S2, S1}, and the probes' data.
+  // The valid bits as one vector {out, S3, S2, S1}, and the probes' data of the stages that
+  // hold a block (0 for an empty stage).
   logic [3:0] valids;
   assign valids = {out_valid, probe_s3_valid, probe_s2_valid, probe_s1_valid};
   logic [81:0] probes;
-  assign probes = {probe_s1_vmax, probe_s1_flags, probe_s2_sf, probe_s2_e6m2, probe_s2_rec,
-                   probe_s3_e1};
+  assign probes = {probe_s1_valid ? {probe_s1_vmax, probe_s1_flags} : 18'd0,
+                   probe_s2_valid ? {probe_s2_sf, probe_s2_e6m2, probe_s2_rec} : 40'd0,
+                   probe_s3_valid ? probe_s3_e1 : 24'd0};
 
   // What the last edge saw (valid once an edge has passed since the first reset).
   logic         reset_seen = 1'b0;  // a reset edge has passed: the valid bits are defined
