@@ -1,0 +1,5 @@
+// The quantizer behind a FIFO of random delays (hif4_fifo_dut.sv). Paths are relative to the
+// repository root, the working folder of the tests (Verilator reads -f paths from the working
+// folder).
+-f rtl/hif4.f
+tests/sim/designs/hif4_fifo_dut.sv
