@@ -3,10 +3,11 @@
 //   rtl/hif4_cfg_pkg.sv          the cfg encodings: one localparam per knob value
 //   rtl/hif4_quantizer.sv        the module's port list (between the generated-ports markers)
 //   docs/microarchitecture.md    the port and probe tables (between the generated markers)
+//   dpi/hif4_dpi_pkg.sv          hif4_cfg_t, the cfg ports as the DPI-C predictor takes them
 //
 //   hif4-contract check ROOT     exit 1, naming every file that differs from what it makes
 //   hif4-contract write ROOT     rewrite those that differ
-//   hif4-contract print FILE     what it makes of FILE (one of the three above), on stdout
+//   hif4-contract print FILE     what it makes of FILE (one of the files above), on stdout
 // ROOT is the repository root. CTest runs `check` (tests/contract).
 #include <algorithm>
 #include <cctype>
@@ -116,6 +117,25 @@ std::string sv_port_list() {
   return o.str();
 }
 
+// ---- hif4_cfg_t of dpi/hif4_dpi_pkg.sv ---------------------------------------------------------
+
+// The cfg ports as one packed struct, the type the DPI-C predictor takes a configuration in:
+// one field per cfg port, named as the port, in contract order (the first in the most
+// significant bits; dpi/src/hif4_dpi.cpp unpacks it from the same order).
+std::string sv_dpi_cfg_struct() {
+  std::ostringstream o;
+  unsigned bits = 0;
+  o << "  typedef struct packed {\n";
+  for (const PortInfo& p : kPorts) {
+    if (p.role != Role::cfg) continue;
+    bits += p.width;
+    const std::string range = p.width == 1 ? "" : "[" + std::to_string(p.width - 1) + ":0]";
+    o << "    bit " << pad(range, 7) << p.name << ";\n";
+  }
+  o << "  } hif4_cfg_t;\n  localparam int HIF4_CFG_BITS = " << bits << ";\n";
+  return o.str();
+}
+
 // ---- the tables of docs/microarchitecture.md -------------------------------------------------
 
 std::string knob_values_text(const Knob& k) {
@@ -173,6 +193,9 @@ const std::vector<Piece>& pieces() {
       {"docs/microarchitecture.md",
        "<!-- probes generated from contract/include/hif4/ports.def (build/hif4-contract write .) -->",
        "<!-- end of the generated probes -->", doc_probe_table},
+      {"dpi/hif4_dpi_pkg.sv",
+       "  // hif4_cfg_t generated from contract/include/hif4/ports.def (build/hif4-contract write .)",
+       "  // end of the generated hif4_cfg_t", sv_dpi_cfg_struct},
   };
   return list;
 }
@@ -256,7 +279,7 @@ int check_or_write(const std::string& root, bool write) {
 int usage() {
   std::fprintf(stderr,
                "usage: hif4-contract check ROOT | write ROOT | print rtl/hif4_cfg_pkg.sv|"
-               "rtl/hif4_quantizer.sv|docs/microarchitecture.md\n");
+               "rtl/hif4_quantizer.sv|docs/microarchitecture.md|dpi/hif4_dpi_pkg.sv\n");
   return 2;
 }
 
