@@ -1,5 +1,6 @@
 // hif4 profiles: every profile and knob with its value, from the one profile table, and the
 // number each knob value is on its cfg_* port (the contract, ports.def).
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -28,7 +29,9 @@ int run(int argc, char** argv) {
   for (const Knob& k : knobs())
     row(k.name, [&](const Profile& p) { return std::string(knob_value_name(k, p.config)); });
   std::printf("\nprofiles:\n");
-  for (const Profile& p : profs) std::printf("  %-6s %s\n", p.name, p.doc);
+  int name_width = 0;
+  for (const Profile& p : profs) name_width = std::max(name_width, static_cast<int>(std::string(p.name).size()));
+  for (const Profile& p : profs) std::printf("  %-*s %s\n", name_width, p.name, p.doc);
   std::printf("\nknobs (--set KNOB=VALUE; before each value, the number its cfg_* port of hif4_quantizer takes):\n");
   for (const Knob& k : knobs()) {
     // The knob's port in the contract (ports.def), named with its width.

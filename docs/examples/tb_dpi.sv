@@ -40,6 +40,7 @@ module tb_dpi;
       .cfg_threshold_product(cfg.cfg_threshold_product), .cfg_payload_product(cfg.cfg_payload_product),
       .cfg_negative_zero(cfg.cfg_negative_zero), .cfg_scale_overflow(cfg.cfg_scale_overflow),
       .cfg_scale_underflow(cfg.cfg_scale_underflow), .cfg_non_finite(cfg.cfg_non_finite),
+      .cfg_scale_binade(cfg.cfg_scale_binade),
       .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data),
       .probe_s1_valid(), .probe_s1_vmax(), .probe_s1_flags(), .probe_s2_valid(), .probe_s2_sf(),
       .probe_s2_e6m2(), .probe_s2_rec(), .probe_s3_valid(), .probe_s3_e1());

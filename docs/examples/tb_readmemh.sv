@@ -36,9 +36,9 @@ module tb_readmemh;
   integer blocks, stall_percent, found;
   // The configuration, one variable per cfg_* port, in the port's encoding (hif4_cfg_pkg).
   logic [63:0] cfg_sr_seed;
-  logic [1:0] cfg_scale_rounding, cfg_payload_rounding;
-  logic cfg_threshold_product, cfg_payload_product, cfg_negative_zero, cfg_scale_overflow;
-  logic cfg_scale_underflow, cfg_non_finite;
+  logic [1:0] cfg_scale_rounding, cfg_payload_rounding, cfg_negative_zero, cfg_scale_overflow;
+  logic cfg_threshold_product, cfg_payload_product, cfg_scale_underflow, cfg_non_finite;
+  logic cfg_scale_binade;
   logic started = 1'b0;  // the files are read: the driver may start
 
   logic in_valid, in_ready, out_valid, out_ready;
@@ -55,6 +55,7 @@ module tb_readmemh;
       .cfg_threshold_product(cfg_threshold_product), .cfg_payload_product(cfg_payload_product),
       .cfg_negative_zero(cfg_negative_zero), .cfg_scale_overflow(cfg_scale_overflow),
       .cfg_scale_underflow(cfg_scale_underflow), .cfg_non_finite(cfg_non_finite),
+      .cfg_scale_binade(cfg_scale_binade),
       .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data),
       .probe_s1_valid(), .probe_s1_vmax(), .probe_s1_flags(), .probe_s2_valid(), .probe_s2_sf(),
       .probe_s2_e6m2(), .probe_s2_rec(), .probe_s3_valid(), .probe_s3_e1());
@@ -77,6 +78,7 @@ module tb_readmemh;
     cfg_scale_overflow = `HIF4_VECTORS_CFG_SCALE_OVERFLOW;
     cfg_scale_underflow = `HIF4_VECTORS_CFG_SCALE_UNDERFLOW;
     cfg_non_finite = `HIF4_VECTORS_CFG_NON_FINITE;
+    cfg_scale_binade = `HIF4_VECTORS_CFG_SCALE_BINADE;
 `else
     blocks = 0;
     cfg_sr_seed = 64'd0;
@@ -84,10 +86,11 @@ module tb_readmemh;
     cfg_payload_rounding = 2'd0;
     cfg_threshold_product = 1'b0;
     cfg_payload_product = 1'b0;
-    cfg_negative_zero = 1'b0;
-    cfg_scale_overflow = 1'b0;
+    cfg_negative_zero = 2'd0;
+    cfg_scale_overflow = 2'd0;
     cfg_scale_underflow = 1'b0;
     cfg_non_finite = 1'b0;
+    cfg_scale_binade = 1'b0;
 `endif
     stall_percent = 0;
     dir = ".";
@@ -105,15 +108,16 @@ module tb_readmemh;
     found = found + $value$plusargs("cfg_scale_overflow=%d", cfg_scale_overflow);
     found = found + $value$plusargs("cfg_scale_underflow=%d", cfg_scale_underflow);
     found = found + $value$plusargs("cfg_non_finite=%d", cfg_non_finite);
+    found = found + $value$plusargs("cfg_scale_binade=%d", cfg_scale_binade);
     if (blocks < 1 || blocks > MaxBlocks) begin
       $display("tb_readmemh: no block count: give +blocks=N (1..%0d) or the plusargs of DIR/plusargs.f",
                MaxBlocks);
       $finish;
     end else begin
-      $display("tb_readmemh: %0d blocks from %0s (%0d plusargs); cfg_sr_seed %0d, cfg_* %0d %0d %0d %0d %0d %0d %0d %0d",
+      $display("tb_readmemh: %0d blocks from %0s (%0d plusargs); cfg_sr_seed %0d, cfg_* %0d %0d %0d %0d %0d %0d %0d %0d %0d",
                blocks, dir, found, cfg_sr_seed, cfg_scale_rounding, cfg_payload_rounding,
                cfg_threshold_product, cfg_payload_product, cfg_negative_zero, cfg_scale_overflow,
-               cfg_scale_underflow, cfg_non_finite);
+               cfg_scale_underflow, cfg_non_finite, cfg_scale_binade);
       $readmemh({dir, "/inputs.hex"}, inputs, 0, blocks - 1);
       $readmemh({dir, "/expected.hex"}, expected, 0, blocks - 1);
       $readmemh({dir, "/index.hex"}, block_index, 0, blocks - 1);

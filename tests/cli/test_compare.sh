@@ -53,7 +53,7 @@ HIF4_PLOT_SCRIPT=$work/no-such-script.py compare_error "plot script fails" "no p
 # A good run on the tensor: the CSV holds a header, one row per variant for the tensor and one
 # "all" row per variant; the table lists every default variant.
 if "$hif4" compare --input "$work/tie.bf16" --csv "$work/r.csv" >"$work/table.md" 2>"$work/stderr"; then
-  [ "$(wc -l <"$work/r.csv")" -eq 11 ] || fail "good run: CSV has $(wc -l <"$work/r.csv") lines, expected 11"
+  [ "$(wc -l <"$work/r.csv")" -eq 15 ] || fail "good run: CSV has $(wc -l <"$work/r.csv") lines, expected 15"
   head -1 "$work/r.csv" | grep -q '^study,matrix,sigma,variant,format,config,values,' ||
     fail "good run: CSV header"
   for v in seed gcc cann nvfp4 mxfp4; do

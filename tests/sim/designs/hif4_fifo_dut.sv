@@ -19,10 +19,11 @@ module hif4_fifo_dut (
   input  logic [1:0]     cfg_payload_rounding,
   input  logic           cfg_threshold_product,
   input  logic           cfg_payload_product,
-  input  logic           cfg_negative_zero,
-  input  logic           cfg_scale_overflow,
+  input  logic [1:0]     cfg_negative_zero,
+  input  logic [1:0]     cfg_scale_overflow,
   input  logic           cfg_scale_underflow,
   input  logic           cfg_non_finite,
+  input  logic           cfg_scale_binade,
   output logic           out_valid,
   input  logic           out_ready,
   output logic [287:0]   out_data
@@ -49,6 +50,7 @@ module hif4_fifo_dut (
     .cfg_threshold_product(cfg_threshold_product), .cfg_payload_product(cfg_payload_product),
     .cfg_negative_zero(cfg_negative_zero), .cfg_scale_overflow(cfg_scale_overflow),
     .cfg_scale_underflow(cfg_scale_underflow), .cfg_non_finite(cfg_non_finite),
+    .cfg_scale_binade(cfg_scale_binade),
     .out_valid(q_out_valid), .out_ready(q_out_ready), .out_data(q_out_data),
     .probe_s1_valid(), .probe_s1_vmax(), .probe_s1_flags(), .probe_s2_valid(), .probe_s2_sf(),
     .probe_s2_e6m2(), .probe_s2_rec(), .probe_s3_valid(), .probe_s3_e1());

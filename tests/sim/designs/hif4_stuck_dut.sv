@@ -13,10 +13,11 @@ module hif4_stuck_dut (
   input  logic [1:0]     cfg_payload_rounding,
   input  logic           cfg_threshold_product,
   input  logic           cfg_payload_product,
-  input  logic           cfg_negative_zero,
-  input  logic           cfg_scale_overflow,
+  input  logic [1:0]     cfg_negative_zero,
+  input  logic [1:0]     cfg_scale_overflow,
   input  logic           cfg_scale_underflow,
   input  logic           cfg_non_finite,
+  input  logic           cfg_scale_binade,
   input  logic           out_ready,
   /* verilator lint_on UNUSEDSIGNAL */
   output logic           out_valid,
