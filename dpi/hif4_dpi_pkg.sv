@@ -22,12 +22,13 @@ package hif4_dpi_pkg;
     bit [1:0]  cfg_payload_rounding;
     bit        cfg_threshold_product;
     bit        cfg_payload_product;
-    bit        cfg_negative_zero;
-    bit        cfg_scale_overflow;
+    bit [1:0]  cfg_negative_zero;
+    bit [1:0]  cfg_scale_overflow;
     bit        cfg_scale_underflow;
     bit        cfg_non_finite;
+    bit        cfg_scale_binade;
   } hif4_cfg_t;
-  localparam int HIF4_CFG_BITS = 74;
+  localparam int HIF4_CFG_BITS = 77;
   // end of the generated hif4_cfg_t
 
   // 0, or -1 when a cfg field holds no value of its knob (hif4_dpi_last_error() says which).

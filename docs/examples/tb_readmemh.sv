@@ -47,17 +47,9 @@ module tb_readmemh;
   logic [287:0] out_data;
   integer sent = 0, received = 0, mismatches = 0;
 
+  // Every port to the signal of its name (.*): the cfg_* variables above are named as the ports.
   hif4_quantizer dut (
-      .clk(clk), .rst_n(rst_n),
-      .in_valid(in_valid), .in_ready(in_ready), .in_data(in_data), .in_block_index(in_block_index),
-      .cfg_sr_seed(cfg_sr_seed),
-      .cfg_scale_rounding(cfg_scale_rounding), .cfg_payload_rounding(cfg_payload_rounding),
-      .cfg_threshold_product(cfg_threshold_product), .cfg_payload_product(cfg_payload_product),
-      .cfg_negative_zero(cfg_negative_zero), .cfg_scale_overflow(cfg_scale_overflow),
-      .cfg_scale_underflow(cfg_scale_underflow), .cfg_non_finite(cfg_non_finite),
-      .cfg_scale_binade(cfg_scale_binade),
-      .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data),
-      .probe_s1_valid(), .probe_s1_vmax(), .probe_s1_flags(), .probe_s2_valid(), .probe_s2_sf(),
+      .*, .probe_s1_valid(), .probe_s1_vmax(), .probe_s1_flags(), .probe_s2_valid(), .probe_s2_sf(),
       .probe_s2_e6m2(), .probe_s2_rec(), .probe_s3_valid(), .probe_s3_e1());
 
   assign in_valid = rst_n && started && sent < blocks;
