@@ -49,7 +49,17 @@ case "$case_name" in
     rc=$(run "${fifo[@]}" --random 300 --seed 3 --profile cann --set payload-rounding=stochastic --sr-seed 99 \
       --stall-prob 0.5)
     expect_rc "$rc" 0
-    expect_text "300 passed, 0 failed" ;;
+    expect_text "300 passed, 0 failed"
+    # Two vector files of different configurations back to back: the cfg ports change between
+    # blocks while earlier blocks are still inside the design.
+    "$hif4" gen --suite all --level 1 --count 30 --profile gcc --seed 4 --out "$work/v.hif4v" >/dev/null \
+      || fail "hif4 gen failed"
+    "$hif4" gen --suite all --level 1 --count 30 --profile pto --set payload-rounding=stochastic --sr-seed 9 \
+      --seed 5 --out "$work/w.hif4v" >/dev/null || fail "hif4 gen failed"
+    rc=$(run "${fifo[@]}" --vectors "$work/v.hif4v" --vectors "$work/w.hif4v" --stall-prob 0.2 --bubble-prob 0.1)
+    expect_rc "$rc" 0
+    [ "$(grep -c '^  coverage' "$out")" = 2 ] && pass || fail "expected one coverage line per configuration"
+    grep -Eq "^[0-9]+ passed, 0 failed$" "$out" && pass || fail "vector files through the design" ;;
   fifo_drop)  # a block that never comes out is named
     rc=$(run "${fifo[@]}" --random 200 --seed 3 --stall-prob 0.3 --bubble-prob 0.2 --plusarg +hif4_drop=17)
     expect_rc "$rc" 1
@@ -101,6 +111,11 @@ case "$case_name" in
     expect_text "SystemC model and DUT disagree first at stage S2"
     expect_text "block 37 ("
     expect_text "299 passed, 1 failed"
+    # Its waves: the design's signals and the SystemC side, around the first mismatch.
+    rc=$(run "${own[@]}" --random 300 --seed 2 --inject s2.e6m2.bit0@37 --waves "$work/waves")
+    expect_rc "$rc" 1
+    expect_text "waves       $work/waves/dut.fst, $work/waves/systemc.fst (cycles "
+    for f in dut.fst systemc.fst; do [ -s "$work/waves/$f" ] && pass || fail "$f missing or empty"; done
     # The same design forced to the transaction level.
     rc=$(run "${own[@]}" --random 300 --seed 2 --mode transaction)
     expect_rc "$rc" 0
