@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -303,7 +304,7 @@ DutBuild build_dut(const DutBuildRequest& r) {
     if (header.empty()) throw Error("Verilator wrote no header for '" + r.top + "' (" + obj + "/Vdut.h)");
     return check_dut_ports(parse_verilated_ports(header), r.top);
   };
-  if (is_file(b.library) && manifest_current(manifest)) {
+  if (is_file(b.library) && is_file(obj + "/Vdut.h") && manifest_current(manifest)) {
     b.ports = read_ports();
     b.reused = true;
     b.warnings = count_warnings(read_text(b.log));
@@ -314,7 +315,8 @@ DutBuild build_dut(const DutBuildRequest& r) {
   // Build from scratch: a stale library and manifest go first, so a failed build leaves none.
   std::remove(manifest.c_str());
   std::remove(b.library.c_str());
-  run_program({"rm", "-rf", obj}, "/dev/null");
+  std::error_code ignored;
+  std::filesystem::remove_all(obj, ignored);
   write_file(b.log, "# hif4 cosim --rtl " + r.filelist + " --top " + r.top + "\n# key:\n" + key);
   std::vector<std::string> verilate = {"verilator", "--exe", harness + "/hif4_dut_adaptor.cpp", "--top-module",
                                        r.top, "-f", r.filelist, "-Mdir", obj};
