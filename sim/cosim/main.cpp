@@ -163,7 +163,7 @@ int run(int argc, char** argv) {
       {"seed", true, false, "seed of --random / --suite blocks and of the bubbles and stalls (default 1)"},
       {"stall-prob", true, false, "probability that out_ready is low in a cycle (default 0)"},
       {"bubble-prob", true, false, "probability that the driver offers no block in a cycle (default 0)"},
-      {"waves", true, false, "DIR: write FST waves around the first mismatch (rtl.fst, systemc.fst)"},
+      {"waves", true, false, "DIR: write FST waves around the first mismatch (the design's and the bench's)"},
       {"full", false, false, "with --waves: the whole run, not just around the first mismatch"},
       {"waves-all", true, false, "DIR: FST waves of the whole run (same as --waves DIR --full)"},
       {"inject", true, false, std::string("flip one SystemC register bit (test use): ") + fault_syntax()},
