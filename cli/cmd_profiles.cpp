@@ -32,7 +32,7 @@ int run(int argc, char** argv) {
   int name_width = 0;
   for (const Profile& p : profs) name_width = std::max(name_width, static_cast<int>(std::string(p.name).size()));
   for (const Profile& p : profs) std::printf("  %-*s %s\n", name_width, p.name, p.doc);
-  std::printf("\nknobs (--set KNOB=VALUE; before each value, the number its cfg_* port of hif4_quantizer takes):\n");
+  std::printf("\nknobs (--set KNOB=VALUE; after each value, the number its cfg_* port of hif4_quantizer takes):\n");
   for (const Knob& k : knobs()) {
     // The knob's port in the contract (ports.def), named with its width.
     std::string port;
@@ -41,7 +41,7 @@ int run(int argc, char** argv) {
         port = " [" + std::string(p.name) + ", " + std::to_string(p.width) + (p.width == 1 ? " bit]" : " bits]");
     std::printf("  %s%s: %s\n", k.name, port.c_str(), k.doc);
     for (size_t i = 0; i < k.values.size(); ++i)
-      std::printf("    %2zu %-14s %s\n", i, k.values[i].name, k.values[i].doc);
+      std::printf("      %-14s %zu  %s\n", k.values[i].name, i, k.values[i].doc);
   }
   return kExitOk;
 }

@@ -15,7 +15,7 @@ cd "$work" || exit 1
 # The knob table as "KNOB INDEX VALUE" lines, from the knob section of `hif4 profiles`.
 awk '/^knobs/ { on = 1; next }
      on && /^  [a-z]/ { knob = $1 }
-     on && /^    *[0-9]+ / { print knob, $1, $2 }' profiles.txt >knob_values.txt
+     on && /^      [a-z]/ { print knob, $2, $1 }' profiles.txt >knob_values.txt
 [ "$(wc -l <knob_values.txt)" -ge 16 ] && pass || fail "no knob values read from hif4 profiles"
 grep -q "^negative-zero 0 plus-zero$" knob_values.txt && pass || fail "encodings: $(cat knob_values.txt)"
 
