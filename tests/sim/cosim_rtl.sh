@@ -73,6 +73,15 @@ case "$case_name" in
     expect_text "the output of block 30 (random --seed 3, block 30"
     expect_text "unexpected outputs 1"
     expect_text "200 passed, 1 failed" ;;
+  fatal)  # the design stops itself: a failure naming its $fatal, not an exit of the program
+    rc=$(run "${fifo[@]}" --random 100 --seed 3 --plusarg +hif4_fatal=20)
+    expect_rc "$rc" 1
+    expect_text "DESIGN STOPPED at cycle"
+    grep -q 'hif4_fifo_dut: told to stop at block 20' "$out" && pass || fail "the design's message is not shown"
+    grep -q '\$stop, \$fatal, \$error or a failed assertion at tests/sim/designs/hif4_fifo_dut.sv:[0-9]*' "$out" \
+      && pass || fail "the \$fatal is not named with its place"
+    expect_text "  stopped     by the design: "
+    grep -Eq "^[0-9]+ passed, [1-9][0-9]* failed$" "$out" && pass || fail "no failure counted" ;;
   faulty)  # a wrong rounding: the block, the fields and the first differing stage are named
     rc=$(run "${faulty[@]}" --suite e6m2-ties --profile cann --stall-prob 0.2 --waves "$work/waves")
     expect_rc "$rc" 1

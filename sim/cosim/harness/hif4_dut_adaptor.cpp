@@ -179,9 +179,11 @@ extern "C" const hif4_dut_api* hif4_dut_api_get(void) { return &kApi; }
 void vl_finish(const char* filename, int linenum, const char*) {
   note_event("$finish", filename, linenum, "");
 }
+// Verilator ends $stop, $fatal, $error and a failed assertion in vl_stop (it prints their
+// message itself); vl_fatal is its own run-time errors.
 void vl_stop(const char* filename, int linenum, const char*) {
-  note_event("$stop (or a failed assertion)", filename, linenum, "");
+  note_event("$stop, $fatal, $error or a failed assertion", filename, linenum, "");
 }
 void vl_fatal(const char* filename, int linenum, const char*, const char* msg) {
-  note_event("$fatal (or a Verilator run-time error)", filename, linenum, msg);
+  note_event("a Verilator run-time error", filename, linenum, msg);
 }

@@ -4,9 +4,10 @@
 // block to block (4 to about 40 edges) and its in_ready is not the quantizer's; it has the
 // contract's ports without the probes. The transaction-level check must pass it.
 //
-// Two faults the check must catch, chosen at run time (hif4 cosim --plusarg):
+// Faults the check must catch, chosen at run time (hif4 cosim --plusarg):
 //   +hif4_drop=N       the N-th block out of the quantizer (from 0) never enters the FIFO
 //   +hif4_duplicate=N  the N-th block leaving the FIFO is delivered twice
+//   +hif4_fatal=N      the design stops the simulation ($fatal) when the N-th block enters
 module hif4_fifo_dut (
 `include "hif4_contract_ports.svh"  // the contract's ports without the probes (generated)
 );
@@ -33,10 +34,11 @@ module hif4_fifo_dut (
   /* verilator lint_on PINCONNECTEMPTY */
   assign in_ready = q_in_ready && gate;
 
-  int drop_at, duplicate_at;
+  int drop_at, duplicate_at, fatal_at;
   initial begin
     if (!$value$plusargs("hif4_drop=%d", drop_at)) drop_at = -1;
     if (!$value$plusargs("hif4_duplicate=%d", duplicate_at)) duplicate_at = -1;
+    if (!$value$plusargs("hif4_fatal=%d", fatal_at)) fatal_at = -1;
   end
 
   // The FIFO: entries leave in order, each once its wait has run out.
@@ -71,6 +73,9 @@ module hif4_fifo_dut (
       if (leave) popped <= popped + 1;
       if (pop && repeat_now) repeated <= 1'b1;
     end
+  end
+  always_ff @(posedge clk) begin
+    if (push && pushed == fatal_at) $fatal(1, "hif4_fifo_dut: told to stop at block %0d", pushed);
   end
   always_ff @(posedge clk) begin
     for (int i = 0; i < Depth; i++)
