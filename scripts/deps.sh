@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config   # C++17 toolchain
   catch2                             # tests (Catch2 2.13, catch_discover_tests)
   libbenchmark-dev                   # benchmark programs
-  libboost-dev                       # Boost.CRC for vector files
+  libboost-dev                       # Boost.CRC (vector-file tests), SHA-1 (the cosim --rtl build cache)
   nlohmann-json3-dev                 # safetensors headers
   verilator                          # RTL lint and simulation (5.006)
   libsystemc-dev                     # SystemC model and co-simulation (2.3.4)
