@@ -29,7 +29,7 @@ namespace {
 
 std::string plot_script() {
   if (const char* env = std::getenv("HIF4_PLOT_SCRIPT")) return env;
-  return HIF4_PLOT_SCRIPT;
+  return installed_or("compare/plot_compare.py", HIF4_PLOT_SCRIPT);
 }
 
 std::string directory_of(const std::string& path) {

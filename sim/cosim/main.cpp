@@ -20,7 +20,10 @@
 #include "hif4/coverage.h"
 #include "hif4/suites.h"
 #include "hif4/vector_file.h"
+#include "cosim_results.h"
 #include "dut_lockstep.h"
+#include "hif4/result_files.h"
+#include "hif4/summary.h"
 #include "hif4sim/cosim.h"
 #include "rtl_side.h"
 #include "txn_bench.h"
@@ -66,6 +69,7 @@ class VectorFileStimulus final : public Stimulus {
     return true;
   }
   uint64_t total() const override { return reader_.header().record_count; }
+  void skip(uint64_t n) override { reader_.skip(n); }
   const VectorHeader& header() const { return reader_.header(); }
   // The damage that ended the stimulus early, or "".
   const std::string& error() const { return error_; }
@@ -105,6 +109,18 @@ class SuiteStimulus final : public Stimulus {
     return true;
   }
   uint64_t total() const override { return plan_.total(); }
+  void skip(uint64_t n) override {
+    for (n = std::min(n, plan_.total() - made_); n;) {
+      const uint64_t k = std::min(n, plan_.runs[run_].count - in_run_);
+      in_run_ += k;
+      made_ += k;
+      n -= k;
+      if (in_run_ == plan_.runs[run_].count && run_ + 1 < plan_.runs.size()) {
+        ++run_;
+        in_run_ = 0;
+      }
+    }
+  }
 
  private:
   GenerationPlan plan_;
@@ -159,7 +175,7 @@ int run(int argc, char** argv) {
       {"vectors", true, true, ".hif4v file (repeatable): its blocks, configuration and expected output"},
       {"random", true, false, "N seeded random blocks (expected output from the reference model)"},
       {"suite", true, false, "built-in suite name or 'all' (suites of `hif4 gen`), made in process"},
-      {"level", true, false, "suite level, 1 or 2 (default 1)"},
+      {"level", true, false, "suite level, 1, 2 or 3 (default 1)"},
       {"seed", true, false, "seed of --random / --suite blocks and of the bubbles and stalls (default 1)"},
       {"stall-prob", true, false, "probability that out_ready is low in a cycle (default 0)"},
       {"bubble-prob", true, false, "probability that the driver offers no block in a cycle (default 0)"},
@@ -173,13 +189,17 @@ int run(int argc, char** argv) {
       {"no-coverage", false, false, "skip the coverage bins (saves one traced model run per block)"},
       {"trace-window", true, false, "FROM:TO cycles to trace (used by --waves when re-running)"},
       {"list-suites", false, false, "print the built-in suite names, one a line, and exit"},
+      {"shard", true, false, "K/N: run only shard K (from 0) of N of the blocks of all sources; `hif4 merge` adds up "
+                             "the shards' --json files"},
   };
   for (const auto& s : config_specs()) specs.push_back(s);
+  for (const auto& s : result_file_specs()) specs.push_back(s);
   for (const auto& s : user_design_specs()) specs.push_back(s);
   Args args("cosim", specs,
                  "[--vectors FILE.hif4v]... [--random N] [--suite NAME|all [--level L]] [--seed S]\n"
                  "  [--profile P] [--set KNOB=VALUE]... [--sr-seed N] [--stall-prob X] [--bubble-prob X]\n"
                  "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT] [--timeout-cycles N]\n"
+                 "  [--shard K/N] [--junit FILE] [--json FILE]\n"
                  "  [--rtl FILELIST --top NAME [--build-dir DIR] [--rtl-opt N] [--verilator-arg ARG]... [--plusarg +ARG]...\n"
                  "   [--mode auto|lockstep|transaction]]");
   args.parse(argc, argv);
@@ -209,7 +229,7 @@ int run(int argc, char** argv) {
   }
   if (args.has("suite")) {
     const uint64_t level = args.get_u64("level", 1);
-    if (level != 1 && level != 2) throw Error("--level must be 1 or 2");
+    if (level < 1 || level > kMaxLevel) throw Error("--level must be 1, 2 or 3");
     GenerationPlan plan;
     try {
       plan = make_plan(args.get("suite"), static_cast<unsigned>(level), 0);
@@ -226,7 +246,7 @@ int run(int argc, char** argv) {
     parts.push_back(random_stimulus(n, seed, cfg));
   }
   if (parts.empty()) throw Error("nothing to run: give --vectors FILE, --random N or --suite NAME");
-  auto stimulus = chain_stimulus(std::move(parts));
+  const ResultFiles outputs(args, args.all("vectors"));
 
   CosimOptions opt;
   opt.stall_prob = probability(args, "stall-prob");
@@ -263,42 +283,40 @@ int run(int argc, char** argv) {
   } else {
     opt.progress = isatty(2);
   }
-  std::string replay = "hif4 cosim";
-  for (int i = 1; i < argc; ++i) replay += " " + shell_quote(argv[i]);
-  if (waves_dir.empty()) replay += " --waves /tmp/hif4-cosim-waves";
-  opt.replay = replay;
-
+  std::vector<VectorSourceInfo> files;
+  for (size_t i = 0; i < vector_sources.size(); ++i)
+    files.push_back({args.all("vectors")[i], &vector_sources[i]->header()});
+  CosimRunInfo info;
+  auto stimulus = cosim_stimulus(std::move(parts), args, files, cfg, opt, info);
+  info.results.heading = cosim_heading(source_names, opt, seed);
   std::unique_ptr<UserDesign> design;
   if (args.has("rtl")) {
     design = open_user_design(args, seed);
     if (!design->lockstep && opt.fault.active())
       throw Error("--inject flips a register of the SystemC model, which only the lockstep runs; " + design->title() +
                   " runs transaction-level (" + design->mode_reason + ")");
+    design->describe_run(info.results);
   } else {
     for (const Args::Spec& s : user_design_specs())
       if (args.has(s.name)) throw Error("--" + s.name + " needs --rtl FILELIST");
   }
   const bool transaction = design && !design->lockstep;
+  std::string replay = "hif4 cosim";
+  for (int i = 1; i < argc; ++i) {
+    bool value = false;
+    if (is_result_file_option(argv[i], &value)) i += value;  // a replay must not overwrite them
+    else replay += " " + shell_quote(argv[i]);
+  }
+  if (waves_dir.empty()) replay += " --waves /tmp/hif4-cosim-waves";
+  opt.replay = replay;
+
   const bool tracing = !waves_dir.empty();
   std::unique_ptr<DutModel> dut;
   if (design) dut = design->instantiate(tracing);
 
   if (!child) {
-    if (!design)
-      std::printf("hif4 cosim: SystemC model + Verilated RTL (hif4_quantizer), lockstep, one clock\n");
-    else if (transaction)
-      std::printf("hif4 cosim: %s against the reference model, transaction-level\n", design->title().c_str());
-    else
-      std::printf("hif4 cosim: SystemC model + %s, lockstep, one clock\n", design->title().c_str());
-    if (design) {
-      std::printf("  build       %s\n", design->build_line().c_str());
-      std::printf("  mode        %s: %s\n", transaction ? "transaction-level" : "cycle-level lockstep",
-                  design->mode_reason.c_str());
-    }
-    for (const std::string& s : source_names) std::printf("  source      %s\n", s.c_str());
-    std::printf("  handshake   stall-prob %g, bubble-prob %g, seed %llu\n", opt.stall_prob,
-                opt.bubble_prob, static_cast<unsigned long long>(seed));
-    if (opt.fault.active()) std::printf("  inject      %s (SystemC side)\n", opt.fault.text.c_str());
+    std::fputs(heading_text(info).c_str(), stdout);
+    if (design) std::printf("  build       %s\n", design->build_line().c_str());
     std::fflush(stdout);
   }
 
@@ -359,50 +377,8 @@ int run(int argc, char** argv) {
     if (!v->error().empty()) throw Error(v->error());
   if (child) return 0;
 
-  const uint64_t mismatches =
-      r.port_mismatch_cycles + r.output_mismatches + r.lost + r.unexpected + !r.dut_stopped.empty();
-  const uint64_t total = stimulus->total();
-  std::printf("  blocks      %llu in, %llu out", static_cast<unsigned long long>(r.blocks_in),
-              static_cast<unsigned long long>(r.blocks_out));
-  if (total) std::printf(" (of %llu)", static_cast<unsigned long long>(total));
-  std::printf("\n  cycles      %llu\n", static_cast<unsigned long long>(r.cycles));
-  // Wall and CPU time both: on a shared machine the CPU figure is the one that means something.
-  std::printf("  blocks/s    %.0f wall (%.2f s), %.0f per CPU second (%.2f s); %.0f cycles/s wall\n",
-              static_cast<double>(r.blocks_out) / std::max(seconds, 1e-9), seconds,
-              static_cast<double>(r.blocks_out) / std::max(cpu_seconds, 1e-9), cpu_seconds,
-              static_cast<double>(r.cycles) / std::max(seconds, 1e-9));
-  std::printf("  latency     %llu..%llu edges (%s)\n", static_cast<unsigned long long>(r.min_latency),
-              static_cast<unsigned long long>(r.max_latency),
-              transaction ? "any latency is accepted" : "contract: 4 without stalls");
-  if (transaction)
-    std::printf("  mismatches  %llu (output blocks unequal to the expectation %llu, lost blocks %llu, "
-                "unexpected outputs %llu)\n",
-                static_cast<unsigned long long>(mismatches), static_cast<unsigned long long>(r.output_mismatches),
-                static_cast<unsigned long long>(r.lost), static_cast<unsigned long long>(r.unexpected));
-  else
-    std::printf("  mismatches  %llu (cycles where %s and SystemC disagree %llu, output blocks "
-                "unequal to the expectation %llu, lost blocks %llu)\n",
-                static_cast<unsigned long long>(mismatches), design ? "the design" : "RTL",
-                static_cast<unsigned long long>(r.port_mismatch_cycles),
-                static_cast<unsigned long long>(r.output_mismatches),
-                static_cast<unsigned long long>(r.lost));
-  if (r.hang) std::printf("  hang        no progress for --timeout-cycles %llu cycles: the run was stopped\n",
-                          static_cast<unsigned long long>(opt.stuck_cycles));
-  if (!r.dut_stopped.empty()) std::printf("  stopped     by the design: %s\n", r.dut_stopped.c_str());
-  for (const auto& cov : coverage) {
-    size_t applicable = 0, hit = 0;
-    std::string missed;
-    for (size_t i = 0; i < coverage_bins().size(); ++i) {
-      if (!cov->applicable(i)) continue;
-      ++applicable;
-      if (cov->count(i)) ++hit;
-      else if (missed.size() < 200) missed += " " + coverage_bins()[i].name;
-    }
-    std::printf("  coverage    %zu of %zu applicable bins hit over %llu blocks (%s)\n", hit, applicable,
-                static_cast<unsigned long long>(cov->blocks()), describe(cov->config()).c_str());
-    if (hit < applicable) std::printf("              missed:%s%s\n", missed.c_str(), missed.size() >= 200 ? " ..." : "");
-  }
-  for (const std::string& rep : r.reports) std::printf("\n%s\n", rep.c_str());
+  const Results results = cosim_results(info, r, coverage, transaction, seconds, cpu_seconds);
+  std::fputs(format_cosim_figures(results).c_str(), stdout);
 
   if (!waves_dir.empty()) {
     if (full_waves) {
@@ -425,15 +401,10 @@ int run(int argc, char** argv) {
     }
   }
 
-  // A block passes when it came out, equal to its expectation in both designs, and no cycle
-  // disagreement touched it; a disagreement no block can be blamed for still fails the run.
-  uint64_t failed = r.blocks_failed + r.lost + r.unexpected;
-  if (mismatches && failed == 0) failed = 1;
-  const uint64_t passed = r.blocks_out - std::min(r.blocks_out, r.blocks_failed);
-  if (design) std::printf("\n  mode        %s\n", transaction ? "transaction-level" : "cycle-level lockstep");
-  std::printf("\n%llu passed, %llu failed\n", static_cast<unsigned long long>(passed),
-              static_cast<unsigned long long>(failed));
-  return failed ? kExitMismatch : kExitOk;
+  std::fputs(cosim_pass_line(results).c_str(), stdout);
+  std::fflush(stdout);
+  outputs.write(results);
+  return results.cosim.failed ? kExitMismatch : kExitOk;
 }
 
 }  // namespace

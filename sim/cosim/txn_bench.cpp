@@ -36,10 +36,10 @@ TransactionBench::TransactionBench(DutModel& dut, Stimulus& stimulus, const Cosi
       stall_threshold_(probability_threshold(options.stall_prob)),
       bubble_threshold_(probability_threshold(options.bubble_prob)) {}
 
-void TransactionBench::report(const std::string& text) {
+void TransactionBench::report(const std::string& text, bool always) {
   if (result_.first_mismatch_cycle == 0) result_.first_mismatch_cycle = cycle_;
   mismatch_now_ = true;
-  if (result_.reports.size() < options_.max_reports) result_.reports.push_back(text);
+  if (always || result_.reports.size() < options_.max_reports) result_.reports.push_back(text);
 }
 
 std::string TransactionBench::describe(const InFlight& f) const {
@@ -144,7 +144,7 @@ void TransactionBench::hang() {
   if (!in_flight_.empty()) os << ", lost, first: " << describe(in_flight_.front());
   else if (offering_) os << ", block " << next_seq_ << " offered and never taken";
   os << "\n  replay: " << options_.replay;
-  report(os.str());
+  report(os.str(), true);
   result_.lost += in_flight_.size();
 }
 
@@ -214,7 +214,8 @@ void TransactionBench::run(const std::function<void(uint64_t)>& on_edge) {
     if (const char* e = dut_.event()) {
       result_.dut_stopped = e;
       report("DESIGN STOPPED at cycle " + std::to_string(cycle_) + ": " + e + " (" + std::to_string(in_flight_.size()) +
-             " block(s) in flight, lost)\n  replay: " + options_.replay);
+             " block(s) in flight, lost)\n  replay: " + options_.replay,
+             true);
       result_.lost += in_flight_.size();
       break;
     }

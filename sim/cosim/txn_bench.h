@@ -59,7 +59,9 @@ class TransactionBench {
   void hang();
   void drive_inputs();
   std::string describe(const InFlight& f) const;
-  void report(const std::string& text);
+  // Keeps the report while fewer than max_reports are kept; `always`: also beyond (what ended
+  // the run: a hang, the design stopping itself).
+  void report(const std::string& text, bool always = false);
   void remember(std::deque<Recent>& list, const InFlight& f);
 
   DutModel& dut_;

@@ -34,6 +34,17 @@ std::string UserDesign::build_line() const {
   return s;
 }
 
+void UserDesign::describe_run(Results& results) const {
+  const std::string mode = lockstep ? "cycle-level lockstep" : "transaction-level";
+  std::vector<std::string>& h = results.heading;
+  const std::string first = lockstep ? "hif4 cosim: SystemC model + " + title() + ", lockstep, one clock"
+                                     : "hif4 cosim: " + title() + " against the reference model, transaction-level";
+  if (h.empty()) h.push_back(first);
+  else h[0] = first;
+  h.insert(h.begin() + 1, "  mode        " + mode + ": " + mode_reason);
+  results.run += "; design " + top + " (--rtl " + filelist + "), " + mode;
+}
+
 uint64_t first_block_latency(DutModel& dut, uint64_t timeout) {
   using contract::Port;
   dut.set(Port::clk, 0);

@@ -13,6 +13,7 @@
 #include "dut_build.h"
 #include "dut_model.h"
 #include "hif4/args.h"
+#include "hif4/results.h"
 
 namespace hif4::sim {
 
@@ -31,6 +32,10 @@ struct UserDesign {
   std::string title() const;
   // The build line of the report: "built in 14.2 s: CACHE (2 Verilator warnings: LOG)".
   std::string build_line() const;
+  // The run's heading and identity with the design: its title and a `mode` line in place of
+  // the built-in RTL's title; the identity names the design and the check (the same for every
+  // shard of the run).
+  void describe_run(Results& results) const;
 };
 
 // The options of --rtl, for the option table of hif4-cosim.

@@ -162,9 +162,9 @@ void CosimBench::mark_failed(int64_t seq) {
   if (InFlight* f = find(seq)) f->failed = true;
 }
 
-void CosimBench::report(const std::string& text) {
+void CosimBench::report(const std::string& text, bool always) {
   if (result_.first_mismatch_cycle == 0) result_.first_mismatch_cycle = cycle_;
-  if (result_.reports.size() < options_.max_reports) result_.reports.push_back(text);
+  if (always || result_.reports.size() < options_.max_reports) result_.reports.push_back(text);
 }
 
 std::string CosimBench::describe_block(int64_t seq) const {
@@ -276,7 +276,7 @@ void CosimBench::finish(bool lost_blocks) {
        << " accepted block(s) were in flight; lost, first: "
        << describe_block(static_cast<int64_t>(in_flight_.front().seq))
        << "\n  replay: " << options_.replay;
-    report(os.str());
+    report(os.str(), true);
   }
   result_.cycles = cycle_;
   finished_ = true;

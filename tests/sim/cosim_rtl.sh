@@ -80,7 +80,7 @@ case "$case_name" in
     grep -q 'hif4_fifo_dut: told to stop at block 20' "$out" && pass || fail "the design's message is not shown"
     grep -q '\$stop, \$fatal, \$error or a failed assertion at tests/sim/designs/hif4_fifo_dut.sv:[0-9]*' "$out" \
       && pass || fail "the \$fatal is not named with its place"
-    expect_text "  stopped     by the design: "
+    expect_text ", stopped by the design 1)"
     grep -Eq "^[0-9]+ passed, [1-9][0-9]* failed$" "$out" && pass || fail "no failure counted" ;;
   faulty)  # a wrong rounding: the block, the fields and the first differing stage are named
     rc=$(run "${faulty[@]}" --suite e6m2-ties --profile cann --stall-prob 0.2 --waves "$work/waves")

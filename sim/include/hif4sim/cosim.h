@@ -43,6 +43,12 @@ class Stimulus {
   virtual ~Stimulus() = default;
   virtual bool next(StimulusBlock& b) = 0;
   virtual uint64_t total() const = 0;  // for progress; 0 when unknown
+  // Passes over the next n blocks (a shard starting after them, sim/cosim/sharded_sources.h);
+  // a source that can, skips without making them.
+  virtual void skip(uint64_t n) {
+    StimulusBlock b;
+    while (n-- && next(b)) {}
+  }
 };
 
 // Seeded random blocks of many kinds (peaks at every exponent, ties, zero, tiny, huge,
@@ -159,7 +165,7 @@ SC_MODULE(CosimBench) {
   void finish(bool lost_blocks);
   InFlight* find(int64_t seq);
   void mark_failed(int64_t seq);
-  void report(const std::string& text);
+  void report(const std::string& text, bool always = false);  // always: what ended the run
   std::string describe_block(int64_t seq) const;
   void progress_line(bool final_line);
 
