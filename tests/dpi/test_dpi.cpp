@@ -186,3 +186,33 @@ TEST_CASE("hif4_dpi_explain: empty for equal blocks, one line naming field, lane
   CHECK(text.rfind("E6M2 0x", 0) == 0);
   CHECK(text.find("codes (lane 63 first) ") != std::string::npos);
 }
+
+TEST_CASE("hif4_dpi_quantize refuses a cfg field that holds no value of its knob", "[dpi]") {
+  // A knob port with an encoding to spare (a 2-bit port of a 3-valued knob): its first unused
+  // number must be refused, with the field named, and the output left all zero.
+  const contract::PortInfo* spare = nullptr;
+  for (const contract::PortInfo& p : contract::kPorts)
+    if (!spare && p.carries == contract::Carries::knob &&
+        (uint64_t{1} << p.width) > contract::port_knob(static_cast<contract::Port>(&p - contract::kPorts)).values.size())
+      spare = &p;
+  REQUIRE(spare != nullptr);  // negative-zero and scale-overflow have three values in two bits
+  const Knob& knob = contract::port_knob(static_cast<contract::Port>(spare - contract::kPorts));
+  // The field's position in hif4_cfg_t: after the cfg ports that follow it.
+  unsigned lsb = 0;
+  for (const contract::PortInfo* p = spare + 1; p < contract::kPorts + contract::kPortCount; ++p)
+    if (p->role == contract::Role::cfg) lsb += p->width;
+  svBitVecVal in[32] = {}, cfg[kCfgWords], out[9];
+  put_cfg(find_profile("seed").config, cfg);
+  const uint64_t bad = knob.values.size();
+  for (unsigned b = 0; b < spare->width; ++b) {
+    const unsigned bit = lsb + b;
+    cfg[bit / 32] = (cfg[bit / 32] & ~(1u << (bit % 32))) | static_cast<svBitVecVal>(((bad >> b) & 1u) << (bit % 32));
+  }
+  for (svBitVecVal& w : out) w = 0xFFFFFFFFu;
+  CHECK(hif4_dpi_quantize(in, 0, cfg, out) == -1);
+  const std::string error = hif4_dpi_last_error();
+  CHECK(error.find(std::string(spare->name) + " = " + std::to_string(bad) + " is no value of " + knob.name) !=
+        std::string::npos);
+  for (svBitVecVal w : out) CHECK(w == 0);
+  CHECK(std::string(hif4_dpi_explain(in, 0, cfg, out, out)).find("(no explanation: hif4_cfg_t: ") == 0);
+}
