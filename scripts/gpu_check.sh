@@ -70,8 +70,18 @@ note "built hif4_gpu_check in $(($(date +%s) - t0)) s"
 rc=${PIPESTATUS[0]}
 if [ "$rc" -ne 0 ]; then status=1; note "FAIL: hif4_gpu_check exit $rc"; else note "hif4_gpu_check: PASS"; fi
 # The kernels' machine code, for reading instruction counts (cuobjdump is on GPU machines).
-command -v cuobjdump >/dev/null &&
-  cuobjdump --dump-sass "$build/golden/libhif4_cuda.a" 2>&1 | gzip >"$out/sass.txt.gz"
+# Printed: each batched kernel of the seed profile's knobs (nearest-away, exact products,
+# plus-zero), its instruction count and most frequent opcodes.
+if command -v cuobjdump >/dev/null; then
+  cuobjdump --dump-sass "$build/golden/libhif4_cuda.a" >"$work/sass.txt" 2>&1
+  gzip -c "$work/sass.txt" >"$out/sass.txt.gz"
+  awk '/Function :/ { name = $3 }
+       name ~ /quantize_batched_kernelILNS_15PayloadRoundingE0ELb0ELi0E/ && /^ *\/\*[0-9a-f]+\*\// {
+         op = ($2 ~ /^@/) ? $3 : $2; sub(/\..*/, "", op); sub(/;/, "", op); n[name]++; h[name, op]++ }
+       END { for (f in n) { printf "SASS %s: %d instructions;", f, n[f];
+               for (k in h) { split(k, p, SUBSEP); if (p[1] == f && h[k] >= 8) printf " %s %d", p[2], h[k] }
+               printf "\n" } }' "$work/sass.txt" | tee -a "$out/summary.txt"
+fi
 # Where the time of the batched and pipelined kernels goes (one launch each, seed profile and
 # the next), when Nsight Compute is on the machine; the card's clocks are left as they are.
 ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
@@ -226,6 +236,9 @@ cat "$e2e/in.bf16" >/dev/null  # into the page cache
   echo "| hif4 quantize --backend model --threads 1 | $(median3 "$hif4" quantize --profile seed --backend model --threads 1 --in "$e2e/in.bf16" --out "$e2e/m1.hif4") |"
   echo "| hif4 quantize --backend model --threads $(nproc) | $(median3 "$hif4" quantize --profile seed --backend model --threads "$(nproc)" --in "$e2e/in.bf16" --out "$e2e/mn.hif4") |"
   echo "| hif4 quantize --backend cuda | $(median3 "$hif4" quantize --profile seed --backend cuda --in "$e2e/in.bf16" --out "$e2e/c.hif4") |"
+  head -c 131072 "$e2e/in.bf16" >"$e2e/small.bf16"
+  echo "| hif4 quantize --backend cuda of 128 KiB (the fixed cost: driver, context, page-locked buffers) | $(median3 "$hif4" quantize --profile seed --backend cuda --in "$e2e/small.bf16" --out "$e2e/s.hif4") |"
+  echo "| hif4 quantize --backend model of 128 KiB | $(median3 "$hif4" quantize --profile seed --backend model --in "$e2e/small.bf16" --out "$e2e/s.hif4") |"
 } >"$out/file_to_file.md"
 cat "$out/file_to_file.md"
 if cmp -s "$e2e/m1.hif4" "$e2e/c.hif4" && cmp -s "$e2e/mn.hif4" "$e2e/c.hif4"; then

@@ -49,16 +49,13 @@ void free_pinned(void* p);
 // Kernel variants, for the benchmark and for checking one against the other:
 //   kVariantSimple:    8 threads a block, each computing the block's scale (straightforward);
 //   kVariantBatched:   the same 8 threads handle 8 blocks, one scale each;
-//   kVariantPipelined: the batched computation in resident CTAs that copy the next two
-//                      batches into shared memory (cp.async) while computing the current one;
-//   kVariantPipelinedShallow: the same with one batch copied ahead (less shared memory, more
-//                      CTAs a multiprocessor).
+//   kVariantBatchedPermute: the batched computation, with the payload word assembled by byte
+//                      permutes (fewer instructions a lane).
 constexpr int kVariantSimple = 1;
 constexpr int kVariantBatched = 8;
-constexpr int kVariantPipelined = 9;
-constexpr int kVariantPipelinedShallow = 10;
+constexpr int kVariantBatchedPermute = 9;
 // The variants in the order the GPU check runs and times them.
-constexpr int kVariants[] = {kVariantSimple, kVariantBatched, kVariantPipelined, kVariantPipelinedShallow};
+constexpr int kVariants[] = {kVariantSimple, kVariantBatched, kVariantBatchedPermute};
 const char* variant_name(int variant);
 // The variant quantize_device and quantize_host use.
 int default_variant();

@@ -18,7 +18,6 @@
 // layout: the simple one (one block per 8 threads) and the batched default (8 blocks per 8
 // threads, one scale computation per thread); see the comment above quantize_batched_kernel.
 #include <cuda_bf16.h>
-#include <cuda_pipeline.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -407,7 +406,7 @@ enum SignMode : int { kPlusZero = 0, kKeepSign = 1, kSignBit = 2 };
 // blocks), of which this thread holds slices w[it] = chunk cta_first + it * kCtaThreads +
 // threadIdx.x (zeros past `chunks`). Both batched kernels call it; they differ only in how
 // the slices reach the registers.
-template <PayloadRounding kRounding, bool kProductBf16, int kSign>
+template <PayloadRounding kRounding, bool kProductBf16, int kSign, bool kPermutePack>
 __device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t cta_first, size_t chunks,
                                                uint8_t* __restrict__ out, uint64_t first_index,
                                                const Knobs& k) {
@@ -483,6 +482,27 @@ __device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t 
 
     const uint32_t words[4] = {w[it].x, w[it].y, w[it].z, w[it].w};
     uint32_t payload = 0;
+    if constexpr (kPermutePack) {
+      // The eight magnitudes' low bytes (lane_magnitude leaves the code there and zeros above
+      // it, within the byte) gathered with byte permutes: evens [m0 m2 m4 m6], odds
+      // [m1 m3 m5 m7], payload = evens | odds << 4; the sign bits likewise from byte 1 (bit 15,
+      // even values) and byte 3 (bit 31, odd values) of each word.
+      uint32_t m[8], sgn[4];
+#pragma unroll
+      for (int j = 0; j < 4; ++j) {
+        const float mult = j < 2 ? mult_a : mult_b;
+        sgn[j] = kSign == kKeepSign ? negative_nonzero(words[j]) : words[j];
+        const uint32_t r0 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j) : 0u;
+        const uint32_t r1 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j + 1) : 0u;
+        m[2 * j] = lane_magnitude<kRounding, kProductBf16>(bf16_lo(words[j]), mult, r0);
+        m[2 * j + 1] = lane_magnitude<kRounding, kProductBf16>(bf16_hi(words[j]), mult, r1);
+      }
+      const uint32_t evens = __byte_perm(__byte_perm(m[0], m[2], 0x0040), __byte_perm(m[4], m[6], 0x0040), 0x5410);
+      const uint32_t odds = __byte_perm(__byte_perm(m[1], m[3], 0x0040), __byte_perm(m[5], m[7], 0x0040), 0x5410);
+      const uint32_t sign_even = __byte_perm(__byte_perm(sgn[0], sgn[1], 0x0051), __byte_perm(sgn[2], sgn[3], 0x0051), 0x5410);
+      const uint32_t sign_odd = __byte_perm(__byte_perm(sgn[0], sgn[1], 0x0073), __byte_perm(sgn[2], sgn[3], 0x0073), 0x5410);
+      payload = evens | (odds << 4) | ((sign_even >> 4) & 0x08080808u) | (sign_odd & 0x80808080u);
+    } else {
 #pragma unroll
     for (int j = 0; j < 4; ++j) {
       const float mult = j < 2 ? mult_a : mult_b;
@@ -497,6 +517,7 @@ __device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t 
       // sign bits 15 and 31 of the word move to bits 3 and 7.
       const uint32_t byte = (m0 & 7u) | ((sign >> 12) & 8u) | ((m1 & 7u) << 4) | ((sign >> 24) & 0x80u);
       payload |= byte << (8 * j);
+    }
     }
     if (kSign == kPlusZero) {
       // negative-zero=plus-zero: a sign only where the magnitude is nonzero. Per nibble,
@@ -532,7 +553,7 @@ __device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t 
   }
 }
 
-template <PayloadRounding kRounding, bool kProductBf16, int kSign>
+template <PayloadRounding kRounding, bool kProductBf16, int kSign, bool kPermutePack>
 __global__ void __launch_bounds__(kCtaThreads)
 quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
                         uint64_t first_index, Knobs k) {
@@ -543,54 +564,7 @@ quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __
     const size_t c = cta_first + static_cast<size_t>(it) * kCtaThreads + threadIdx.x;
     w[it] = c < chunks ? __ldcs(in + c) : make_uint4(0, 0, 0, 0);
   }
-  quantize_batch<kRounding, kProductBf16, kSign>(w, cta_first, chunks, out, first_index, k);
-}
-
-// ---- the pipelined kernel --------------------------------------------------------------------
-//
-// The batched kernel loads its 8 slices, then computes: while it computes, its CTA has no
-// load in flight, so the memory system is kept busy only by other CTAs. That is enough on an
-// H100; on an H200 (4.8 TB/s) the bytes in flight it needs are about 1.4 times as many. Here a
-// CTA stays resident and walks through batches (batch b, b + gridDim.x, ...), copying the next
-// kStages - 1 batches into shared memory with cp.async while it computes the current one from
-// there. Each thread copies and later reads only its own slices, so no barrier is needed: the
-// wait for its own copy group (cp.async.wait_group) is the only synchronisation.
-constexpr size_t kStageBytes = sizeof(uint4) * kBatch * kCtaThreads;  // 32 KiB a batch
-
-template <PayloadRounding kRounding, bool kProductBf16, int kSign, int kStages>
-__global__ void __launch_bounds__(kCtaThreads)
-quantize_pipelined_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
-                          uint64_t first_index, Knobs k) {
-  extern __shared__ uint4 stage[];  // [kStages][kBatch][kCtaThreads]
-  constexpr size_t kBatchChunks = static_cast<size_t>(kBatch) * kCtaThreads;
-  const size_t batches = (chunks + kBatchChunks - 1) / kBatchChunks;
-  // Copies batch b into stage s (zeros past the end, read from no address) and closes the
-  // copy group; an empty group where there is no batch b keeps the group count uniform.
-  auto issue = [&](size_t b, int s) {
-    if (b < batches) {
-#pragma unroll
-      for (int it = 0; it < kBatch; ++it) {
-        const size_t c = b * kBatchChunks + static_cast<size_t>(it) * kCtaThreads + threadIdx.x;
-        const bool inside = c < chunks;
-        __pipeline_memcpy_async(&stage[(s * kBatch + it) * kCtaThreads + threadIdx.x],
-                                inside ? in + c : in, sizeof(uint4), inside ? 0 : sizeof(uint4));
-      }
-    }
-    __pipeline_commit();
-  };
-#pragma unroll
-  for (int s = 0; s < kStages - 1; ++s) issue(blockIdx.x + static_cast<size_t>(s) * gridDim.x, s);
-  int s = 0;
-  for (size_t b = blockIdx.x; b < batches; b += gridDim.x) {
-    // The stage refilled now was read (into registers, used) in the previous iteration.
-    issue(b + static_cast<size_t>(kStages - 1) * gridDim.x, (s + kStages - 1) % kStages);
-    __pipeline_wait_prior(kStages - 1);  // this thread's copies of batch b have landed
-    uint4 w[kBatch];
-#pragma unroll
-    for (int it = 0; it < kBatch; ++it) w[it] = stage[(s * kBatch + it) * kCtaThreads + threadIdx.x];
-    quantize_batch<kRounding, kProductBf16, kSign>(w, b * kBatchChunks, chunks, out, first_index, k);
-    s = s + 1 == kStages ? 0 : s + 1;
-  }
+  quantize_batch<kRounding, kProductBf16, kSign, kPermutePack>(w, cta_first, chunks, out, first_index, k);
 }
 
 void check(cudaError_t e, const char* what) {
@@ -604,33 +578,16 @@ dim3 grid_for(size_t chunks, size_t chunks_per_cta) {
   return dim3(static_cast<unsigned>(ctas));
 }
 
-// A resident grid: as many CTAs as fit on the device at once (shared memory bounds it), no
-// more than there are batches.
-using KernelFn = void (*)(const uint4*, size_t, uint8_t*, uint64_t, Knobs);
-void launch_pipelined(KernelFn kernel, int stages, const uint4* in, size_t chunks, uint8_t* out,
-                      uint64_t first, const Knobs& k, cudaStream_t stream) {
-  const size_t smem = static_cast<size_t>(stages) * kStageBytes;
-  check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)),
-        "cudaFuncSetAttribute (shared memory)");
-  int dev = 0, sms = 0, per_sm = 0;
-  check(cudaGetDevice(&dev), "cudaGetDevice");
-  check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev), "cudaDeviceGetAttribute");
-  check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kCtaThreads, smem),
-        "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
-  const size_t batches = (chunks + static_cast<size_t>(kBatch) * kCtaThreads - 1) / (static_cast<size_t>(kBatch) * kCtaThreads);
-  const size_t ctas = std::min<size_t>(batches, static_cast<size_t>(std::max(1, per_sm)) * static_cast<size_t>(sms));
-  kernel<<<static_cast<unsigned>(ctas), kCtaThreads, smem, stream>>>(in, chunks, out, first, k);
-}
-
-template <PayloadRounding kRounding, bool kProductBf16, int kStages>
-void launch_pipelined_signs(const uint4* in, size_t chunks, uint8_t* out, uint64_t first, const Knobs& k,
-                            cudaStream_t stream) {
+template <PayloadRounding kRounding, bool kProductBf16, bool kPermutePack>
+void launch_batched(const uint4* in, size_t chunks, uint8_t* out, uint64_t first, const Knobs& k,
+                    cudaStream_t stream) {
+  const dim3 grid = grid_for(chunks, static_cast<size_t>(kCtaThreads) * kBatch);
   if (k.sign_bit)
-    launch_pipelined(quantize_pipelined_kernel<kRounding, kProductBf16, kSignBit, kStages>, kStages, in, chunks, out, first, k, stream);
+    quantize_batched_kernel<kRounding, kProductBf16, kSignBit, kPermutePack><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
   else if (k.keep_sign)
-    launch_pipelined(quantize_pipelined_kernel<kRounding, kProductBf16, kKeepSign, kStages>, kStages, in, chunks, out, first, k, stream);
+    quantize_batched_kernel<kRounding, kProductBf16, kKeepSign, kPermutePack><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
   else
-    launch_pipelined(quantize_pipelined_kernel<kRounding, kProductBf16, kPlusZero, kStages>, kStages, in, chunks, out, first, k, stream);
+    quantize_batched_kernel<kRounding, kProductBf16, kPlusZero, kPermutePack><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
 }
 
 template <PayloadRounding kRounding, bool kProductBf16>
@@ -640,17 +597,9 @@ void launch_variant(int variant, const uint4* in, size_t chunks, uint8_t* out, u
     quantize_kernel<kRounding, kProductBf16, 1>
         <<<grid_for(chunks, kCtaThreads), kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
   } else if (variant == kVariantBatched) {
-    const dim3 grid = grid_for(chunks, static_cast<size_t>(kCtaThreads) * kBatch);
-    if (k.sign_bit)
-      quantize_batched_kernel<kRounding, kProductBf16, kSignBit><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
-    else if (k.keep_sign)
-      quantize_batched_kernel<kRounding, kProductBf16, kKeepSign><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
-    else
-      quantize_batched_kernel<kRounding, kProductBf16, kPlusZero><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
-  } else if (variant == kVariantPipelined) {
-    launch_pipelined_signs<kRounding, kProductBf16, 3>(in, chunks, out, first, k, stream);
-  } else if (variant == kVariantPipelinedShallow) {
-    launch_pipelined_signs<kRounding, kProductBf16, 2>(in, chunks, out, first, k, stream);
+    launch_batched<kRounding, kProductBf16, false>(in, chunks, out, first, k, stream);
+  } else if (variant == kVariantBatchedPermute) {
+    launch_batched<kRounding, kProductBf16, true>(in, chunks, out, first, k, stream);
   } else {
     throw Error("quantize: unknown kernel variant " + std::to_string(variant), false);
   }
@@ -722,8 +671,7 @@ const char* variant_name(int variant) {
   switch (variant) {
     case kVariantSimple: return "simple";
     case kVariantBatched: return "batched";
-    case kVariantPipelined: return "pipelined (3 stages)";
-    case kVariantPipelinedShallow: return "pipelined (2 stages)";
+    case kVariantBatchedPermute: return "batched, byte-permute packing";
   }
   return "?";
 }
