@@ -1,0 +1,40 @@
+// The --report page of `hif4 compare`: one self-contained HTML file (no scripts, no network:
+// the figures are embedded as data: URIs) with the exact command, the configuration, the
+// project version, a summary of every variant against the reference, the figures and every
+// table, for a design review.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "hif4/compare.h"
+#include "hif4/compare_figures.h"
+#include "hif4/compare_tables.h"
+
+namespace hif4::compare {
+
+struct ReportPage {
+  std::string command;    // the command line, as a shell would take it back
+  std::string version;    // the project version
+  std::string generated;  // when (UTC)
+  unsigned threads = 1;
+};
+
+// Every variant's MSE (NMSE for products) difference to the reference, one column per study,
+// with its interval; `cell_class` says "higher" / "lower" where the interval excludes 0.
+Table summary_table(const Report& report, std::vector<std::vector<std::string>>* cell_class);
+
+// The page. pngs[i] holds the PNG bytes of figures[i].
+std::string html_report(const Report& report, const ReportPage& page,
+                        const std::vector<FigureSpec>& figures,
+                        const std::vector<std::string>& pngs);
+
+// The project's version (CMake's PROJECT_VERSION).
+std::string project_version();
+
+// RFC 4648 base64 of `bytes`.
+std::string base64(const std::string& bytes);
+
+// `args` as one line a POSIX shell reads back as the same words.
+std::string shell_command(const std::vector<std::string>& args);
+
+}  // namespace hif4::compare

@@ -1,0 +1,46 @@
+// The tables of a `hif4 compare` report, built once and written as markdown (the command's
+// standard output) or HTML (the --report page), so both show the same figures.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "hif4/compare.h"
+#include "hif4/compare_stats.h"
+
+namespace hif4::compare {
+
+struct Table {
+  std::vector<std::string> header;
+  std::string align;  // one letter per column: 'l' left, 'r' right
+  std::vector<std::vector<std::string>> rows;
+};
+
+std::string markdown_table(const Table& t);
+std::string html_table(const Table& t);
+// Text with &, <, >, " escaped for HTML.
+std::string html_escape(const std::string& text);
+
+// "NAME: DOC", the heading of a study.
+std::string study_heading(const StudyResult& r);
+// What the study holds and how its figures are pooled (one paragraph).
+std::string study_summary(const Report& report, const StudyResult& r);
+// Every figure of every variant.
+Table figures_table(const Report& report, const StudyResult& r);
+
+// With two or more repeats: the difference of every variant to the reference variant with its
+// interval (compare_stats.h), and whether the interval excludes 0.
+bool has_differences(const Report& report);
+std::string differences_summary(const Report& report);
+Table differences_table(const Report& report, const StudyResult& r);
+
+// With two or more stochastic-rounding seeds: bias and variance (SrStats).
+bool has_sr(const Report& report);
+std::string sr_summary(const Report& report);
+Table sr_table(const Report& report, const StudyResult& r);
+
+// A difference in per cent and its interval, with as many decimals as the interval's
+// half-width needs for two significant digits: "+0.0132%", "[+0.0111%, +0.0153%]".
+std::string percent_difference(double share, int decimals);
+int decimals_for(const Interval& iv, double scale);
+
+}  // namespace hif4::compare
