@@ -333,7 +333,11 @@ int run(int argc, char** argv) {
   }
 
   const auto start = std::chrono::steady_clock::now();
-  compare::Progress progress(::isatty(STDERR_FILENO) == 1, stderr, "hif4 compare");
+  // Progress shows once a run has taken a second; HIF4_PROGRESS_DELAY (seconds) changes that.
+  double delay_s = 1.0;
+  if (const char* env = std::getenv("HIF4_PROGRESS_DELAY"))
+    delay_s = parse_double("HIF4_PROGRESS_DELAY", env);
+  compare::Progress progress(::isatty(STDERR_FILENO) == 1, stderr, "hif4 compare", delay_s);
   options.progress = &progress;
   compare::Report report;
   try {
@@ -355,13 +359,6 @@ int run(int argc, char** argv) {
   const std::string figures_json = compare::figures_json(figures, command_line, version);
   const std::string csv_text = compare::format_csv(report);
 
-  if (png) {
-    ScratchFolder scratch;
-    draw_figures(figures_json, scratch.path(), figures.front().id, "--plot");
-    const std::string bytes =
-        read_small_file(scratch.path() + "/" + figures.front().id + ".png", kMaxPngBytes, "--plot");
-    png->write(bytes.data(), bytes.size());
-  }
   if (report_dir) {
     const std::string folder = report_dir->file(".");
     draw_figures(figures_json, folder, "", "--report");
@@ -372,6 +369,13 @@ int run(int argc, char** argv) {
     write_text(report_dir->file(kReportPage), report_dir->shown(kReportPage),
                compare::html_report(report, page, figures, pngs));
     write_text(report_dir->file(kReportCsv), report_dir->shown(kReportCsv), csv_text);
+    if (png) png->write(pngs.front().data(), pngs.front().size());  // --plot: the first figure
+  } else if (png) {
+    ScratchFolder scratch;
+    draw_figures(figures_json, scratch.path(), figures.front().id, "--plot");
+    const std::string bytes =
+        read_small_file(scratch.path() + "/" + figures.front().id + ".png", kMaxPngBytes, "--plot");
+    png->write(bytes.data(), bytes.size());
   }
   // Commit only when every output is complete.
   if (csv) csv->write(csv_text.data(), csv_text.size());

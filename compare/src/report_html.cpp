@@ -14,12 +14,16 @@ namespace {
 const char kStyle[] = R"(body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:1280px;margin:1em auto;padding:0 1em;color:#222;line-height:1.4}
 h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.1em;margin-top:1.6em}h3{margin-top:1.4em}
 table{border-collapse:collapse;font-size:13px;margin:.4em 0 1.2em}th,td{border:1px solid #ccc;padding:2px 6px;vertical-align:top}
-th{background:#eee}td.r,th.r{text-align:right;white-space:nowrap}tbody tr:nth-child(even){background:#f7f7f7}
+th{background:#eee}td.r,th.r{text-align:right}td.r{white-space:nowrap}
+div.wide{overflow-x:auto}tbody tr:nth-child(even){background:#f7f7f7}
 td.higher{background:#f8d7d3}td.lower{background:#d4edda}
 pre{background:#f4f4f4;padding:.5em;white-space:pre-wrap;word-break:break-all;font-size:13px}
 figure{margin:1em 0 2em}img{max-width:100%;border:1px solid #ddd}figcaption{font-size:13px;color:#444;margin-top:.3em}
 p.note{font-size:13px;color:#444}
 )";
+
+// A table that scrolls sideways on a narrow page instead of widening it.
+std::string wide(const std::string& table) { return "<div class=\"wide\">\n" + table + "</div>\n"; }
 
 std::string paragraph(const std::string& text, const char* cls = nullptr) {
   return std::string("<p") + (cls ? std::string(" class=\"") + cls + "\"" : "") + ">" +
@@ -208,7 +212,7 @@ std::string html_report(const Report& report, const ReportPage& page,
                 "excludes 0; uncoloured: not resolved."
           : "Per study, MSE(variant) / MSE(" + ref + ") - 1 in per cent (NMSE of the output for "
             "matrix products). One seed: no intervals; run with --repeats N for them.");
-  out << table_with_classes(summary, classes);
+  out << wide(table_with_classes(summary, classes));
 
   out << "<h2>Figures</h2>\n";
   for (size_t i = 0; i < figures.size() && i < pngs.size(); ++i)
@@ -235,10 +239,11 @@ std::string html_report(const Report& report, const ReportPage& page,
   for (const StudyResult& r : report.studies) {
     out << "<h3 id=\"study-" << html_escape(r.name) << "\">" << html_escape(study_heading(r))
         << "</h3>\n"
-        << paragraph(study_summary(report, r)) << html_table(figures_table(report, r));
+        << paragraph(study_summary(report, r)) << wide(html_table(figures_table(report, r)));
     if (has_differences(report))
-      out << paragraph(differences_summary(report)) << html_table(differences_table(report, r));
-    if (has_sr(report)) out << paragraph(sr_summary(report)) << html_table(sr_table(report, r));
+      out << paragraph(differences_summary(report))
+          << wide(html_table(differences_table(report, r)));
+    if (has_sr(report)) out << paragraph(sr_summary(report)) << wide(html_table(sr_table(report, r)));
   }
 
   out << "<h2>Definitions</h2>\n<dl>\n";
