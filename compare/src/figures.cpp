@@ -18,7 +18,6 @@ namespace hif4::compare {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kDbPerLn = 10 / 2.302585092994046;  // 10 / ln(10)
 
 std::vector<std::string> words(const std::string& s) {
   std::vector<std::string> out;
@@ -140,20 +139,20 @@ std::vector<std::string> short_labels(const std::vector<Variant>& variants, std:
 }
 
 bool sigma_matters(const StudyResult& r, double* spread_db) {
-  double widest = 0, noise = 0;
+  std::vector<double> log_sigma;
+  for (double s : r.matrix_sigmas) log_sigma.push_back(std::log2(s));
+  double widest = 0;
+  bool trend = false;
   for (const auto& per_matrix : r.per_matrix) {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const ErrorStats& s : per_matrix) {
-      const Figures f = figures(s);
-      if (!std::isfinite(f.sqnr_db)) continue;
-      lo = std::min(lo, f.sqnr_db);
-      hi = std::max(hi, f.sqnr_db);
-      if (std::isfinite(f.mse_rel_se)) noise = std::max(noise, kDbPerLn * f.mse_rel_se);
-    }
-    if (hi >= lo) widest = std::max(widest, hi - lo);
+    std::vector<double> sqnr;
+    for (const ErrorStats& s : per_matrix) sqnr.push_back(figures(s).sqnr_db);
+    double range = 0;
+    const double p = quadratic_trend_p_value(log_sigma, sqnr, &range);
+    widest = std::max(widest, range);
+    trend |= p < kSigmaTrendP && range > kSigmaTrendDb;
   }
   if (spread_db) *spread_db = widest;
-  return r.matrix_labels.size() > 1 && widest > std::max(0.25, 6 * noise);
+  return r.matrix_labels.size() > 1 && trend;
 }
 
 std::vector<FigureSpec> report_figures(const Report& report) {

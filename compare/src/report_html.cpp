@@ -220,20 +220,25 @@ std::string html_report(const Report& report, const ReportPage& page,
         << html_escape(figures[i].title) << "\" src=\"data:image/png;base64," << base64(pngs[i])
         << "\">\n<figcaption><b>" << html_escape(figures[i].title) << ".</b> "
         << html_escape(figures[i].caption) << "</figcaption>\n</figure>\n";
-  bool sigma_checked = false;
-  for (const StudyResult& r : report.studies)
-    if (r.kind == StudyKind::Synthetic && !sigma_matters(r)) {
-      if (!sigma_checked) out << "<p class=\"note\">No SQNR-against-sigma figure for: ";
-      double spread = 0;
-      sigma_matters(r, &spread);
-      char text[96];
-      std::snprintf(text, sizeof text, "%s%s (SQNR spread over sigma %.3f dB)",
-                    sigma_checked ? ", " : "", r.name.c_str(), spread);
-      out << html_escape(text);
-      sigma_checked = true;
-    }
-  if (sigma_checked)
-    out << ". Sigma changes no variant's error there beyond sampling noise.</p>\n";
+  // Studies without an SQNR-against-sigma figure, and why.
+  std::string flat;
+  for (const StudyResult& r : report.studies) {
+    double span = 0;
+    if (r.kind != StudyKind::Synthetic || sigma_matters(r, &span)) continue;
+    char text[96];
+    std::snprintf(text, sizeof text, "%s%s %.3f dB", flat.empty() ? "" : ", ", r.name.c_str(), span);
+    flat += text;
+  }
+  if (!flat.empty()) {
+    char rule[160];
+    std::snprintf(rule, sizeof rule,
+                  "an F test of a quadratic trend in log2 sigma, p < %g, spanning more than %g dB",
+                  kSigmaTrendP, kSigmaTrendDb);
+    out << paragraph("No SQNR-against-sigma figure for the studies where sigma changes no variant's "
+                     "SQNR beyond the scatter between their matrices (" + std::string(rule) +
+                     "). Span of the largest fitted trend: " + flat + ".",
+                     "note");
+  }
 
   out << "<h2>Studies</h2>\n";
   for (const StudyResult& r : report.studies) {

@@ -59,6 +59,30 @@ double student_t_cdf(double t, double dof) {
   return t >= 0 ? 1 - tail : tail;
 }
 
+// Solves the 3x3 system m z = v by Gaussian elimination with partial pivoting; false when
+// singular.
+bool solve3(double m[3][3], double v[3], double z[3]) {
+  for (int c = 0; c < 3; ++c) {
+    int pivot = c;
+    for (int r = c + 1; r < 3; ++r)
+      if (std::fabs(m[r][c]) > std::fabs(m[pivot][c])) pivot = r;
+    if (std::fabs(m[pivot][c]) < 1e-300) return false;
+    std::swap(m[c], m[pivot]);
+    std::swap(v[c], v[pivot]);
+    for (int r = c + 1; r < 3; ++r) {
+      const double f = m[r][c] / m[c][c];
+      for (int k = c; k < 3; ++k) m[r][k] -= f * m[c][k];
+      v[r] -= f * v[c];
+    }
+  }
+  for (int c = 2; c >= 0; --c) {
+    double sum = v[c];
+    for (int k = c + 1; k < 3; ++k) sum -= m[c][k] * z[k];
+    z[c] = sum / m[c][c];
+  }
+  return true;
+}
+
 Interval log_ratio_interval(const StudyResult& r, size_t variant) {
   std::vector<double> logs;
   for (double ratio : r.repeat_ratio[variant])
@@ -78,6 +102,49 @@ double student_t_quantile(double p, double dof) {
     (student_t_cdf(mid, dof) < p ? lo : hi) = mid;
   }
   return (lo + hi) / 2;
+}
+
+double quadratic_trend_p_value(const std::vector<double>& x_in, const std::vector<double>& y_in,
+                               double* range) {
+  std::vector<double> x, y;
+  for (size_t i = 0; i < x_in.size() && i < y_in.size(); ++i)
+    if (std::isfinite(x_in[i]) && std::isfinite(y_in[i])) {
+      x.push_back(x_in[i]);
+      y.push_back(y_in[i]);
+    }
+  if (range) *range = 0;
+  const size_t n = x.size();
+  if (n < 5) return 1;
+  // Centre x for a well-conditioned fit; normal equations of the least-squares quadratic.
+  double mean_x = 0, mean_y = 0;
+  for (size_t i = 0; i < n; ++i) {
+    mean_x += x[i] / n;
+    mean_y += y[i] / n;
+  }
+  double m[3][3] = {}, v[3] = {}, z[3] = {};
+  for (size_t i = 0; i < n; ++i) {
+    const double t = x[i] - mean_x, basis[3] = {1, t, t * t};
+    for (int r = 0; r < 3; ++r) {
+      v[r] += basis[r] * y[i];
+      for (int c = 0; c < 3; ++c) m[r][c] += basis[r] * basis[c];
+    }
+  }
+  if (!solve3(m, v, z)) return 1;
+  double rss = 0, tss = 0, lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < n; ++i) {
+    const double t = x[i] - mean_x, fit = z[0] + z[1] * t + z[2] * t * t;
+    rss += (y[i] - fit) * (y[i] - fit);
+    tss += (y[i] - mean_y) * (y[i] - mean_y);
+    lo = std::min(lo, fit);
+    hi = std::max(hi, fit);
+  }
+  if (range) *range = hi - lo;
+  if (!(tss > 0)) return 1;  // constant: no trend
+  const double d1 = 2, d2 = static_cast<double>(n) - 3;
+  if (!(rss > 0)) return 0;  // an exact quadratic
+  const double f = ((tss - rss) / d1) / (rss / d2);
+  // P(F > f) = I_{d2 / (d2 + d1 f)}(d2 / 2, d1 / 2).
+  return incomplete_beta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
 }
 
 Interval t_interval(const std::vector<double>& samples, double confidence) {

@@ -14,6 +14,7 @@
 #include "hif4/compare_matmul.h"
 #include "hif4/compare_progress.h"
 #include "hif4/compare_report.h"
+#include "hif4/compare_stats.h"
 #include "hif4/compare_tables.h"
 
 using namespace hif4;
@@ -61,6 +62,7 @@ StudyResult sqnr_study(const std::vector<double>& sqnr_db) {
     s.sum_quad_error = 1e6 * e2 * e2;
     r.per_matrix[0].push_back(s);
     r.matrix_labels.push_back("m");
+    r.matrix_sigmas.push_back(study_sigma(static_cast<unsigned>(r.matrix_sigmas.size())));
   }
   return r;
 }
@@ -115,19 +117,36 @@ TEST_CASE("Short labels drop what every HiF4 variant shares", "[compare]") {
   for (size_t i = 0; i < plain.size(); ++i) CHECK(names[i] == plain[i].name);
 }
 
-TEST_CASE("Sigma matters only beyond sampling noise and 0.25 dB", "[compare]") {
+TEST_CASE("Sigma matters only as a trend beyond the matrices' scatter and 0.25 dB", "[compare]") {
   double spread = 0;
-  CHECK(!sigma_matters(sqnr_study({21.6, 21.61, 21.59, 21.6}), &spread));
-  CHECK(spread == Approx(0.02).epsilon(1e-6));
-  CHECK(sigma_matters(sqnr_study({21.6, 21.6, 18.0, 12.0}), &spread));
-  CHECK(spread == Approx(9.6).epsilon(1e-6));
-  // The same spread with few values per matrix is noise.
-  StudyResult noisy = sqnr_study({21.6, 21.6, 18.0, 12.0});
-  for (ErrorStats& s : noisy.per_matrix[0]) {
-    s.values = 4;
-    s.sum_quad_error *= 1e6;  // a large spread of the squared errors
-  }
-  CHECK(!sigma_matters(noisy));
+  // Flat with a little scatter.
+  CHECK(!sigma_matters(sqnr_study({21.6, 21.61, 21.59, 21.6, 21.62, 21.58, 21.6, 21.61}), &spread));
+  CHECK(spread < 0.05);
+  // A drop at the small-sigma end (a range limit reached): a trend of several dB.
+  CHECK(sigma_matters(sqnr_study({12.0, 16.0, 19.0, 20.5, 21.2, 21.5, 21.6, 21.6}), &spread));
+  CHECK(spread > 8);
+  // A zigzag of +-1 dB (matrices drawn with different outliers): scatter, no trend.
+  CHECK(!sigma_matters(sqnr_study({22.3, 20.6, 22.0, 21.1, 21.6, 21.0, 22.1, 20.7, 21.7, 20.6}),
+                       &spread));
+  // A straight slope of 0.1 dB per octave over 8 octaves: 0.7 dB, clean: a trend.
+  CHECK(sigma_matters(sqnr_study({21.0, 21.1, 21.2, 21.3, 21.4, 21.5, 21.6, 21.7})));
+  // The same slope over only 0.14 dB is below what matters.
+  CHECK(!sigma_matters(sqnr_study({21.0, 21.02, 21.04, 21.06, 21.08, 21.1, 21.12, 21.14})));
+}
+
+TEST_CASE("F test of a quadratic trend", "[compare]") {
+  double range = 0;
+  // y = x^2 exactly: p = 0; a constant: p = 1; too few points: 1.
+  CHECK(quadratic_trend_p_value({0, 1, 2, 3, 4}, {0, 1, 4, 9, 16}, &range) == 0);
+  CHECK(range == Approx(16).epsilon(1e-12));
+  CHECK(quadratic_trend_p_value({0, 1, 2, 3, 4}, {5, 5, 5, 5, 5}, &range) == 1);
+  CHECK(quadratic_trend_p_value({0, 1, 2, 3}, {0, 1, 4, 9}, &range) == 1);
+  // x = 0..5, y = {0, 2, 1, 3, 2, 4}: the least-squares quadratic is the line 3/7 + 22/35 x
+  // (the x^2 term is 0), RSS = 108/35, TSS = 10, so F = ((10 - 108/35) / 2) / ((108/35) / 3)
+  // = 121/36, and for 2 and 3 degrees of freedom P(F > f) = (1 + 2f/3)^(-3/2) = (175/54)^(-3/2).
+  const double p = quadratic_trend_p_value({0, 1, 2, 3, 4, 5}, {0, 2, 1, 3, 2, 4}, &range);
+  CHECK(p == Approx(std::pow(175.0 / 54, -1.5)).epsilon(1e-9));
+  CHECK(range == Approx(110.0 / 35).epsilon(1e-12));
 }
 
 TEST_CASE("A report's figures, their JSON, tables and HTML page", "[compare]") {

@@ -7,7 +7,7 @@
 //   sr_bias_variance  with two or more SR seeds: the MSE of one result split into squared
 //                     bias and variance, relative to the reference's MSE
 //   sqnr_vs_sigma     SQNR against sigma, only for studies where sigma changes the error of
-//                     some variant beyond sampling noise (sigma_matters)
+//                     some variant beyond the matrices' scatter (sigma_matters)
 #pragma once
 #include <string>
 #include <vector>
@@ -49,9 +49,13 @@ const std::vector<std::string>& figure_ids();
 // The figures this report calls for, in order.
 std::vector<FigureSpec> report_figures(const Report& report);
 
-// Whether sigma changes some variant's SQNR beyond noise: the largest spread of the
-// per-matrix SQNR over the study's matrices exceeds both 0.25 dB and six standard errors of
-// a per-matrix SQNR. *spread_db gets the largest spread.
+// Whether sigma changes some variant's SQNR: a quadratic in log2(sigma) fitted to the
+// per-matrix SQNR explains it beyond the matrices' own scatter (F test, p < kSigmaTrendP)
+// and the fitted curve spans more than kSigmaTrendDb. Matrices that differ at random (llm-mix
+// draws its outlier channels anew for each) scatter without a trend and do not count.
+// *spread_db gets the largest span of a fitted curve.
+constexpr double kSigmaTrendP = 1e-4;
+constexpr double kSigmaTrendDb = 0.25;
 bool sigma_matters(const StudyResult& r, double* spread_db = nullptr);
 
 // Variant names without the words every HiF4 variant shares (the profile of a --vary sweep),

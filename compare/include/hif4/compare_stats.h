@@ -32,6 +32,13 @@ constexpr double kConfidence = 0.95;
 // dof >= 1), to about 1e-10.
 double student_t_quantile(double p, double dof);
 
+// The p-value of an F test that y depends on x through a quadratic y = a + b x + c x^2, against
+// a constant, with the scatter around the fit as the noise (so matrices that differ at random
+// do not pass for a trend); *range gets the spread of the fitted curve over the x values.
+// Non-finite points are skipped; 1 with fewer than 5 points.
+double quadratic_trend_p_value(const std::vector<double>& x, const std::vector<double>& y,
+                               double* range);
+
 // The t-interval of the mean of `samples` (non-finite samples are skipped).
 Interval t_interval(const std::vector<double>& samples, double confidence = kConfidence);
 
