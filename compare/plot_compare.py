@@ -126,18 +126,20 @@ def draw_bars(plt, figure, data, path, stacked):
             ends = [hi if not math.isnan(hi) else v for v, hi in zip(shown, high)]
             starts = [lo if not math.isnan(lo) else v for v, lo in zip(shown, low)]
             ax.axvline(0, color="black", linewidth=0.8)
-        # Room for the text beside the bars: the axis extends a third beyond the data.
+        # Room for the text beside the bars: the axis extends beyond the data. A bar reaching
+        # far to the left gets its text on the left; every other text sits right of its bar
+        # (or of 0), where the room is.
         lo_x = min([0.0] + ([min(starts)] if not stacked else []))
         hi_x = max([0.0] + ends)
         span = (hi_x - lo_x) or 1.0
-        ax.set_xlim(lo_x - (0.45 * span if lo_x < 0 else 0.02 * span), hi_x + 0.45 * span)
-        for y, text, end, value in zip(ys, panel.get("text", []), ends,
-                                       ([0] * n) if stacked else shown):
-            if not stacked and value < 0:
-                x = min(value, starts[y]) - 0.01 * span
-                ax.text(x, y, text, va="center", ha="right", fontsize=7)
+        left_text = [not stacked and v < 0 and s < -0.15 * span
+                     for v, s in zip(([0] * n) if stacked else shown, ([0] * n) if stacked else starts)]
+        ax.set_xlim(lo_x - (0.6 * span if any(left_text) else 0.02 * span), hi_x + 0.45 * span)
+        for y, text, end in zip(ys, panel.get("text", []), ends):
+            if left_text[y]:
+                ax.text(starts[y] - 0.01 * span, y, text, va="center", ha="right", fontsize=7)
             else:
-                ax.text(end + 0.01 * span, y, text, va="center", ha="left", fontsize=7)
+                ax.text(max(end, 0.0) + 0.01 * span, y, text, va="center", ha="left", fontsize=7)
         ax.set_yticks(ys)
         ax.set_yticklabels(labels, fontsize=8)
         if index == 0:

@@ -121,6 +121,29 @@ else
   fail "report run failed: $(cat "$work/stderr")"
 fi
 
+# The plotting script on its own: the lines figure (drawn only where sigma matters, which no
+# small run here reaches) from a hand-written figure file; bad figure files exit 2.
+script=$(dirname "$0")/../../compare/plot_compare.py
+mkdir -p "$work/lines"
+cat >"$work/lines.json" <<'JSON'
+{"command": "hif4 compare", "version": "0", "figures": [{"id": "sqnr_vs_sigma", "kind": "lines",
+ "title": "SQNR against sigma", "subtitle": "a test", "xlabel": "sigma", "ylabel": "SQNR (dB)",
+ "xlog": true, "groups": ["hif4", "nvfp4"], "panels": [{"title": "gaussian", "labels": [],
+ "text": [], "reference": -1, "x": [0.01, 0.02, 0.04], "low": [], "high": [],
+ "series": [{"name": "seed", "values": [12.0, 20.0, 21.6]}, {"name": "nvfp4", "values": [20.4, null, 20.4]}]}]}]}
+JSON
+expect 0 /usr/bin/python3 "$script" "$work/lines.json" "$work/lines"
+[ "$(head -c 4 "$work/lines/sqnr_vs_sigma.png" | od -An -c | tr -d ' ')" = '211PNG' ] ||
+  fail "plot_compare.py: no lines figure"
+echo '{"figures": [{"id": "x", "kind": "pie", "panels": [{}]}]}' >"$work/pie.json"
+expect_error "plot script: unknown kind" "figure x: unknown kind 'pie'" -- \
+  /usr/bin/python3 "$script" "$work/pie.json" "$work/lines"
+echo '{"figures": 3}' >"$work/bad.json"
+expect_error "plot script: not a figure file" "no 'figures' list" -- \
+  /usr/bin/python3 "$script" "$work/bad.json" "$work/lines"
+expect_error "plot script: no such figure" "no figure 'matmul'" -- \
+  /usr/bin/python3 "$script" "$work/lines.json" "$work/lines" matmul
+
 # Progress: on a terminal (script(1) gives the command one) a line that erases itself; not a
 # byte of it when standard error is a file. HIF4_PROGRESS_DELAY=0 shows it from the start.
 if command -v script >/dev/null; then
