@@ -121,41 +121,6 @@ std::string shell_command(const std::vector<std::string>& args) {
   return out;
 }
 
-Table summary_table(const Report& report, std::vector<std::vector<std::string>>* cell_class) {
-  Table t;
-  t.header = {"variant"};
-  t.align = "l";
-  for (const StudyResult& r : report.studies) {
-    t.header.push_back(r.name);
-    t.align += "r";
-  }
-  cell_class->assign(report.variants.size(), std::vector<std::string>(t.header.size()));
-  for (size_t v = 0; v < report.variants.size(); ++v) {
-    std::vector<std::string> row = {report.variants[v].name};
-    for (size_t s = 0; s < report.studies.size(); ++s) {
-      if (v == report.reference) {
-        row.push_back("reference");
-        continue;
-      }
-      const Interval d = mse_difference(report.studies[s], v);
-      const int decimals = std::isnan(d.low) ? 3 : decimals_for(d, 100);
-      std::string cell = percent_difference(d.estimate, decimals);
-      if (d.identical()) {
-        cell = "identical";
-      } else if (!std::isnan(d.low)) {
-        char half[48];
-        std::snprintf(half, sizeof half, " \xC2\xB1 %.*f", decimals, 100 * (d.high - d.low) / 2);
-        cell += half;
-        if (d.above_zero()) (*cell_class)[v][s + 1] = "higher";
-        if (d.below_zero()) (*cell_class)[v][s + 1] = "lower";
-      }
-      row.push_back(cell);
-    }
-    t.rows.push_back(row);
-  }
-  return t;
-}
-
 std::string html_report(const Report& report, const ReportPage& page,
                         const std::vector<FigureSpec>& figures,
                         const std::vector<std::string>& pngs) {
@@ -203,15 +168,10 @@ std::string html_report(const Report& report, const ReportPage& page,
   out << "<h2>Summary: MSE difference to " << html_escape(ref) << "</h2>\n";
   std::vector<std::vector<std::string>> classes;
   const Table summary = summary_table(report, &classes);
-  out << paragraph(
-      set.repeats >= 2
-          ? "Per study, MSE(variant) / MSE(" + ref + ") - 1 in per cent (NMSE of the output for "
-            "matrix products), +- the half-width of its 95% t-interval over " +
-                std::to_string(set.repeats) +
-                " seeds. Red: higher than the reference, green: lower, where the interval "
-                "excludes 0; uncoloured: not resolved."
-          : "Per study, MSE(variant) / MSE(" + ref + ") - 1 in per cent (NMSE of the output for "
-            "matrix products). One seed: no intervals; run with --repeats N for them.");
+  out << paragraph(summary_text(report) +
+                   (set.repeats >= 2 ? " Red: higher than the reference, green: lower, where "
+                                       "the interval excludes 0; uncoloured: not resolved."
+                                     : ""));
   out << wide(table_with_classes(summary, classes));
 
   out << "<h2>Figures</h2>\n";

@@ -270,6 +270,53 @@ Table sr_table(const Report& report, const StudyResult& r) {
   return t;
 }
 
+Table summary_table(const Report& report, std::vector<std::vector<std::string>>* cell_class) {
+  Table t;
+  t.header = {"variant"};
+  t.align = "l";
+  for (const StudyResult& r : report.studies) {
+    t.header.push_back(r.name);
+    t.align += "r";
+  }
+  std::vector<std::vector<std::string>> classes(report.variants.size(),
+                                                std::vector<std::string>(t.header.size()));
+  for (size_t v = 0; v < report.variants.size(); ++v) {
+    std::vector<std::string> row = {report.variants[v].name};
+    for (size_t s = 0; s < report.studies.size(); ++s) {
+      if (v == report.reference) {
+        row.push_back("reference");
+        continue;
+      }
+      const Interval d = mse_difference(report.studies[s], v);
+      const int decimals = std::isnan(d.low) ? 3 : decimals_for(d, 100);
+      std::string cell = percent_difference(d.estimate, decimals);
+      if (d.identical()) {
+        cell = "identical";
+      } else if (!std::isnan(d.low)) {
+        char half[48];
+        std::snprintf(half, sizeof half, " \xC2\xB1 %.*f", decimals, 100 * (d.high - d.low) / 2);
+        cell += half;
+        if (d.above_zero()) classes[v][s + 1] = "higher";
+        if (d.below_zero()) classes[v][s + 1] = "lower";
+      }
+      row.push_back(cell);
+    }
+    t.rows.push_back(row);
+  }
+  if (cell_class) *cell_class = std::move(classes);
+  return t;
+}
+
+std::string summary_text(const Report& report) {
+  const std::string& ref = reference_name(report);
+  if (has_differences(report))
+    return "Per study, MSE(variant) / MSE(" + ref + ") - 1 in per cent (NMSE of the output for "
+           "matrix products), +- the half-width of its 95% t-interval over " +
+           std::to_string(report.settings.repeats) + " seeds.";
+  return "Per study, MSE(variant) / MSE(" + ref + ") - 1 in per cent (NMSE of the output for "
+         "matrix products). One seed: no intervals; run with --repeats N for them.";
+}
+
 // ---- The whole report as text ---------------------------------------------------------------
 
 std::string format_markdown(const Report& report) {
@@ -283,6 +330,9 @@ std::string format_markdown(const Report& report) {
     if (has_sr(report))
       out << sr_summary(report) << "\n\n" << markdown_table(sr_table(report, r)) << "\n";
   }
+  if (report.studies.size() > 1)
+    out << "### Summary: MSE difference to " << reference_name(report) << "\n\n"
+        << summary_text(report) << "\n\n" << markdown_table(summary_table(report, nullptr)) << "\n";
   return out.str();
 }
 

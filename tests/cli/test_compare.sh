@@ -110,8 +110,10 @@ if "$hif4" compare "${args[@]}" --csv "$work/all.csv" --plot "$work/fig.png" \
     fail "report: the page loads something from outside"
   version=$(sed -n 's/^project(hif4 VERSION \([0-9.]*\).*/\1/p' "$(dirname "$0")/../../CMakeLists.txt")
   contains "$work/report/report.html" "hif4 $version, generated"
-  # The markdown has the three tables per study: figures, differences, bias and variance.
-  [ "$(grep -c '^| variant |' "$work/all.md")" -eq 27 ] || fail "markdown: $(grep -c '^| variant |' "$work/all.md") tables, expected 27"
+  # The markdown has the three tables per study (figures, differences, bias and variance) and
+  # the summary of every study.
+  [ "$(grep -c '^| variant |' "$work/all.md")" -eq 28 ] || fail "markdown: $(grep -c '^| variant |' "$work/all.md") tables, expected 28"
+  contains "$work/all.md" "### Summary: MSE difference to seed payload-rounding=nearest-away"
   contains "$work/all.md" "95% t-interval over the 2 seeds"
   # Replacing the report: the folder holds only what the command writes, so it may.
   expect 0 "$hif4" compare --rows 1 --report "$work/report"

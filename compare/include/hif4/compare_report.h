@@ -19,10 +19,6 @@ struct ReportPage {
   unsigned threads = 1;
 };
 
-// Every variant's MSE (NMSE for products) difference to the reference, one column per study,
-// with its interval; `cell_class` says "higher" / "lower" where the interval excludes 0.
-Table summary_table(const Report& report, std::vector<std::vector<std::string>>* cell_class);
-
 // The page. pngs[i] holds the PNG bytes of figures[i].
 std::string html_report(const Report& report, const ReportPage& page,
                         const std::vector<FigureSpec>& figures,

@@ -38,6 +38,12 @@ bool has_sr(const Report& report);
 std::string sr_summary(const Report& report);
 Table sr_table(const Report& report, const StudyResult& r);
 
+// Every variant's MSE (NMSE for products) difference to the reference, one column per study,
+// with the half-width of its interval; `cell_class` (may be null) says "higher" / "lower"
+// where the interval excludes 0.
+Table summary_table(const Report& report, std::vector<std::vector<std::string>>* cell_class);
+std::string summary_text(const Report& report);
+
 // A difference in per cent and its interval, with as many decimals as the interval's
 // half-width needs for two significant digits: "+0.0132%", "[+0.0111%, +0.0153%]".
 std::string percent_difference(double share, int decimals);
