@@ -70,19 +70,19 @@ Panel difference_panel(const Report& report, const StudyResult& r,
       p.text.push_back("reference");
       continue;
     }
-    const int decimals = report.settings.repeats >= 2 ? decimals_for(d, 100) : 3;
-    std::string text = percent_difference(d.estimate, decimals);
-    if (d.identical()) {
-      text = "identical";
-    } else if (!std::isnan(d.low)) {
-      char half[48];
-      std::snprintf(half, sizeof half, " \xC2\xB1%.*f", decimals, 100 * (d.high - d.low) / 2);
-      text += half;
-    }
-    p.text.push_back(text);
+    p.text.push_back(difference_text(d));
   }
   p.series.push_back(std::move(s));
   return p;
+}
+
+// "qkv: W and X quantized" for the study matmul-qkv-wx.
+std::string matmul_panel_title(const StudyResult& r) {
+  const bool both = r.name.size() > 3 && r.name.compare(r.name.size() - 3, 3, "-wx") == 0;
+  const std::string prefix = "matmul-";
+  const size_t suffix = both ? 3 : 2;
+  const std::string layer = r.name.substr(prefix.size(), r.name.size() - prefix.size() - suffix);
+  return layer + (both ? ": W and X quantized" : ": W quantized");
 }
 
 std::string interval_words(const Report& report) {
@@ -168,38 +168,26 @@ std::vector<FigureSpec> report_figures(const Report& report) {
   for (const StudyResult& r : report.studies)
     (r.kind == StudyKind::Matmul ? any_matmul : any_tensor) = true;
 
-  if (any_tensor) {
+  // The differences to the reference: one figure for the tensors, one for the products.
+  for (const bool products : {false, true}) {
+    if (!(products ? any_matmul : any_tensor)) continue;
     FigureSpec f;
-    f.id = "mse_difference";
+    f.id = products ? "matmul" : "mse_difference";
     f.groups = groups;
     f.kind = "bars";
-    f.title = "Quantization MSE relative to " + ref;
-    f.subtitle = run_text(report, false);
-    f.xlabel = "MSE difference to " + ref + " (%), < 0: more accurate";
-    f.caption = "Per study, the geometric mean over its matrices of MSE(variant) / MSE(" + ref +
-                ") - 1. " + interval_words(report) + shared;
-    for (const StudyResult& r : report.studies)
-      if (r.kind != StudyKind::Matmul) f.panels.push_back(difference_panel(report, r, labels, r.name));
-    out.push_back(std::move(f));
-  }
-  if (any_matmul) {
-    FigureSpec f;
-    f.id = "matmul";
-    f.groups = groups;
-    f.kind = "bars";
-    f.title = "Output error of Y = X W^T relative to " + ref;
-    f.subtitle = run_text(report, true);
-    f.xlabel = "NMSE difference of Y to " + ref + " (%), < 0: more accurate";
-    f.caption = "Per layer: weights quantized (W), or weights and activations (W and X); the "
-                "error of Y against the double-precision product of the BF16 inputs. " +
+    f.title = (products ? "Output error of Y = X W^T relative to " : "Quantization MSE relative to ") + ref;
+    f.subtitle = run_text(report, products);
+    f.xlabel = (products ? "NMSE difference of Y to " : "MSE difference to ") + ref +
+               " (%), < 0: more accurate";
+    f.caption = (products ? "Per layer: weights quantized (W), or weights and activations (W and "
+                            "X); the error of Y against the double-precision product of the BF16 "
+                            "inputs. "
+                          : "Per study, the geometric mean over its matrices of MSE(variant) / "
+                            "MSE(" + ref + ") - 1. ") +
                 interval_words(report) + shared;
-    for (const StudyResult& r : report.studies) {
-      if (r.kind != StudyKind::Matmul) continue;
-      const bool both = r.name.size() > 3 && r.name.compare(r.name.size() - 3, 3, "-wx") == 0;
-      const std::string layer = r.name.substr(7, r.name.size() - 7 - (both ? 3 : 2));
-      f.panels.push_back(
-          difference_panel(report, r, labels, layer + (both ? ": W and X quantized" : ": W quantized")));
-    }
+    for (const StudyResult& r : report.studies)
+      if ((r.kind == StudyKind::Matmul) == products)
+        f.panels.push_back(difference_panel(report, r, labels, products ? matmul_panel_title(r) : r.name));
     out.push_back(std::move(f));
   }
   if (report.settings.sr_seeds >= 2 && any_tensor) {

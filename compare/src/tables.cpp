@@ -122,6 +122,15 @@ int decimals_for(const Interval& iv, double scale) {
   return std::clamp(d, 0, 8);
 }
 
+std::string difference_text(const Interval& d) {
+  if (d.identical()) return "identical";
+  if (std::isnan(d.low)) return percent_difference(d.estimate, 3);
+  const int decimals = decimals_for(d, 100);
+  char half[48];
+  std::snprintf(half, sizeof half, " \xC2\xB1 %.*f", decimals, 100 * (d.high - d.low) / 2);
+  return percent_difference(d.estimate, decimals) + half;
+}
+
 std::string percent_difference(double share, int decimals) {
   if (share == 0) return "0";
   return signed_fixed(100.0 * share, decimals, "%");
@@ -288,18 +297,9 @@ Table summary_table(const Report& report, std::vector<std::vector<std::string>>*
         continue;
       }
       const Interval d = mse_difference(report.studies[s], v);
-      const int decimals = std::isnan(d.low) ? 3 : decimals_for(d, 100);
-      std::string cell = percent_difference(d.estimate, decimals);
-      if (d.identical()) {
-        cell = "identical";
-      } else if (!std::isnan(d.low)) {
-        char half[48];
-        std::snprintf(half, sizeof half, " \xC2\xB1 %.*f", decimals, 100 * (d.high - d.low) / 2);
-        cell += half;
-        if (d.above_zero()) classes[v][s + 1] = "higher";
-        if (d.below_zero()) classes[v][s + 1] = "lower";
-      }
-      row.push_back(cell);
+      if (d.above_zero()) classes[v][s + 1] = "higher";
+      if (d.below_zero()) classes[v][s + 1] = "lower";
+      row.push_back(difference_text(d));
     }
     t.rows.push_back(row);
   }

@@ -23,19 +23,13 @@
 
 #include "hif4/baselines.h"
 #include "hif4/block.h"
+#include "exact_bf16.h"
 
 using namespace hif4;
 
 namespace {
 
-// BF16 bits of a value that BF16 holds exactly (checked).
-uint16_t bf16(double x) {
-  const float f = static_cast<float>(x);
-  const uint32_t bits = float_to_bits(f);
-  REQUIRE((bits & 0xFFFFu) == 0);
-  REQUIRE(static_cast<double>(f) == x);
-  return static_cast<uint16_t>(bits >> 16);
-}
+uint16_t bf16(double x) { return test::exact_bf16(x); }
 
 std::vector<uint16_t> bf16_block(std::vector<double> values, size_t size) {
   std::vector<uint16_t> out(size, 0);

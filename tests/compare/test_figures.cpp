@@ -8,6 +8,7 @@
 
 #include "hif4/baselines.h"
 #include "hif4/block.h"
+#include "exact_bf16.h"
 #include "hif4/compare.h"
 
 using namespace hif4;
@@ -15,11 +16,7 @@ using namespace hif4::compare;
 
 namespace {
 
-uint16_t bf16(double x) {
-  const uint32_t bits = float_to_bits(static_cast<float>(x));
-  REQUIRE((bits & 0xFFFFu) == 0);
-  return static_cast<uint16_t>(bits >> 16);
-}
+uint16_t bf16(double x) { return test::exact_bf16(x); }
 
 // The worked example of reference-notes.md: [7.0, 0 x7, 0.625, 0, ...]. SF = 1.0, lane 0 is
 // 1.75 * 2^2 exactly, lane 8 is 2.5 quarters: a payload tie.

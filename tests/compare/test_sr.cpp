@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hif4/block.h"
+#include "exact_bf16.h"
 #include "hif4/compare.h"
 #include "hif4/compare_matmul.h"
 
@@ -16,11 +17,7 @@ using namespace hif4::compare;
 
 namespace {
 
-uint16_t bf16(double x) {
-  const uint32_t bits = float_to_bits(static_cast<float>(x));
-  REQUIRE((bits & 0xFFFFu) == 0);
-  return static_cast<uint16_t>(bits >> 16);
-}
+uint16_t bf16(double x) { return test::exact_bf16(x); }
 
 // Blocks [7.0, 0 x 7, 0.3125 x 56]: SF rounds to E6M2 1.0; lane 0 is 1.75 * 2^2 (exact); the
 // lanes of groups 1..7 have E1 = 0 and hold 1.25 quarters. Nearest rounding gives 1 quarter

@@ -48,5 +48,8 @@ std::string summary_text(const Report& report);
 // half-width needs for two significant digits: "+0.0132%", "[+0.0111%, +0.0153%]".
 std::string percent_difference(double share, int decimals);
 int decimals_for(const Interval& iv, double scale);
+// A relative difference with the half-width of its interval, "+4.12% ± 0.05"; "identical"
+// when it is 0 in every repeat; 3 decimals and no half-width without an interval.
+std::string difference_text(const Interval& d);
 
 }  // namespace hif4::compare
