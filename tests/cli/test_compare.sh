@@ -149,11 +149,12 @@ expect_error "plot script: no such figure" "no figure 'matmul'" -- \
 # Progress: on a terminal (script(1) gives the command one) a line that erases itself; not a
 # byte of it when standard error is a file. HIF4_PROGRESS_DELAY=0 shows it from the start.
 if command -v script >/dev/null; then
-  HIF4_PROGRESS_DELAY=0 script -qec "'$hif4' compare --study uniform --study matmul --rows 4 --tokens 2 >/dev/null" \
+  HIF4_PROGRESS_DELAY=0 script -qec "'$hif4' compare --study uniform --rows 16 --repeats 2 >/dev/null" \
     /dev/null >"$work/tty" 2>&1 || true
-  grep -q 'hif4 compare: [0-9]*% (uniform)' "$work/tty" || fail "no progress on a terminal: $(head -c 300 "$work/tty")"
+  grep -q 'hif4 compare: [0-9]*% (uniform, seed [12] of 2), [0-9]* s' "$work/tty" ||
+    fail "no progress on a terminal: $(head -c 300 "$work/tty")"
   grep -q $'\r\e\\[Khif4 compare: 5 variants' "$work/tty" || fail "progress line not erased: $(tail -c 200 "$work/tty" | od -c | head)"
-  HIF4_PROGRESS_DELAY=0 "$hif4" compare --study uniform --study matmul --rows 4 --tokens 2 >/dev/null 2>"$work/notty"
+  HIF4_PROGRESS_DELAY=0 "$hif4" compare --study uniform --rows 16 --repeats 2 >/dev/null 2>"$work/notty"
   [ "$(wc -l <"$work/notty")" -eq 1 ] && ! grep -q '%' "$work/notty" ||
     fail "progress written to a file: $(head -c 300 "$work/notty")"
 else
