@@ -182,7 +182,10 @@ Table figures_table(const Report& report, const StudyResult& r) {
     t.align = "lrrrrr";
     for (size_t v = 0; v < vars.size(); ++v) {
       const Figures f = figures(r.total[v]);
-      const double rms = r.matrix_sigmas.front();
+      // The RMS of the reference outputs over every repeat.
+      const ErrorStats& all = r.total[v];
+      const double rms =
+          std::sqrt(all.sum_sq_input / static_cast<double>(all.values - all.nan_outputs));
       t.rows.push_back({vars[v].name, num(f.nmse), num(f.sqnr_db, "%.2f"), num(f.bias / rms),
                         num(f.max_abs_error / rms),
                         num(mse_ratio_geomean(r, v, report.reference), "%.4f")});
