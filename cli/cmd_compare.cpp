@@ -2,7 +2,6 @@
 // synthetic studies, a raw tensor or matrix products; markdown tables on stdout, with
 // differences and intervals over repeated seeds, the bias and variance of stochastic rounding,
 // a CSV, a plot and a self-contained HTML report.
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -273,7 +272,8 @@ int run(int argc, char** argv) {
   const bool want_file = std::find(names.begin(), names.end(), "file") != names.end();
   if (want_file && !has_input) throw Error("--study file needs --input FILE");
   if (has_input && !want_file)
-    throw Error("--input is only read by --study file or --study all");
+    throw Error("--input is only read by --study file or --study all (got --study " +
+                names.front() + ")");
   if (args.has("input-format") && !has_input) throw Error("--input-format needs --input");
   options.baseline_profile = args.get("baseline", default_baseline);
   std::vector<compare::Variant> variants;
@@ -348,8 +348,18 @@ int run(int argc, char** argv) {
   progress.finish();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::fprintf(stderr, "hif4 compare: %zu variants x %zu studies x %u seeds in %.2f s on %u threads\n",
-               variants.size(), report.studies.size(), set.repeats, seconds, options.threads);
+  uint64_t values = 0;
+  size_t matrices = 0;
+  for (const compare::StudyResult& r : report.studies) {
+    matrices += r.matrix_labels.size() * set.repeats;
+    if (!r.total.empty()) values += r.total[0].values + r.total[0].nonfinite_inputs;
+  }
+  std::fprintf(stderr,
+               "hif4 compare: %zu variants x %zu matrices (%llu values in all%s) in %.2f s on %u "
+               "threads\n",
+               variants.size(), matrices, static_cast<unsigned long long>(values),
+               set.repeats > 1 ? (", " + std::to_string(set.repeats) + " seeds").c_str() : "",
+               seconds, options.threads);
 
   std::vector<std::string> command = {"hif4"};
   for (int i = 0; i < argc; ++i) command.emplace_back(argv[i]);
