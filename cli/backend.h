@@ -25,6 +25,23 @@ void require_backend(Backend backend);
 void quantize_blocks_with(Backend backend, const uint16_t* in, size_t count, const Config& cfg,
                           uint64_t first_index, uint8_t* out);
 
+// Host memory for the blocks a backend reads and writes: page-locked for the CUDA backend
+// (the transfers to and from the GPU then run at the link's full rate), ordinary otherwise.
+class HostBuffer {
+ public:
+  HostBuffer(Backend backend, size_t bytes);
+  ~HostBuffer();
+  HostBuffer(const HostBuffer&) = delete;
+  HostBuffer& operator=(const HostBuffer&) = delete;
+  HostBuffer(HostBuffer&& o) noexcept : data_(o.data_), pinned_(o.pinned_) { o.data_ = nullptr; }
+  template <typename T>
+  T* as() const { return static_cast<T*>(data_); }
+
+ private:
+  void* data_ = nullptr;
+  bool pinned_ = false;
+};
+
 // The CUDA path alone: false with a message in *error when it cannot run.
 bool cuda_quantize_blocks(const uint16_t* in, size_t count, const Config& cfg,
                           uint64_t first_index, uint8_t* out, std::string* error);

@@ -55,6 +55,34 @@ void require_backend(Backend backend) {
 #endif
 }
 
+HostBuffer::HostBuffer(Backend backend, size_t bytes) {
+#ifdef HIF4_HAVE_CUDA
+  if (backend == Backend::Cuda) {
+    try {
+      data_ = hif4::cuda::alloc_pinned(bytes);
+      pinned_ = true;
+      return;
+    } catch (const hif4::cuda::Error&) {
+      // Ordinary memory still works, at the lower transfer rate of pageable copies.
+    }
+  }
+#else
+  (void)backend;
+#endif
+  data_ = ::operator new(bytes);
+}
+
+HostBuffer::~HostBuffer() {
+  if (!data_) return;
+#ifdef HIF4_HAVE_CUDA
+  if (pinned_) {
+    hif4::cuda::free_pinned(data_);
+    return;
+  }
+#endif
+  ::operator delete(data_);
+}
+
 void quantize_blocks_with(Backend backend, const uint16_t* in, size_t count, const Config& cfg,
                           uint64_t first_index, uint8_t* out) {
   if (backend == Backend::Model) {

@@ -1,4 +1,5 @@
 // hif4 profiles: every profile and knob with its value, from the one profile table.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -26,7 +27,9 @@ int run(int argc, char** argv) {
   for (const Knob& k : knobs())
     row(k.name, [&](const Profile& p) { return std::string(knob_value_name(k, p.config)); });
   std::printf("\nprofiles:\n");
-  for (const Profile& p : profs) std::printf("  %-6s %s\n", p.name, p.doc);
+  int name_width = 0;
+  for (const Profile& p : profs) name_width = std::max(name_width, static_cast<int>(std::string(p.name).size()));
+  for (const Profile& p : profs) std::printf("  %-*s %s\n", name_width, p.name, p.doc);
   std::printf("\nknobs (--set KNOB=VALUE):\n");
   for (const Knob& k : knobs()) {
     std::printf("  %s: %s\n", k.name, k.doc);

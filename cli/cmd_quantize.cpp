@@ -5,6 +5,7 @@
 #include "command.h"
 #include "hif4/block.h"
 #include "hif4/parallel.h"
+#include "hif4/pipeline.h"
 #include "hif4/samples.h"
 #include "hif4/threads.h"
 
@@ -36,19 +37,29 @@ int run(int argc, char** argv) {
   count_input_blocks(in, fmt, row_length);  // validate before creating anything
   require_backend(backend);
   AtomicOutput out(out_path, {in_path});
-  std::vector<uint8_t> packed;
-  // The model backend runs the SIMD path (simd.h, bit-identical to the scalar model) over
-  // `threads` threads; chunks grow with the thread count so each thread gets a full share
-  // (threads are capped at the machine's, so memory stays bounded).
-  const size_t chunk_blocks = size_t{16384} * threads;
-  for_each_block_chunk(in, fmt, row_length, [&](const uint16_t* blocks, size_t n, uint64_t first) {
-    packed.resize(n * kPackedBytes);
+  // Read, quantize and write overlap (pipeline.h): three slots of blocks in flight. The model
+  // backend runs the SIMD path (simd.h, bit-identical to the scalar model) over `threads`
+  // threads, with slots that grow with the thread count so each thread gets a full share
+  // (threads are capped at the machine's, so memory stays bounded); the CUDA backend gets
+  // page-locked slots, which its transfers read and write at the link's full rate.
+  constexpr unsigned kSlots = 3;
+  const size_t slot_blocks = backend == Backend::Cuda ? size_t{1} << 18 : size_t{16384} * threads;
+  std::vector<HostBuffer> inputs, outputs;
+  for (unsigned k = 0; k < kSlots; ++k) {
+    inputs.emplace_back(backend, slot_blocks * kInputBytes);
+    outputs.emplace_back(backend, slot_blocks * kPackedBytes);
+  }
+  BlockReader reader(in, fmt, row_length);
+  PipelineStages stages;
+  stages.read = [&](unsigned slot) { return reader.read(inputs[slot].as<uint16_t>(), slot_blocks); };
+  stages.work = [&](unsigned slot, size_t n, uint64_t first) {
     if (backend == Backend::Model)
-      quantize_blocks_parallel(blocks, n, cfg, first, packed.data(), threads);
+      quantize_blocks_parallel(inputs[slot].as<uint16_t>(), n, cfg, first, outputs[slot].as<uint8_t>(), threads);
     else
-      quantize_blocks_with(backend, blocks, n, cfg, first, packed.data());
-    out.write(packed.data(), packed.size());
-  }, chunk_blocks);
+      quantize_blocks_with(backend, inputs[slot].as<uint16_t>(), n, cfg, first, outputs[slot].as<uint8_t>());
+  };
+  stages.write = [&](unsigned slot, size_t n) { out.write(outputs[slot].as<uint8_t>(), n * kPackedBytes); };
+  run_pipeline(kSlots, slot_blocks, stages);
   out.commit();
   return kExitOk;
 }

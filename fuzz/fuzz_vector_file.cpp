@@ -8,12 +8,14 @@
 //
 // Invariants checked on success (a violation aborts, which libFuzzer reports as a crash):
 // exactly record_count records come back, suites tile the records, and the header re-encodes
-// to the same byte count the file declared (the writer and the reader agree).
+// to the byte count the file declared plus the knobs it lacked (the writer and the reader
+// agree).
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
+#include "hif4/config.h"
 #include "hif4/vector_file.h"
 
 namespace {
@@ -61,7 +63,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       covered += s.count;
     }
     if (!h.suites.empty() && covered != h.record_count) std::abort();
-    if (hif4::encode_header(h).size() != le32(&file[kOffHeaderSize])) std::abort();
+    // The writer lists every knob; a knob the file lacked (read as its first value) adds its
+    // name and value strings (a u16 length each) to the re-encoded header.
+    size_t defaulted_bytes = 0;
+    for (const std::string& name : h.defaulted_knobs)
+      defaulted_bytes += 4 + name.size() + std::strlen(hif4::find_knob(name).values.front().name);
+    if (hif4::encode_header(h).size() != le32(&file[kOffHeaderSize]) + defaulted_bytes) std::abort();
     (void)hif4::format_header(h);
     // Read in odd-sized batches so frame boundaries fall inside a batch.
     hif4::VectorRecord batch[7];

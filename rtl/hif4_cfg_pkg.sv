@@ -40,14 +40,22 @@ package hif4_cfg_pkg;
   // the product rounded to BF16 (RNE), then scaled by 2^-E1 exactly
   localparam logic PAYLOAD_PRODUCT_BF16  = 1'd1;
 
-  // cfg_negative_zero: The code of a negative x (x < 0) whose magnitude rounds to 0. -0.0 is not
-  // negative.
-  localparam logic NEGATIVE_ZERO_PLUS_ZERO = 1'd0;  // 0x0
-  localparam logic NEGATIVE_ZERO_KEEP_SIGN = 1'd1;  // 0x8 (the sign is kept)
+  // cfg_negative_zero: The sign of a lane whose magnitude rounds to 0.
+  // 0x0
+  localparam logic [1:0] NEGATIVE_ZERO_PLUS_ZERO = 2'd0;
+  // 0x8 for a negative x (x < 0); -0.0 is not negative: 0x0
+  localparam logic [1:0] NEGATIVE_ZERO_KEEP_SIGN = 2'd1;
+  // 0x8 for every x whose sign bit is set, -0.0 included
+  localparam logic [1:0] NEGATIVE_ZERO_SIGN_BIT  = 2'd2;
 
-  // cfg_scale_overflow: The rounded scale is above 49152 (or SF is +Inf under saturate-inf).
-  localparam logic SCALE_OVERFLOW_SATURATE = 1'd0;  // E6M2 0xFE (49152)
-  localparam logic SCALE_OVERFLOW_NAN      = 1'd1;  // E6M2 0xFF: a NaN block
+  // cfg_scale_overflow: The scale is above 49152 (or SF is +Inf under saturate-inf).
+  // the rounded scale is above 49152: E6M2 0xFE (49152)
+  localparam logic [1:0] SCALE_OVERFLOW_SATURATE      = 2'd0;
+  // the rounded scale is above 49152: E6M2 0xFF, a NaN block
+  localparam logic [1:0] SCALE_OVERFLOW_NAN           = 2'd1;
+  // SF >= 53248 (1.625*2^15) before rounding, or the rounded scale is above 49152: E6M2 0xFF, a NaN
+  // block
+  localparam logic [1:0] SCALE_OVERFLOW_NAN_UNROUNDED = 2'd2;
 
   // cfg_scale_underflow: SF is zero or below 2^-48, before rounding (all-zero and tiny blocks).
   localparam logic SCALE_UNDERFLOW_MIN = 1'd0;  // E6M2 0x00 (2^-48)
@@ -59,6 +67,13 @@ package hif4_cfg_pkg;
   // Inf is above every finite value: the scale follows scale-overflow, Inf lanes get their E1 bits
   // and +-1.75; a NaN still makes a NaN block
   localparam logic NON_FINITE_SATURATE_INF = 1'd1;
+
+  // cfg_scale_binade: The binade in which SF is rounded to E6M2.
+  // SF's own exponent
+  localparam logic SCALE_BINADE_EXACT     = 1'd0;
+  // floor(BF16_RNE(log2(SF))): one binade up for some SF just below a power of two (SF =
+  // 1.8359..1.8672 * 2^k for k = -48..-33, and others)
+  localparam logic SCALE_BINADE_LOG2_BF16 = 1'd1;
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */

@@ -43,6 +43,27 @@ package hif4_pkg;
   localparam logic [15:0] BF16_E6M2_MIN = 16'((BF16_BIAS - E6M2_BIAS) << 7);  // 0x2780
   // REC = BF16_RNE(1 / 1.mm): BF16 mantissa fields for E6M2 mantissa 0..3 (never a tie:
   // 4/5, 2/3 and 4/7 are not dyadic; the model's test derives them by long division).
+  // SF >= 1.625 * 2^15 = 53248 (0x4750): scale-overflow = nan-unrounded's test before rounding,
+  // the midpoint of E6M2_MAX_FINITE (1.5 * 2^15) and the next step of its binade (format.h,
+  // kBf16ScaleOverflowBeforeRounding).
+  localparam logic [15:0] BF16_SCALE_OVERFLOW_UNROUNDED =
+      16'(((BF16_BIAS - E6M2_BIAS + int'(E6M2_MAX_FINITE[7:2])) << 7)
+          | (int'(E6M2_MAX_FINITE[1:0]) << 5) | 16);
+
+  // scale-binade = log2-bf16: SF = 1.m * 2^e is rounded one binade up when its 7-bit mantissa
+  // field m is at least log2_bf16_binade_up(n), n = e (e >= 1) or -e - 1 (e <= -2), 0 otherwise;
+  // 128 = never. The thresholds by floor(log2 n) are the model's kLog2Bf16BinadeUp (stages.h
+  // derives them); test_rtl_units scale proves this table against the model for every SF.
+  function automatic logic [7:0] log2_bf16_binade_up(input logic [7:0] n);
+    if (n >= 8'd64)      log2_bf16_binade_up = 8'd88;
+    else if (n >= 8'd32) log2_bf16_binade_up = 8'd107;
+    else if (n >= 8'd16) log2_bf16_binade_up = 8'd118;
+    else if (n >= 8'd8)  log2_bf16_binade_up = 8'd123;
+    else if (n >= 8'd4)  log2_bf16_binade_up = 8'd126;
+    else if (n >= 8'd2)  log2_bf16_binade_up = 8'd127;
+    else                 log2_bf16_binade_up = 8'd128;  // n = 1 and n = 0: never
+  endfunction
+
   localparam logic [6:0] REC_MANT_0 = 7'h00;
   localparam logic [6:0] REC_MANT_1 = 7'h4D;
   localparam logic [6:0] REC_MANT_2 = 7'h2B;

@@ -38,10 +38,11 @@ module hif4_quantizer (
   input  logic [1:0]     cfg_payload_rounding,
   input  logic           cfg_threshold_product,
   input  logic           cfg_payload_product,
-  input  logic           cfg_negative_zero,
-  input  logic           cfg_scale_overflow,
+  input  logic [1:0]     cfg_negative_zero,
+  input  logic [1:0]     cfg_scale_overflow,
   input  logic           cfg_scale_underflow,
   input  logic           cfg_non_finite,
+  input  logic           cfg_scale_binade,
   output logic           out_valid,
   input  logic           out_ready,
   output logic [287:0]   out_data,
@@ -71,8 +72,9 @@ module hif4_quantizer (
   logic [hif4_pkg::IN_W-1:0]  s1_lanes;
   logic [63:0]                s1_block_index, s1_sr_seed;
   logic [1:0]                 s1_scale_rounding, s1_payload_rounding;
-  logic                       s1_threshold_product, s1_payload_product, s1_negative_zero;
-  logic                       s1_scale_overflow, s1_scale_underflow, s1_non_finite;
+  logic                       s1_threshold_product, s1_payload_product;
+  logic [1:0]                 s1_negative_zero, s1_scale_overflow;
+  logic                       s1_scale_underflow, s1_non_finite, s1_scale_binade;
 
   always_ff @(posedge clk) begin
     if (!rst_n) s1_valid <= 1'b0;
@@ -91,6 +93,7 @@ module hif4_quantizer (
       s1_scale_overflow     <= cfg_scale_overflow;
       s1_scale_underflow    <= cfg_scale_underflow;
       s1_non_finite         <= cfg_non_finite;
+      s1_scale_binade       <= cfg_scale_binade;
     end
   end
 
@@ -111,8 +114,9 @@ module hif4_quantizer (
   logic        nan_input, nan_block;
 
   hif4_scale_unit u_scale (
-    .vmax(s1_vmax), .scale_rounding(s1_scale_rounding), .scale_overflow(s1_scale_overflow),
-    .scale_underflow(s1_scale_underflow), .sf(sc_sf), .e6m2(sc_e6m2));
+    .vmax(s1_vmax), .scale_rounding(s1_scale_rounding), .scale_binade(s1_scale_binade),
+    .scale_overflow(s1_scale_overflow), .scale_underflow(s1_scale_underflow), .sf(sc_sf),
+    .e6m2(sc_e6m2));
 
   hif4_e6m2_recip u_recip (.code(sc_e6m2), .rec(rc_rec));
 
@@ -128,8 +132,8 @@ module hif4_quantizer (
 
   logic                      s2_valid;
   logic [hif4_pkg::IN_W-1:0] s2_lanes;
-  logic [1:0]                s2_payload_rounding;
-  logic                      s2_threshold_product, s2_payload_product, s2_negative_zero;
+  logic [1:0]                s2_payload_rounding, s2_negative_zero;
+  logic                      s2_threshold_product, s2_payload_product;
   logic [V16_W-1:0]          s2_v16;
   logic [V8_W-1:0]           s2_v8;
   logic [15:0]               s2_sf, s2_rec;
@@ -170,8 +174,8 @@ module hif4_quantizer (
 
   logic                         s3_valid;
   logic [hif4_pkg::IN_W-1:0]    s3_lanes;
-  logic [1:0]                   s3_payload_rounding;
-  logic                         s3_payload_product, s3_negative_zero;
+  logic [1:0]                   s3_payload_rounding, s3_negative_zero;
+  logic                         s3_payload_product;
   logic [15:0]                  s3_rec;
   logic [7:0]                   s3_e6m2;
   logic [hif4_pkg::NUM_G8-1:0]  s3_e1_8;
@@ -203,7 +207,8 @@ module hif4_quantizer (
     .lanes(s3_lanes), .rec(s3_rec), .e1_8(s3_e1_8), .e1_16(s3_e1_16),
     .payload_rounding(s3_payload_rounding),
     .bf16_product(s3_payload_product == hif4_cfg_pkg::PAYLOAD_PRODUCT_BF16),
-    .keep_sign(s3_negative_zero == hif4_cfg_pkg::NEGATIVE_ZERO_KEEP_SIGN),
+    .keep_sign(s3_negative_zero != hif4_cfg_pkg::NEGATIVE_ZERO_PLUS_ZERO),
+    .sign_bit(s3_negative_zero == hif4_cfg_pkg::NEGATIVE_ZERO_SIGN_BIT),
     .sr_key(s3_sr_key), .codes(enc_codes));
 
   logic s3_nan_block;

@@ -9,7 +9,8 @@
 // unused), so a cycle simulator skips it.
 //
 // Sign: a negative x (not -0.0; a negative subnormal is negative) keeps its sign unless the
-// code is 0 and negative-zero is plus-zero.
+// code is 0 and negative-zero is plus-zero; under negative-zero = sign-bit every x with its sign
+// bit set is signed, -0.0 included.
 //
 // Lane i shifts by E1_8[i/8] + E1_16[i/4] and, under stochastic rounding, uses
 //   bits = mix32(key ^ (i + 1) * 0x9E3779B9) >> 16        (stages.h, sr_lane_bits)
@@ -23,7 +24,8 @@ module hif4_s1p2_encoder (
   input  logic [hif4_pkg::NUM_G16-1:0] e1_16,
   input  logic [1:0]                   payload_rounding,  // cfg_payload_rounding
   input  logic                         bf16_product,      // payload-product = bf16
-  input  logic                         keep_sign,         // negative-zero = keep-sign
+  input  logic                         keep_sign,         // negative-zero = keep-sign or sign-bit
+  input  logic                         sign_bit,          // negative-zero = sign-bit
   input  logic [31:0]                  sr_key,            // hif4_sr_block_key of this block
   output logic [hif4_pkg::CODES_W-1:0] codes              // lane i in bits 4i+3:4i
 );
@@ -127,7 +129,7 @@ module hif4_s1p2_encoder (
       end
 
       always_comb begin
-        logic [63:0] mag, thr, cnt, nonzero, negative, sign;
+        logic [63:0] mag, thr, cnt, nonzero, negative, sign, sign_bits;
         /* verilator lint_off UNUSEDSIGNAL */
         logic [63:0] code4;  // only bits 3:0 of each slot are codes
         /* verilator lint_on UNUSEDSIGNAL */
@@ -135,6 +137,8 @@ module hif4_s1p2_encoder (
         mag      = x4 & {4{16'h7FFF}};
         // x < 0 and x != -0.0: bit 15 of (mag + 0x7FFF) is (mag != 0).
         negative = (x4 >> 15) & ((mag + {4{16'h7FFF}}) >> 15) & SLOT_ONES;
+        // negative-zero = sign-bit: the sign bit of every lane, -0.0 included.
+        sign_bits = sign_bit ? (x4 >> 15) & SLOT_ONES : 64'd0;
         thr      = '0;
         cnt      = '0;
         nonzero  = '0;
@@ -155,14 +159,14 @@ module hif4_s1p2_encoder (
           end
           // q != 0: bit 3 of q + 7 (q <= 7, so the slot holds the sum).
           nonzero = ((cnt + {4{16'd7}}) >> 3) & SLOT_ONES;
-          // Sign: negative, and a nonzero code or negative-zero = keep-sign.
-          sign    = negative & (nonzero | (keep_sign ? SLOT_ONES : 64'd0));
+          // Sign: negative, and a nonzero code or negative-zero = keep-sign; or the sign bit.
+          sign    = (negative & (nonzero | (keep_sign ? SLOT_ONES : 64'd0))) | sign_bits;
           code4   = cnt | (sign << 3);  // the 4-bit code in bits 3:0 of each slot
           group_codes = {code4[51:48], code4[35:32], code4[19:16], code4[3:0]};
         end else begin
           for (int l = 0; l < 4; l++) begin
             q_nonzero[l] = sr_quarters[3*l +: 3] != 3'd0;
-            group_codes[4*l +: 4] = {negative[16*l] && (q_nonzero[l] || keep_sign),
+            group_codes[4*l +: 4] = {(negative[16*l] && (q_nonzero[l] || keep_sign)) || sign_bits[16*l],
                                      sr_quarters[3*l +: 3]};
           end
         end

@@ -8,15 +8,21 @@
 // cfg scale_rounding. The code {exponent - (127 - 48), mm} plus the rounding increment is
 // formed as one 10-bit sum, so a mantissa carry (1.11 + 1 ulp = 10.0) moves into the
 // exponent by itself, and "above 0xFE" is one comparison (0xFF is NaN, not a number).
+// Under scale_binade = log2-bf16 some SF just below a power of two are rounded one binade up
+// (hif4_pkg::log2_bf16_binade_up): SF keeps 2 bits (1.m), the other 6 are rounded, and the
+// code {exponent, m, 0} plus twice the increment gives 1.0, 1.5 or the next power of two, the
+// values 2, 3 and 4 units of 2^(e - 1) stand for.
 //
 // Out of range: SF < 2^-48 (zero, subnormal, tiny) is an underflow (0x00 or NaN per
-// scale_underflow); SF = +Inf (Vmax is Inf or NaN) or a rounded code above 0xFE is an
-// overflow (0xFE or NaN per scale_overflow). NaN-block decisions caused by the block's input
-// are taken in the top; this unit only sees Vmax.
+// scale_underflow); SF = +Inf (Vmax is Inf or NaN), a rounded code above 0xFE, or under
+// nan-unrounded SF >= 53248 before rounding, is an overflow (0xFE or NaN per scale_overflow).
+// NaN-block decisions caused by the block's input are taken in the top; this unit only sees
+// Vmax.
 module hif4_scale_unit (
   input  logic [hif4_pkg::MAG_W-1:0] vmax,            // BF16 magnitude; Inf/NaN allowed
   input  logic [1:0]                 scale_rounding,  // cfg_scale_rounding
-  input  logic                       scale_overflow,  // cfg_scale_overflow
+  input  logic                       scale_binade,    // cfg_scale_binade
+  input  logic [1:0]                 scale_overflow,  // cfg_scale_overflow
   input  logic                       scale_underflow, // cfg_scale_underflow
   output logic [15:0]                sf,              // SF, a non-negative BF16 (+Inf allowed)
   output logic [7:0]                 e6m2             // E6M2 code; 0xFF under a NaN policy
@@ -78,8 +84,9 @@ module hif4_scale_unit (
   // ---------------- SF -> E6M2 ----------------
   localparam logic [9:0] E6M2_EXP_OFFSET = 10'(hif4_pkg::BF16_BIAS - hif4_pkg::E6M2_BIAS);  // 79
 
-  logic       under, sf_inf, e6m2_up, over;
+  logic       under, sf_inf, e6m2_up, over, over_unrounded, binade_up;
   logic [7:0] e6m2_exp;  // exponent field of the E6M2 code, before the range check
+  logic [7:0] binade_n;  // |log2 SF| rounded toward zero, as log2_bf16_binade_up takes it
   logic [9:0] code_trunc, code_wide;
 
   assign under      = sf < hif4_pkg::BF16_E6M2_MIN;
@@ -87,7 +94,14 @@ module hif4_scale_unit (
   // {E6M2 exponent, mm}, valid when not under (field >= 79, so the exponent is 0..175 and
   // fits 8 bits); the 10-bit sum leaves room for the rounding carry.
   assign e6m2_exp   = sf[14:7] - E6M2_EXP_OFFSET[7:0];
-  assign code_trunc = {e6m2_exp, sf[6:5]};
+  // n = e for e >= 1 (field >= 128), -e - 1 for e <= -2 (field <= 125), else 0.
+  assign binade_n   = sf[14:7] >= 8'd128 ? sf[14:7] - 8'd127
+                    : sf[14:7] <= 8'd125 ? 8'd126 - sf[14:7] : 8'd0;
+  assign binade_up  = scale_binade == hif4_cfg_pkg::SCALE_BINADE_LOG2_BF16
+                      && {1'b0, sf[6:0]} >= hif4_pkg::log2_bf16_binade_up(binade_n);
+  assign code_trunc = binade_up ? {e6m2_exp, sf[6], 1'b0} : {e6m2_exp, sf[6:5]};
+  assign over_unrounded = scale_overflow == hif4_cfg_pkg::SCALE_OVERFLOW_NAN_UNROUNDED
+                          && sf >= hif4_pkg::BF16_SCALE_OVERFLOW_UNROUNDED;
 
   // The cfg scale rounding as a mode of hif4_round_decide.
   logic [2:0] e6m2_mode;
@@ -100,26 +114,27 @@ module hif4_scale_unit (
     endcase
   end
 
+  // One binade up the kept bits end at sf[6]: lsb, guard and sticky move up one place.
   hif4_round_decide u_e6m2_round (
     .mode    (e6m2_mode),
-    .lsb     (sf[5]),
-    .guard   (sf[4]),
-    .sticky  (|sf[3:0]),
+    .lsb     (binade_up ? sf[6] : sf[5]),
+    .guard   (binade_up ? sf[5] : sf[4]),
+    .sticky  (binade_up ? |sf[4:0] : |sf[3:0]),
     .frac    ('0),
     .random  ('0),
     .round_up(e6m2_up)
   );
 
-  assign code_wide = code_trunc + {9'd0, e6m2_up};
-  assign over      = sf_inf || code_wide > {2'b00, hif4_pkg::E6M2_MAX_FINITE};
+  assign code_wide = code_trunc + (binade_up ? {8'd0, e6m2_up, 1'b0} : {9'd0, e6m2_up});
+  assign over      = sf_inf || over_unrounded || code_wide > {2'b00, hif4_pkg::E6M2_MAX_FINITE};
 
   always_comb begin
     if (under)
       e6m2 = (scale_underflow == hif4_cfg_pkg::SCALE_UNDERFLOW_NAN) ? hif4_pkg::E6M2_NAN
                                                                     : hif4_pkg::E6M2_MIN;
     else if (over)
-      e6m2 = (scale_overflow == hif4_cfg_pkg::SCALE_OVERFLOW_NAN) ? hif4_pkg::E6M2_NAN
-                                                                  : hif4_pkg::E6M2_MAX_FINITE;
+      e6m2 = (scale_overflow == hif4_cfg_pkg::SCALE_OVERFLOW_SATURATE) ? hif4_pkg::E6M2_MAX_FINITE
+                                                                       : hif4_pkg::E6M2_NAN;
     else
       e6m2 = code_wide[7:0];
   end

@@ -60,6 +60,9 @@ enum Bin : unsigned {
   kLaneInf,
   kPeakTieLanes,
   kPeakTieGroups8,
+  kScaleBinadeChanged,
+  kScaleOverflowUnrounded,
+  kPayloadMinusZeroSigned,
   kFixedBins,
   kPeakLane0 = kFixedBins,
   kPayloadCode0 = kPeakLane0 + kBlockValues,
@@ -77,6 +80,28 @@ bool can_round(Rounding mode, uint64_t kind, bool up) {
 }
 
 bool always(const Config&) { return true; }
+
+// Whether the rounded scale alone overflows at SF = 53248 (nearest-away and up round it to
+// 1.75 * 2^15), asked of the model: then nan-unrounded decides nothing the rounding does not.
+bool rounding_overflows_at_53248(const Config& c) {
+  Config rounded = c;
+  rounded.scale_overflow = ScaleOverflow::Nan;
+  return encode_e6m2(kBf16ScaleOverflowBeforeRounding, rounded).event == ScaleEvent::Overflow;
+}
+
+// The code SF would get in its own binade (scale-binade=exact), all else equal.
+uint8_t exact_binade_code(uint16_t sf, const Config& c) {
+  Config exact = c;
+  exact.scale_binade = ScaleBinade::Exact;
+  return encode_e6m2(sf, exact).code;
+}
+
+// The code SF would get were only the rounded scale tested for overflow.
+uint8_t rounded_overflow_code(uint16_t sf, const Config& c) {
+  Config rounded = c;
+  rounded.scale_overflow = ScaleOverflow::Nan;
+  return encode_e6m2(sf, rounded).code;
+}
 
 // An Inf makes SF infinite, so Inf lanes reach the E1 and payload stages only when Inf is
 // ordered above the finite values AND the overflowing scale saturates instead of making a
@@ -107,7 +132,15 @@ std::vector<CoverageBin> make_bins() {
   set(kScaleSaturated, "scale.saturated", "the scale overflowed and saturated to 0xFE",
       [](C c) { return c.scale_overflow == ScaleOverflow::Saturate; });
   set(kScaleOverflowNan, "scale.overflow-nan", "the scale overflowed: NaN block (0xFF)",
-      [](C c) { return c.scale_overflow == ScaleOverflow::Nan; });
+      [](C c) { return c.scale_overflow != ScaleOverflow::Saturate; });
+  set(kScaleOverflowUnrounded, "scale.overflow-unrounded",
+      "SF >= 53248 before rounding made a NaN block where the rounded scale fits (SF = 53248 "
+      "under ties to even)",
+      [](C c) { return c.scale_overflow == ScaleOverflow::NanUnrounded && !rounding_overflows_at_53248(c); });
+  set(kScaleBinadeChanged, "scale.binade-changed",
+      "the BF16-rounded log2 put SF in the binade above and changed its code (SF = 1.8359..1.8672 "
+      "* 2^k, k = -48..-33, under nearest rounding)",
+      [](C c) { return c.scale_binade == ScaleBinade::Log2Bf16; });
   set(kScaleInfOverflow, "scale.inf-overflow", "an Inf lane made SF infinite (saturate-inf)",
       [](C c) { return c.non_finite == NonFinite::SaturateInf; });
   set(kScaleUnderflowMin, "scale.underflow-min", "SF below 2^-48 (or zero): code 0x00",
@@ -159,6 +192,8 @@ std::vector<CoverageBin> make_bins() {
   set(kBlockInfNan, "block.inf-nan", "an Inf input made a NaN block (non-finite=nan-block)",
       [](C c) { return c.non_finite == NonFinite::NanBlock; });
   set(kLaneInf, "lane.inf", "an Inf lane encoded as +-1.75 (saturate-inf)", inf_lanes_possible);
+  set(kPayloadMinusZeroSigned, "payload.minus-zero-signed", "a -0.0 lane encoded as 0x8 (sign-bit)",
+      [](C c) { return c.negative_zero == NegativeZero::SignBit; });
   set(kPeakTieLanes, "peak.tie-lanes", "two or more lanes hold the (nonzero) peak magnitude", always);
   set(kPeakTieGroups8, "peak.tie-groups", "lanes of different groups of 8 hold the peak magnitude", always);
   for (unsigned i = 0; i < kBlockValues; ++i)
@@ -171,8 +206,8 @@ std::vector<CoverageBin> make_bins() {
                   (code & 7) * 0.25);
     b[kPayloadCode0 + code] = {name, doc, always};
   }
-  // -0 (0x8) is only written when negative-zero keeps the sign.
-  b[kPayloadCode0 + 8].applicable = [](C c) { return c.negative_zero == NegativeZero::KeepSign; };
+  // -0 (0x8) is only written when negative-zero keeps the sign (keep-sign or sign-bit).
+  b[kPayloadCode0 + 8].applicable = [](C c) { return c.negative_zero != NegativeZero::PlusZero; };
   return b;
 }
 
@@ -216,10 +251,17 @@ void Coverage::add(const BlockTrace& t) {
     if (t.sf >= kBf16Inf) hit(kScaleInfOverflow);
     switch (s.event) {
       case ScaleEvent::Underflow: hit(s.code == kE6M2NaN ? kScaleUnderflowNan : kScaleUnderflowMin); break;
-      case ScaleEvent::Overflow: hit(s.code == kE6M2NaN ? kScaleOverflowNan : kScaleSaturated); break;
+      case ScaleEvent::Overflow:
+        hit(s.code == kE6M2NaN ? kScaleOverflowNan : kScaleSaturated);
+        if (cfg_.scale_overflow == ScaleOverflow::NanUnrounded && t.sf < kBf16Inf &&
+            rounded_overflow_code(t.sf, cfg_) != kE6M2NaN)
+          hit(kScaleOverflowUnrounded);
+        break;
       case ScaleEvent::InRange:
         if (s.code == kE6M2MaxFinite) hit(kScaleMaxCode);
         if (s.code == kE6M2Min) hit(kScaleMinCode);
+        if (cfg_.scale_binade == ScaleBinade::Log2Bf16 && exact_binade_code(t.sf, cfg_) != s.code)
+          hit(kScaleBinadeChanged);
         break;
     }
     if (s.event != ScaleEvent::Underflow && t.sf < kBf16Inf) {
@@ -262,6 +304,7 @@ void Coverage::add(const BlockTrace& t) {
     const uint16_t x = t.input[i];
     hit(kPayloadCode0 + l.code);
     if (x == kBf16SignMask) hit(kPayloadMinusZeroInput);
+    if (x == kBf16SignMask && l.code == kS1P2SignBit) hit(kPayloadMinusZeroSigned);
     if ((x & kBf16MagnitudeMask) != 0 && (x & kBf16MagnitudeMask) < 0x0080) hit(kPayloadSubnormalInput);
     if (bf16_sign(x) && (x & kBf16MagnitudeMask) != 0 && (l.code & kS1P2MaxMagnitude) == 0)
       hit(kPayloadNegativeToZero);

@@ -9,8 +9,8 @@
 //
 // Plusargs: +dir=DIR +blocks=N (required), the knob values as the cfg_* port encodings
 // (+scale_rounding= +payload_rounding= +threshold_product= +payload_product= +negative_zero=
-// +scale_overflow= +scale_underflow= +non_finite=, default 0), +sr_seed=N, +stall=P (percent of
-// cycles the output is not taken, default 0). With Verilator 5, from the repository root:
+// +scale_overflow= +scale_underflow= +non_finite= +scale_binade=, default 0), +sr_seed=N,
+// +stall=P (percent of cycles the output is not taken, default 0). With Verilator 5, from the repository root:
 //   cd hif4 && verilator --binary --timing -f rtl/hif4.f docs/examples/tb_readmemh.sv --top-module tb_readmemh
 module tb_readmemh;
   localparam int MaxBlocks = 1 << 16;
@@ -28,7 +28,7 @@ module tb_readmemh;
   string dir;
   int blocks = 0;
   int stall_percent = 0;
-  int cfg[8];
+  int cfg[9];
   logic [63:0] sr_seed = 64'd0;
 
   logic in_valid, in_ready, out_valid, out_ready;
@@ -43,8 +43,8 @@ module tb_readmemh;
       .cfg_sr_seed(sr_seed),
       .cfg_scale_rounding(cfg[0][1:0]), .cfg_payload_rounding(cfg[1][1:0]),
       .cfg_threshold_product(cfg[2][0]), .cfg_payload_product(cfg[3][0]),
-      .cfg_negative_zero(cfg[4][0]), .cfg_scale_overflow(cfg[5][0]),
-      .cfg_scale_underflow(cfg[6][0]), .cfg_non_finite(cfg[7][0]),
+      .cfg_negative_zero(cfg[4][1:0]), .cfg_scale_overflow(cfg[5][1:0]),
+      .cfg_scale_underflow(cfg[6][0]), .cfg_non_finite(cfg[7][0]), .cfg_scale_binade(cfg[8][0]),
       .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data),
       .probe_s1_valid(), .probe_s1_vmax(), .probe_s1_flags(), .probe_s2_valid(), .probe_s2_sf(),
       .probe_s2_e6m2(), .probe_s2_rec(), .probe_s3_valid(), .probe_s3_e1());
@@ -67,6 +67,7 @@ module tb_readmemh;
     void'($value$plusargs("scale_overflow=%d", cfg[5]));
     void'($value$plusargs("scale_underflow=%d", cfg[6]));
     void'($value$plusargs("non_finite=%d", cfg[7]));
+    void'($value$plusargs("scale_binade=%d", cfg[8]));
     void'($value$plusargs("sr_seed=%d", sr_seed));
     void'($value$plusargs("stall=%d", stall_percent));
     $readmemh({dir, "/inputs.hex"}, inputs, 0, blocks - 1);

@@ -37,8 +37,14 @@ void quantize_device(const uint16_t* d_in, size_t count, const Config& cfg, uint
                      uint8_t* d_out, void* stream = nullptr);
 
 // Host to host: copies in, quantizes, copies out, in chunks; returns when `out` is written.
+// From page-locked memory (alloc_pinned) the transfers run at the link's full rate, and the
+// chunks' copies in, kernels and copies out overlap on two streams.
 void quantize_host(const uint16_t* in, size_t count, const Config& cfg, uint64_t first_index,
                    uint8_t* out);
+
+// Page-locked host memory (cudaHostAlloc), for buffers that quantize_host reads and writes.
+void* alloc_pinned(size_t bytes);
+void free_pinned(void* p);
 
 // Kernel variants, for the benchmark and for checking one against the other:
 //   kVariantSimple:  8 threads a block, each computing the block's scale (straightforward);

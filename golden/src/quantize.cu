@@ -44,9 +44,12 @@ constexpr unsigned kFullWarp = 0xFFFFFFFFu;
 // parameters instead, since they sit in the per-value loop.
 struct Knobs {
   uint8_t scale_rounding;  // ScaleRounding
+  bool binade_log2_bf16;   // scale-binade=log2-bf16
   bool threshold_bf16;
-  bool keep_sign;
-  bool overflow_nan;
+  bool keep_sign;          // negative-zero=keep-sign or sign-bit
+  bool sign_bit;           // negative-zero=sign-bit
+  bool overflow_nan;       // scale-overflow=nan or nan-unrounded
+  bool overflow_unrounded; // scale-overflow=nan-unrounded
   bool underflow_nan;
   bool saturate_inf;
   uint64_t sr_seed;
@@ -55,9 +58,12 @@ struct Knobs {
 Knobs knobs_of(const Config& c) {
   Knobs k;
   k.scale_rounding = static_cast<uint8_t>(c.scale_rounding);
+  k.binade_log2_bf16 = c.scale_binade == ScaleBinade::Log2Bf16;
   k.threshold_bf16 = c.threshold_product == ProductMode::Bf16;
-  k.keep_sign = c.negative_zero == NegativeZero::KeepSign;
-  k.overflow_nan = c.scale_overflow == ScaleOverflow::Nan;
+  k.keep_sign = c.negative_zero != NegativeZero::PlusZero;
+  k.sign_bit = c.negative_zero == NegativeZero::SignBit;
+  k.overflow_nan = c.scale_overflow != ScaleOverflow::Saturate;
+  k.overflow_unrounded = c.scale_overflow == ScaleOverflow::NanUnrounded;
   k.underflow_nan = c.scale_underflow == ScaleUnderflow::Nan;
   k.saturate_inf = c.non_finite == NonFinite::SaturateInf;
   k.sr_seed = c.sr_seed;
@@ -135,26 +141,39 @@ __device__ __forceinline__ Scale block_scale(float vmax, const Knobs& k) {
     code = k.underflow_nan ? kE6M2NaN : kE6M2Min;
   } else if (sf == INFINITY) {   // only an Inf peak under saturate-inf gets here
     code = k.overflow_nan ? kE6M2NaN : kE6M2MaxFinite;
+  } else if (k.overflow_unrounded &&
+             sf >= __uint_as_float(static_cast<uint32_t>(kBf16ScaleOverflowBeforeRounding) << 16)) {
+    code = kE6M2NaN;             // nan-unrounded: SF >= 53248 before rounding
   } else {
-    // SF is a normal FP32 here (>= 2^-48). Its binade e = floor(log2 SF) is the exponent field.
+    // SF is a normal FP32 here (>= 2^-48). Its binade e = floor(log2 SF) is the exponent field;
+    // under scale-binade=log2-bf16 it is floor(BF16(log2f(SF))), the CANN goldens' way. log2f
+    // (at most 1 ulp from log2, below 2^-16 here) cannot move that rounding: for every BF16 SF
+    // log2(SF) lies at least 8e-4 from a BF16 half-way point (stages.h, kLog2Bf16BinadeUp).
     int e = static_cast<int>(__float_as_uint(sf) >> 23) - 127;
-    // q = SF / 2^(e-2) lies in [4, 8) and has at most 5 fraction bits (SF has 8 significant
-    // bits); dividing by a power of two is exact. E6M2 keeps the integer part (1.mm = q/4).
+    if (k.binade_log2_bf16) e = static_cast<int>(floorf(round_bf16(log2f(sf))));
+    // q = SF / 2^(e-2) lies in [4, 8) (in [2, 4) one binade up) and has at most 6 fraction bits
+    // (SF has 8 significant bits); dividing by a power of two is exact. E6M2 keeps the integer
+    // part (1.mm = q/4).
     const float q = sf * pow2(2 - e);
     float r;
     switch (static_cast<ScaleRounding>(k.scale_rounding)) {
-      // q + 0.5 has at most 8 significant bits in [4.5, 8.5): exact, so floor() of it rounds
+      // q + 0.5 has at most 8 significant bits in [2.5, 8.5): exact, so floor() of it rounds
       // half away from zero (q > 0).
       case ScaleRounding::NearestAway: r = floorf(q + 0.5f); break;
       case ScaleRounding::NearestEven: r = rintf(q); break;  // IEEE round-to-integral, ties even
       case ScaleRounding::TowardZero: r = truncf(q); break;
       default: r = ceilf(q); break;                           // Up (toward +infinity)
     }
-    int m = static_cast<int>(r) - 4;  // 0..4, exact (r is a small integer)
-    if (m == 4) {                     // rounded up to 8: carry into the next binade, 1.00
-      m = 0;
+    int units = static_cast<int>(r);  // 4..8, or 2..4 one binade up: exact small integers
+    if (units == 8) {                 // rounded up to 8: carry into the next binade, 1.00
+      units = 4;
       ++e;
     }
+    while (units < 4) {               // 2 or 3 units of 2^(e-2): 1.0 or 1.5 a binade lower
+      units *= 2;
+      --e;
+    }
+    const int m = units - 4;
     const int ef = e - kE6M2MinExp;   // biased exponent field
     if (ef > 63 || (ef == 63 && m == 3))  // above 1.5 * 2^15; 0xFF is NaN
       code = k.overflow_nan ? kE6M2NaN : kE6M2MaxFinite;
@@ -185,7 +204,8 @@ __device__ __forceinline__ Scale block_scale(float vmax, const Knobs& k) {
 // the FP32 rounding did. Overflow to Inf (|x| near 2^128 under a saturated scale) and Inf
 // lanes are caught by the clamp.
 template <PayloadRounding kRounding, bool kProductBf16>
-__device__ __forceinline__ uint32_t lane_code(float x, float mult, uint32_t random, bool keep_sign) {
+__device__ __forceinline__ uint32_t lane_code(float x, float mult, uint32_t random, bool keep_sign,
+                                              bool sign_bit) {
   float q16 = fabsf(x) * mult;
   // payload-product=bf16: BF16(|x| * REC), then the exact 2^-E1 shift. RNE to 8 significant
   // bits commutes with scaling by a power of two in the normal range, so rounding the scaled
@@ -214,7 +234,8 @@ __device__ __forceinline__ uint32_t lane_code(float x, float mult, uint32_t rand
   }
   n = min(n, static_cast<uint32_t>(kS1P2MaxMagnitude));
   // x < 0 is false for -0.0 and for NaN (never here): "negative" as the model means it.
-  const bool sign = x < 0.0f && (n != 0 || keep_sign);
+  // negative-zero=sign-bit signs every x whose sign bit is set, -0.0 included.
+  const bool sign = (x < 0.0f && (n != 0 || keep_sign)) || (sign_bit && signbit(x));
   return n | (sign ? kS1P2SignBit : 0u);
 }
 
@@ -298,7 +319,7 @@ quantize_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict
       const uint32_t random =
           kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + i) : 0u;
       payload |= lane_code<kRounding, kProductBf16>(x[i], i < 4 ? mult_a : mult_b, random,
-                                                    k.keep_sign)
+                                                    k.keep_sign, k.sign_bit)
                  << (4 * i);  // value 8g+i: byte 4+4g+i/2, low nibble for even i
     }
 
@@ -378,7 +399,10 @@ __device__ __forceinline__ uint32_t negative_nonzero(uint32_t w) {
   return w & ((w & 0x7FFF7FFFu) + 0x7FFF7FFFu) & 0x80008000u;
 }
 
-template <PayloadRounding kRounding, bool kProductBf16, bool kKeepSign>
+// The negative-zero knob as the batched kernel's template parameter (its values' order).
+enum SignMode : int { kPlusZero = 0, kKeepSign = 1, kSignBit = 2 };
+
+template <PayloadRounding kRounding, bool kProductBf16, int kSign>
 __global__ void __launch_bounds__(kCtaThreads)
 quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
                         uint64_t first_index, Knobs k) {
@@ -465,7 +489,9 @@ quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __
 #pragma unroll
     for (int j = 0; j < 4; ++j) {
       const float mult = j < 2 ? mult_a : mult_b;
-      const uint32_t sign = kKeepSign ? negative_nonzero(words[j]) : words[j];
+      // keep-sign: the sign of negative nonzero values; plus-zero (masked below) and sign-bit:
+      // every sign bit.
+      const uint32_t sign = kSign == kKeepSign ? negative_nonzero(words[j]) : words[j];
       const uint32_t r0 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j) : 0u;
       const uint32_t r1 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j + 1) : 0u;
       const uint32_t m0 = lane_magnitude<kRounding, kProductBf16>(bf16_lo(words[j]), mult, r0);
@@ -475,7 +501,7 @@ quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __
       const uint32_t byte = (m0 & 7u) | ((sign >> 12) & 8u) | ((m1 & 7u) << 4) | ((sign >> 24) & 0x80u);
       payload |= byte << (8 * j);
     }
-    if (!kKeepSign) {
+    if (kSign == kPlusZero) {
       // negative-zero=plus-zero: a sign only where the magnitude is nonzero. Per nibble,
       // magnitude + 7 sets bit 3 exactly when the magnitude is nonzero (no carry: 7 + 7 < 16).
       const uint32_t magnitude = payload & 0x77777777u;
@@ -528,10 +554,12 @@ void launch_variant(int variant, const uint4* in, size_t chunks, uint8_t* out, u
         <<<grid_for(chunks, kCtaThreads), kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
   } else if (variant == kVariantBatched) {
     const dim3 grid = grid_for(chunks, static_cast<size_t>(kCtaThreads) * kBatch);
-    if (k.keep_sign)
-      quantize_batched_kernel<kRounding, kProductBf16, true><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+    if (k.sign_bit)
+      quantize_batched_kernel<kRounding, kProductBf16, kSignBit><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+    else if (k.keep_sign)
+      quantize_batched_kernel<kRounding, kProductBf16, kKeepSign><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
     else
-      quantize_batched_kernel<kRounding, kProductBf16, false><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+      quantize_batched_kernel<kRounding, kProductBf16, kPlusZero><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
   } else {
     throw Error("quantize: unknown kernel variant " + std::to_string(variant), false);
   }
@@ -608,33 +636,49 @@ void quantize_host(const uint16_t* in, size_t count, const Config& cfg, uint64_t
                    uint8_t* out) {
   if (count == 0) return;
   require_device();
-  // Device buffers for up to 2^20 blocks (128 MiB in, 36 MiB out) a chunk, kept between calls
-  // (the command line calls this once per 16384-block chunk of its input stream).
+  // Two streams, each with device buffers for up to 2^18 blocks (32 MiB in, 9 MiB out), kept
+  // between calls. Chunk i runs on stream i % 2: its copy in, kernel and copy out queue behind
+  // chunk i - 2 there, so one stream's transfers overlap the other's kernel. From pageable
+  // memory the copies are staged by the driver and overlap less; the bytes are the same.
+  constexpr size_t kStreams = 2;
+  constexpr size_t kChunk = size_t{1} << 18;
+  struct Lane {
+    cudaStream_t stream = nullptr;
+    uint16_t* d_in = nullptr;
+    uint8_t* d_out = nullptr;
+  };
   static std::mutex mutex;
-  static uint16_t* d_in = nullptr;
-  static uint8_t* d_out = nullptr;
-  static size_t capacity = 0;
+  static Lane lanes[kStreams];
   std::lock_guard<std::mutex> lock(mutex);
-  const size_t chunk = std::min<size_t>(count, size_t{1} << 20);
-  if (chunk > capacity) {
-    cudaFree(d_in);
-    cudaFree(d_out);
-    d_in = nullptr;
-    d_out = nullptr;
-    capacity = 0;
-    check(cudaMalloc(&d_in, chunk * kInputBytes), "cudaMalloc (input)");
-    check(cudaMalloc(&d_out, chunk * kPackedBytes), "cudaMalloc (output)");
-    capacity = chunk;
+  for (Lane& l : lanes) {
+    if (l.stream) continue;
+    check(cudaStreamCreateWithFlags(&l.stream, cudaStreamNonBlocking), "cudaStreamCreate");
+    check(cudaMalloc(&l.d_in, kChunk * kInputBytes), "cudaMalloc (input)");
+    check(cudaMalloc(&l.d_out, kChunk * kPackedBytes), "cudaMalloc (output)");
   }
-  for (size_t done = 0; done < count; done += chunk) {
-    const size_t n = std::min(chunk, count - done);
-    check(cudaMemcpy(d_in, in + done * kBlockValues, n * kInputBytes, cudaMemcpyHostToDevice),
-          "cudaMemcpy to the device");
-    quantize_device(d_in, n, cfg, first_index + done, d_out, nullptr);
-    // A synchronous copy on the default stream: waits for the kernel and reports its errors.
-    check(cudaMemcpy(out + done * kPackedBytes, d_out, n * kPackedBytes, cudaMemcpyDeviceToHost),
-          "quantize kernel / cudaMemcpy to the host");
+  size_t i = 0;
+  for (size_t done = 0; done < count; done += kChunk, ++i) {
+    const size_t n = std::min(kChunk, count - done);
+    Lane& l = lanes[i % kStreams];
+    check(cudaMemcpyAsync(l.d_in, in + done * kBlockValues, n * kInputBytes, cudaMemcpyHostToDevice,
+                          l.stream),
+          "cudaMemcpyAsync to the device");
+    quantize_device(l.d_in, n, cfg, first_index + done, l.d_out, l.stream);
+    check(cudaMemcpyAsync(out + done * kPackedBytes, l.d_out, n * kPackedBytes, cudaMemcpyDeviceToHost,
+                          l.stream),
+          "cudaMemcpyAsync to the host");
   }
+  // Waits for both streams and reports the kernels' errors.
+  for (Lane& l : lanes) check(cudaStreamSynchronize(l.stream), "quantize kernel / copies");
 }
+
+void* alloc_pinned(size_t bytes) {
+  require_device();
+  void* p = nullptr;
+  check(cudaHostAlloc(&p, bytes, cudaHostAllocDefault), "cudaHostAlloc");
+  return p;
+}
+
+void free_pinned(void* p) { cudaFreeHost(p); }
 
 }  // namespace hif4::cuda

@@ -31,27 +31,6 @@ uint64_t check_sample_bytes(const InputFile& in, InputFormat fmt, uint64_t row_l
   return values / row_length * blocks_per_row(row_length);
 }
 
-// BF16 rows of whole blocks: the file's bytes are the blocks (little-endian host, as
-// documented), so they are read straight into place with no per-value work.
-void for_each_whole_bf16_chunk(InputFile& in, uint64_t row_length, const BlockChunkFn& fn,
-                               size_t chunk_blocks) {
-  std::vector<uint16_t> blocks(chunk_blocks * kBlockValues);
-  const size_t chunk_bytes = blocks.size() * sizeof(uint16_t);
-  uint64_t bytes = 0, first = 0;
-  for (;;) {
-    const size_t got = in.read_some(blocks.data(), chunk_bytes);
-    bytes += got;
-    const size_t made = got / kInputBytes;
-    if (got < chunk_bytes) {
-      check_sample_bytes(in, InputFormat::Bf16, row_length, bytes);
-      if (made) fn(blocks.data(), made, first);
-      return;
-    }
-    fn(blocks.data(), made, first);
-    first += made;
-  }
-}
-
 }  // namespace
 
 InputFormat parse_input_format(const std::string& option, const std::string& text) {
@@ -66,37 +45,48 @@ uint64_t count_input_blocks(const InputFile& in, InputFormat fmt, uint64_t row_l
   return in.is_stream() ? 0 : check_sample_bytes(in, fmt, row_length, in.size());
 }
 
-void for_each_block_chunk(InputFile& in, InputFormat fmt, uint64_t row_length,
-                          const BlockChunkFn& fn, size_t chunk_blocks) {
-  count_input_blocks(in, fmt, row_length);
-  if (fmt == InputFormat::Bf16 && row_length % kBlockValues == 0)
-    return for_each_whole_bf16_chunk(in, row_length, fn, chunk_blocks);
-  const unsigned elem = input_element_bytes(fmt);
-  const uint64_t row_values = row_length ? row_length : kBlockValues;
-  std::vector<uint16_t> blocks(chunk_blocks * kBlockValues);
-  std::vector<uint8_t> raw(chunk_blocks * kBlockValues * elem);
-  uint64_t in_row = 0;  // values of the current row already placed
-  uint64_t bytes = 0, first = 0;
-  for (;;) {
-    // Values this chunk takes: whole blocks, where a row's last block holds its remainder.
+BlockReader::BlockReader(InputFile& in, InputFormat fmt, uint64_t row_length)
+    : in_(in), fmt_(fmt), row_length_(row_length),
+      row_values_(row_length ? row_length : kBlockValues),
+      whole_bf16_(fmt == InputFormat::Bf16 && row_length % kBlockValues == 0) {
+  count_input_blocks(in, fmt, row_length);  // a regular file is checked before any read
+}
+
+size_t BlockReader::read(uint16_t* out, size_t max_blocks) {
+  if (done_ || max_blocks == 0) return 0;
+  const unsigned elem = input_element_bytes(fmt_);
+  size_t made = 0;
+  bool ended = false;
+  if (whole_bf16_) {
+    // BF16 rows of whole blocks: the file's bytes are the blocks (little-endian host, as
+    // documented), read straight into place with no per-value work.
+    const size_t want = max_blocks * kInputBytes;
+    const size_t got = in_.read_some(out, want);
+    bytes_ += got;
+    made = got / kInputBytes;
+    ended = got < want;
+  } else {
+    // Values this read takes: whole blocks, where a row's last block holds its remainder.
     size_t want = 0;
-    for (size_t b = 0, r = in_row; b < chunk_blocks; ++b) {
-      const uint64_t take = std::min<uint64_t>(kBlockValues, row_values - r);
+    for (size_t b = 0, r = in_row_; b < max_blocks; ++b) {
+      const uint64_t take = std::min<uint64_t>(kBlockValues, row_values_ - r);
       want += take;
-      r = r + take == row_values ? 0 : r + take;
+      r = r + take == row_values_ ? 0 : r + take;
     }
-    const size_t got = in.read_some(raw.data(), want * elem);
-    bytes += got;
+    raw_.resize(want * elem);
+    const size_t got = in_.read_some(raw_.data(), want * elem);
+    bytes_ += got;
+    ended = got < want * elem;
     const size_t values = got / elem;
-    size_t used = 0, made = 0;
-    std::fill(blocks.begin(), blocks.end(), 0);
-    while (made < chunk_blocks && used < values) {
-      const uint64_t take = std::min<uint64_t>(kBlockValues, row_values - in_row);
+    size_t used = 0;
+    std::fill(out, out + max_blocks * kBlockValues, uint16_t{0});
+    while (made < max_blocks && used < values) {
+      const uint64_t take = std::min<uint64_t>(kBlockValues, row_values_ - in_row_);
       if (values - used < take) break;  // the input ended inside a block: reported below
-      uint16_t* dst = &blocks[made * kBlockValues];
-      const uint8_t* src = &raw[used * elem];
+      uint16_t* dst = out + made * kBlockValues;
+      const uint8_t* src = &raw_[used * elem];
       for (uint64_t v = 0; v < take; ++v) {
-        if (fmt == InputFormat::Bf16) {
+        if (fmt_ == InputFormat::Bf16) {
           dst[v] = static_cast<uint16_t>(src[2 * v] | (src[2 * v + 1] << 8));
         } else {
           uint32_t f;
@@ -106,17 +96,28 @@ void for_each_block_chunk(InputFile& in, InputFormat fmt, uint64_t row_length,
       }
       used += take;
       ++made;
-      in_row = in_row + take == row_values ? 0 : in_row + take;
+      in_row_ = in_row_ + take == row_values_ ? 0 : in_row_ + take;
     }
-    if (got < want * elem) {
-      // The end: everything read must have made whole rows (the same checks as for a file's
-      // size, so a stream gets the same messages).
-      check_sample_bytes(in, fmt, row_length, bytes);
-      if (made) fn(blocks.data(), made, first);
-      return;
-    }
-    fn(blocks.data(), made, first);
-    first += made;
+  }
+  if (ended) {
+    // The end: everything read must have made whole rows (the same checks as for a file's
+    // size, so a stream gets the same messages).
+    done_ = true;
+    check_sample_bytes(in_, fmt_, row_length_, bytes_);
+  }
+  blocks_ += made;
+  return made;
+}
+
+void for_each_block_chunk(InputFile& in, InputFormat fmt, uint64_t row_length,
+                          const BlockChunkFn& fn, size_t chunk_blocks) {
+  BlockReader reader(in, fmt, row_length);
+  std::vector<uint16_t> blocks(chunk_blocks * kBlockValues);
+  for (;;) {
+    const uint64_t first = reader.blocks_read();
+    const size_t n = reader.read(blocks.data(), chunk_blocks);
+    if (n) fn(blocks.data(), n, first);
+    if (n < chunk_blocks) return;
   }
 }
 

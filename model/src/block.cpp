@@ -17,7 +17,7 @@ const char* nan_cause_name(NanCause c) {
     case NanCause::None: return "none";
     case NanCause::NaNInput: return "NaN in block";
     case NanCause::InfInput: return "Inf in block (non-finite=nan-block)";
-    case NanCause::ScaleOverflow: return "scale overflow (scale-overflow=nan)";
+    case NanCause::ScaleOverflow: return "scale overflow (scale-overflow=nan or nan-unrounded)";
     case NanCause::ScaleUnderflow: return "scale underflow (scale-underflow=nan)";
   }
   return "?";
@@ -148,6 +148,8 @@ void quantize_packed_window(const uint16_t in[kBlockValues], const Config& cfg,
   using I16x8 = int16_t __attribute__((vector_size(16)));
   alignas(16) int16_t idx[kBlockValues];
   alignas(16) int16_t sign_mask[kBlockValues];
+  // negative-zero=sign-bit: -0.0 (INT16_MIN) is signed too.
+  const int16_t sign_bit = cfg.negative_zero == NegativeZero::SignBit ? -1 : 0;
   for (unsigned h = 0; h < kGroups8; ++h) {
     const unsigned e8 = (e1.e1_8 >> h) & 1u;
     const auto lo = static_cast<int16_t>(payload_window_start(ls, e8 + ((e1.e1_16 >> (2 * h)) & 1u)));
@@ -159,12 +161,12 @@ void quantize_packed_window(const uint16_t in[kBlockValues], const Config& cfg,
     d &= ~(d < 0);  // below the window: entry 0
     const I16x8 top = d > static_cast<int16_t>(kPayloadWindow - 1);
     d = (d & ~top) | (static_cast<int16_t>(kPayloadWindow - 1) & top);
-    const I16x8 negative_nonzero = (x < 0) & (x != INT16_MIN);
-    const I16x8 mask = 7 | (negative_nonzero & 8);
+    const I16x8 signed_lane = (x < 0) & ((x != INT16_MIN) | sign_bit);
+    const I16x8 mask = 7 | (signed_lane & 8);
     std::memcpy(idx + h * kValuesPerGroup8, &d, sizeof d);
     std::memcpy(sign_mask + h * kValuesPerGroup8, &mask, sizeof mask);
   }
-  const uint8_t* window = windows.code[code & 3][cfg.negative_zero == NegativeZero::KeepSign];
+  const uint8_t* window = windows.code[code & 3][static_cast<unsigned>(cfg.negative_zero)];
   for (unsigned k = 0; k < kPayloadBytes; ++k)
     out[kOffsetPayload + k] =
         static_cast<uint8_t>((window[idx[2 * k]] & sign_mask[2 * k]) |

@@ -45,12 +45,18 @@ std::vector<Knob> make_knobs() {
         {"bf16", "the product rounded to BF16 (RNE), then scaled by 2^-E1 exactly"}},
        HIF4_KNOB_ACCESS(payload_product)},
       {"negative-zero",
-       "The code of a negative x (x < 0) whose magnitude rounds to 0. -0.0 is not negative.",
-       {{"plus-zero", "0x0"}, {"keep-sign", "0x8 (the sign is kept)"}},
+       "The sign of a lane whose magnitude rounds to 0.",
+       {{"plus-zero", "0x0"},
+        {"keep-sign", "0x8 for a negative x (x < 0); -0.0 is not negative: 0x0"},
+        {"sign-bit", "0x8 for every x whose sign bit is set, -0.0 included"}},
        HIF4_KNOB_ACCESS(negative_zero)},
       {"scale-overflow",
-       "The rounded scale is above 49152 (or SF is +Inf under saturate-inf).",
-       {{"saturate", "E6M2 0xFE (49152)"}, {"nan", "E6M2 0xFF: a NaN block"}},
+       "The scale is above 49152 (or SF is +Inf under saturate-inf).",
+       {{"saturate", "the rounded scale is above 49152: E6M2 0xFE (49152)"},
+        {"nan", "the rounded scale is above 49152: E6M2 0xFF, a NaN block"},
+        {"nan-unrounded",
+         "SF >= 53248 (1.625*2^15) before rounding, or the rounded scale is above 49152: E6M2 "
+         "0xFF, a NaN block"}},
        HIF4_KNOB_ACCESS(scale_overflow)},
       {"scale-underflow",
        "SF is zero or below 2^-48, before rounding (all-zero and tiny blocks).",
@@ -62,6 +68,12 @@ std::vector<Knob> make_knobs() {
         {"saturate-inf", "Inf is above every finite value: the scale follows scale-overflow, Inf "
                          "lanes get their E1 bits and +-1.75; a NaN still makes a NaN block"}},
        HIF4_KNOB_ACCESS(non_finite)},
+      {"scale-binade",
+       "The binade in which SF is rounded to E6M2.",
+       {{"exact", "SF's own exponent"},
+        {"log2-bf16", "floor(BF16_RNE(log2(SF))): one binade up for some SF just below a power of "
+                      "two (SF = 1.8359..1.8672 * 2^k for k = -48..-33, and others)"}},
+       HIF4_KNOB_ACCESS(scale_binade)},
   };
 }
 #undef HIF4_KNOB_ACCESS
@@ -78,6 +90,27 @@ Config make_config(ScaleRounding sr, PayloadRounding pr, ProductMode tp, Product
   c.scale_underflow = su;
   c.non_finite = nf;
   return c;
+}
+
+Config cann_dynamic_mx_quant() {
+  Config c = make_config(ScaleRounding::NearestEven, PayloadRounding::NearestEven,
+                         ProductMode::Exact, ProductMode::Bf16, NegativeZero::KeepSign,
+                         ScaleOverflow::NanUnrounded, ScaleUnderflow::Nan,
+                         NonFinite::NanBlock);
+  c.scale_binade = ScaleBinade::Log2Bf16;
+  return c;
+}
+
+Config cann_moe_init_routing() {
+  Config c = cann_dynamic_mx_quant();
+  c.threshold_product = ProductMode::Bf16;
+  return c;
+}
+
+Config pto_host_golden() {
+  return make_config(ScaleRounding::NearestAway, PayloadRounding::NearestEven, ProductMode::Bf16,
+                     ProductMode::Bf16, NegativeZero::SignBit, ScaleOverflow::Nan,
+                     ScaleUnderflow::Min, NonFinite::NanBlock);
 }
 
 std::vector<Profile> make_profiles() {
@@ -98,11 +131,21 @@ std::vector<Profile> make_profiles() {
                    ProductMode::Exact, NegativeZero::KeepSign, ScaleOverflow::Saturate,
                    ScaleUnderflow::Min, NonFinite::SaturateInf)},
       {"cann",
-       "The Huawei CANN DynamicMxQuant golden: ties to even for scale and payload, the payload "
-       "product rounded to BF16, 0xFF for zero, tiny, huge and non-finite blocks.",
-       make_config(ScaleRounding::NearestEven, PayloadRounding::NearestEven, ProductMode::Exact,
-                   ProductMode::Bf16, NegativeZero::KeepSign, ScaleOverflow::Nan,
-                   ScaleUnderflow::Nan, NonFinite::NanBlock)},
+       "The Huawei CANN DynamicMxQuant test golden (ops-nn): ties to even for scale and payload, "
+       "the E6M2 binade from a BF16-rounded log2, the payload product rounded to BF16, 0xFF for "
+       "zero, tiny and non-finite blocks and for SF >= 53248 before rounding.",
+       cann_dynamic_mx_quant()},
+      {"cann-moe",
+       "The Huawei CANN MoeInitRoutingV3 test golden (ops-transformer): cann with both E1 "
+       "threshold products rounded to BF16.",
+       cann_moe_init_routing()},
+      {"pto",
+       "The PTO-ISA DynamicHiF4Quant host golden generator: E6M2 ties up, payload ties to even, "
+       "threshold and payload products rounded to BF16, every lane signed by its sign bit (-0.0 "
+       "gives 0x8). Where its rounded scale leaves the E6M2 range the generator wraps the code: "
+       "this profile raises a scale below 2^-48 to 0x00 and makes blocks above the range, and "
+       "non-finite ones, NaN blocks.",
+       pto_host_golden()},
   };
 }
 

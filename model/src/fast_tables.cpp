@@ -43,7 +43,7 @@ PayloadWindow* build_window(Rounding mode, ProductMode product) {
     // starts at exponent field shift_base - 19, which is a normal exponent (120 or 121).
     const uint16_t rec = e6m2_reciprocal(static_cast<uint8_t>((kE6M2Bias << 2) | m));
     const int start = (lane_scale(rec).shift_base - kPayloadWindowTopShift) * 128;
-    for (unsigned nz = 0; nz < 2; ++nz) {
+    for (unsigned nz = 0; nz < kNegativeZeroValues; ++nz) {
       cfg.negative_zero = static_cast<NegativeZero>(nz);
       for (unsigned i = 0; i < kPayloadWindow; ++i) {
         // The code of the negative value: its sign bit is what `x > 0x8000` lets through.

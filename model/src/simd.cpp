@@ -23,14 +23,18 @@ namespace {
 
 using simd_detail::CodeParams;
 
-// Vmax -> E6M2 code, one table per (scale-rounding, scale-overflow, scale-underflow): the
-// only knobs the scale depends on. 0x7F80 entries (every finite magnitude) of one byte.
-constexpr unsigned kScaleTables = 4 * 2 * 2;
+// Vmax -> E6M2 code, one table per (scale-rounding, scale-binade, scale-overflow,
+// scale-underflow): the only knobs the scale depends on. 0x7F80 entries (every finite
+// magnitude) of one byte, built on first use.
+constexpr unsigned kScaleRoundings = 4, kScaleBinades = 2, kScaleOverflows = 3, kScaleUnderflows = 2;
+constexpr unsigned kScaleTables = kScaleRoundings * kScaleBinades * kScaleOverflows * kScaleUnderflows;
 using ScaleTable = std::array<uint8_t, kBf16Inf>;
 
 unsigned scale_table_index(const Config& cfg) {
-  return static_cast<unsigned>(cfg.scale_rounding) * 4 + static_cast<unsigned>(cfg.scale_overflow) * 2 +
-         static_cast<unsigned>(cfg.scale_underflow);
+  unsigned i = static_cast<unsigned>(cfg.scale_rounding);
+  i = i * kScaleBinades + static_cast<unsigned>(cfg.scale_binade);
+  i = i * kScaleOverflows + static_cast<unsigned>(cfg.scale_overflow);
+  return i * kScaleUnderflows + static_cast<unsigned>(cfg.scale_underflow);
 }
 
 const uint8_t* scale_table(const Config& cfg) {
@@ -40,6 +44,7 @@ const uint8_t* scale_table(const Config& cfg) {
   std::call_once(once[i], [&] {
     Config c;
     c.scale_rounding = cfg.scale_rounding;
+    c.scale_binade = cfg.scale_binade;
     c.scale_overflow = cfg.scale_overflow;
     c.scale_underflow = cfg.scale_underflow;
     for (unsigned v = 0; v < kBf16Inf; ++v)
@@ -135,7 +140,8 @@ void quantize_blocks_on(SimdPath path, const uint16_t* in, size_t count, const C
   plan.code_params = code_params(cfg.threshold_product);
   plan.payload_mode = static_cast<int>(cfg.payload_rounding);
   plan.bf16_product = cfg.payload_product == ProductMode::Bf16;
-  plan.keep_sign = cfg.negative_zero == NegativeZero::KeepSign;
+  plan.keep_sign = cfg.negative_zero != NegativeZero::PlusZero;
+  plan.sign_bit = cfg.negative_zero == NegativeZero::SignBit;
   plan.sr_seed = cfg.sr_seed;
   plan.scalar_block = scalar_block;
   plan.cfg = &cfg;

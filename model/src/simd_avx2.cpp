@@ -159,6 +159,7 @@ void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, ui
   const __m256i sign_code = HIF4_K(sign_code);
   const __m256i swap_u16 = HIF4_K(swap_u16);
   const __m256i keep_sign = plan.keep_sign ? _mm256_cmpeq_epi16(zero, zero) : zero;
+  const __m256i sign_bit = plan.sign_bit ? _mm256_cmpeq_epi16(zero, zero) : zero;
   const __m256i nibble_order = HIF4_K(nibble_order);
 
   // Two passes over batches of kBatch blocks. Pass 1 finds each block's peaks and E6M2 code;
@@ -276,10 +277,11 @@ void quantize_run(const uint16_t* in, size_t count, const QuantizePlan& plan, ui
       const __m256i q = payload_quarters<kMode>(p, sh, random_even, random_odd);
 
       // Sign: x < 0 (sign bit and a nonzero magnitude); kept on a zero code only under
-      // negative-zero=keep-sign.
-      __m256i negative = _mm256_and_si256(_mm256_srai_epi16(raw[r], 15),
-                                          _mm256_cmpgt_epi16(mag[r], zero));
+      // negative-zero=keep-sign or sign-bit; under sign-bit the sign bit alone (-0.0 too).
+      const __m256i sign = _mm256_srai_epi16(raw[r], 15);
+      __m256i negative = _mm256_and_si256(sign, _mm256_cmpgt_epi16(mag[r], zero));
       negative = _mm256_and_si256(negative, _mm256_or_si256(_mm256_cmpgt_epi16(q, zero), keep_sign));
+      negative = _mm256_or_si256(negative, _mm256_and_si256(sign, sign_bit));
       const __m256i codes = _mm256_or_si256(q, _mm256_and_si256(negative, sign_code));
       // Nibbles: byte k = code[2k] | code[2k+1] << 4. Fold the odd code of each u32 lane
       // down next to the even one and keep the low byte.

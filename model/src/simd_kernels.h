@@ -28,7 +28,8 @@ struct QuantizePlan {
   const CodeParams* code_params;    // [255], for the config's threshold-product
   int payload_mode;                 // PayloadMode
   bool bf16_product;                // payload-product=bf16
-  bool keep_sign;                   // negative-zero=keep-sign
+  bool keep_sign;                   // negative-zero=keep-sign or sign-bit
+  bool sign_bit;                    // negative-zero=sign-bit: -0.0 lanes signed too
   uint64_t sr_seed;
   // The scalar model for one block (blocks holding NaN or Inf take this way).
   void (*scalar_block)(const uint16_t* in, const void* cfg, uint64_t index, uint8_t* out);

@@ -129,13 +129,23 @@ std::string format_trace(const BlockTrace& t, const Config& cfg) {
   o << "  E6M2 = " << e6m2_text(t.scale.code);
   switch (t.scale.event) {
     case ScaleEvent::Underflow: o << "   (SF zero or below 2^-48: scale-underflow)"; break;
-    case ScaleEvent::Overflow: o << "   (rounded scale above 49152: scale-overflow)"; break;
-    case ScaleEvent::InRange:
-      o << "   (mantissa " << (t.scale.rounding.inexact ? (t.scale.rounding.tie ? "tie, " : "")
-                                                        : "exact")
+    case ScaleEvent::Overflow:
+      o << (cfg.scale_overflow == ScaleOverflow::NanUnrounded && t.sf >= kBf16ScaleOverflowBeforeRounding &&
+                    t.sf < kBf16Inf
+                ? "   (SF >= 53248 before rounding: scale-overflow)"
+                : "   (rounded scale above 49152: scale-overflow)");
+      break;
+    case ScaleEvent::InRange: {
+      // scale-binade=log2-bf16 may have rounded SF one binade up.
+      const int e_sf = static_cast<int>(t.sf >> 7) - 127;
+      const bool up = cfg.scale_binade == ScaleBinade::Log2Bf16 &&
+                      log2_bf16_binade(e_sf, t.sf & 0x7Fu) != e_sf;
+      o << "   (" << (up ? "in binade 2^" + std::to_string(e_sf + 1) + " by the BF16 log2, " : "")
+        << "mantissa " << (t.scale.rounding.inexact ? (t.scale.rounding.tie ? "tie, " : "") : "exact")
         << (t.scale.rounding.inexact ? (t.scale.rounding.up ? "rounded up" : "rounded down") : "")
         << ")";
       break;
+    }
   }
   o << "\n";
   if (t.nan_cause != NanCause::None) {

@@ -41,7 +41,7 @@ grep -q "^[0-9]* passed, 0 failed$" out || fail "verify summary: $(tail -1 out)"
 
 # readmemh export: 1024-bit input words and 288-bit expected words; verify reads them back.
 expect 0 "$HIF4" export a.hif4v --format readmemh --out mh
-[ "$(grep -vc '^//' mh/inputs.hex)" -eq 450 ] || fail "inputs.hex line count"
+[ "$(grep -vc '^//' mh/inputs.hex)" -eq 500 ] || fail "inputs.hex line count"
 [ "$(grep -v '^//' mh/inputs.hex | awk '{print length($0)}' | sort -u)" = 256 ] || fail "inputs.hex width"
 [ "$(grep -v '^//' mh/expected.hex | awk '{print length($0)}' | sort -u)" = 72 ] || fail "expected.hex width"
 expect 0 "$HIF4" verify --vectors a.hif4v --dut mh/expected.hex
@@ -56,7 +56,7 @@ line1=$(grep -v '^//' mh/expected.hex | head -1)
 
 # jsonl: one block per line, valid JSON.
 expect 0 "$HIF4" export a.hif4v --format jsonl --out js
-[ "$(wc -l < js/blocks.jsonl)" -eq 450 ] || fail "blocks.jsonl line count"
+[ "$(wc -l < js/blocks.jsonl)" -eq 500 ] || fail "blocks.jsonl line count"
 if command -v python3 >/dev/null; then
   python3 -c 'import json,sys
 for line in open(sys.argv[1]):
@@ -76,7 +76,7 @@ grep -q "CRC mismatch" err || fail "mid-export damage message: $(cat err)"
 cp ra/expected.hif4 dut.hif4
 printf '\x01' | dd of=dut.hif4 bs=1 seek=$((36 * 7 + 20)) conv=notrunc status=none
 expect 1 "$HIF4" verify --vectors a.hif4v --dut dut.hif4
-grep -q "^449 passed, 1 failed$" out || fail "verify summary with one bad block: $(tail -1 out)"
+grep -q "^499 passed, 1 failed$" out || fail "verify summary with one bad block: $(tail -1 out)"
 grep -q "^block 7 " out || fail "the bad block is not named"
 replay=$(grep -m1 "replay: hif4 explain" out | sed 's/.*replay: hif4 //')
 [ -n "$replay" ] && expect 0 "$HIF4" $replay

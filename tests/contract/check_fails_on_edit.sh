@@ -28,7 +28,7 @@ expect_caught() {
   [ $rc -eq 1 ] && grep -qF "$1 differs" <<<"$out" || fail "check after '$2' on $1: exit $rc: $out"
   "$gen" write "$tmp" >/dev/null && cmp -s "$tmp/$1" "$tmp/original" || fail "write did not restore $1"
 }
-expect_caught rtl/hif4_cfg_pkg.sv "s/SCALE_OVERFLOW_NAN      = 1'd1/SCALE_OVERFLOW_NAN      = 1'd0/"
+expect_caught rtl/hif4_cfg_pkg.sv "s/SCALE_OVERFLOW_NAN           = 2'd1/SCALE_OVERFLOW_NAN           = 2'd0/"
 expect_caught rtl/hif4_cfg_pkg.sv "/NON_FINITE_SATURATE_INF/d"
 expect_caught rtl/hif4_quantizer.sv "s/logic \[1:0\]     cfg_payload_rounding/logic           cfg_payload_rounding/"
 expect_caught rtl/hif4_quantizer.sv "/  output logic \[23:0\]    probe_s3_e1/d"

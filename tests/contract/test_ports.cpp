@@ -91,9 +91,9 @@ TEST_CASE("contract: the consistency check reports each disagreement", "[contrac
   SECTION("a knob added to the table but not to ports.def") {
     std::vector<Knob> table = knobs();
     Knob extra = table.front();
-    extra.name = "scale-binade";
+    extra.name = "sf-rounding";
     table.push_back(extra);
-    CHECK(mentions(contract_problems(port_list(), table), "knob scale-binade: 0 cfg ports"));
+    CHECK(mentions(contract_problems(port_list(), table), "knob sf-rounding: 0 cfg ports"));
   }
   SECTION("a port naming an unknown knob, or misnamed") {
     std::vector<PortInfo> ports = port_list();

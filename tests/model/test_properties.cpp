@@ -87,10 +87,13 @@ TEST_CASE("quantize(-x) mirrors quantize(x)", "[properties]") {
         REQUIRE((a.codes[i] & 7) == (b.codes[i] & 7));
         const unsigned mag = a.codes[i] & 7;
         // A nonzero magnitude carries the input's sign; a zero one carries it only under
-        // keep-sign and only for a negative input (x < 0; -0.0 is not negative).
+        // keep-sign and only for a negative input (x < 0; -0.0 is not negative), or under
+        // sign-bit for any input with its sign bit set (-0.0 too).
         for (const auto& [x, code] : {std::pair{in[i], a.codes[i]}, std::pair{neg[i], b.codes[i]}}) {
           const bool negative = bf16_sign(x) && (x & kBf16MagnitudeMask);
-          const bool want_sign = negative && (mag != 0 || cfg.negative_zero == NegativeZero::KeepSign);
+          const bool want_sign =
+              (negative && (mag != 0 || cfg.negative_zero != NegativeZero::PlusZero)) ||
+              (bf16_sign(x) && cfg.negative_zero == NegativeZero::SignBit);
           REQUIRE(((code & 8) != 0) == want_sign);
         }
       }
@@ -107,16 +110,17 @@ TEST_CASE("quantize(-x) mirrors quantize(x)", "[properties]") {
 //  - toward-zero gives q back except under a mantissa-3 scale with the exact payload product,
 //    where every q >= 1 becomes q-1 (a BF16-rounded product, q * 0.998046875 rounded to 8
 //    bits, comes back to exactly q for every q = 1..7);
-//  - and a keep-sign 0x8 decodes to -0.0, which is not negative, so it comes back as 0x0.
+//  - and a 0x8 decodes to -0.0, which is not negative, so it comes back as 0x0 (as 0x8 under
+//    sign-bit, which signs -0.0).
 // The scale itself is re-derived unchanged in most blocks but not all ([7.875, 0, ...] in
 // seed: 0xC1 decodes to 7.5, whose scale is 0xC0, so 7.5 -> 7.0).
 uint8_t expected_requantized(uint8_t code, uint8_t e6m2, const Config& cfg) {
-  if (code == 0x8) return 0x0;
+  if (code == 0x8) return cfg.negative_zero == NegativeZero::SignBit ? 0x8 : 0x0;
   unsigned q = code & 7;
   if (cfg.payload_rounding == PayloadRounding::TowardZero && cfg.payload_product == ProductMode::Exact &&
       (e6m2 & 3) == 3 && q > 0)
     --q;
-  const bool sign = (code & 8) && (q != 0 || cfg.negative_zero == NegativeZero::KeepSign);
+  const bool sign = (code & 8) && (q != 0 || cfg.negative_zero != NegativeZero::PlusZero);
   return static_cast<uint8_t>((sign ? 8 : 0) | q);
 }
 

@@ -229,7 +229,9 @@ static void random_blocks_for_profile(size_t index) {
 TEST_CASE("simd: 10^7 random corner blocks of profile #0", "[simd][random]") { random_blocks_for_profile(0); }
 TEST_CASE("simd: 10^7 random corner blocks of profile #1", "[simd][random]") { random_blocks_for_profile(1); }
 TEST_CASE("simd: 10^7 random corner blocks of profile #2", "[simd][random]") { random_blocks_for_profile(2); }
-TEST_CASE("simd: every profile has a random-block case", "[simd]") { CHECK(profiles().size() == 3); }
+TEST_CASE("simd: 10^7 random corner blocks of profile #3", "[simd][random]") { random_blocks_for_profile(3); }
+TEST_CASE("simd: 10^7 random corner blocks of profile #4", "[simd][random]") { random_blocks_for_profile(4); }
+TEST_CASE("simd: every profile has a random-block case", "[simd]") { CHECK(profiles().size() == 5); }
 
 TEST_CASE("simd: unaligned input and output", "[simd]") {
   const size_t blocks = 300;

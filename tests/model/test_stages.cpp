@@ -2,6 +2,8 @@
 // double-precision formulations (test_support.h).
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "hif4/fast_tables.h"
 #include "hif4/stages.h"
 #include "test_support.h"
@@ -235,15 +237,17 @@ TEST_CASE("payload windows equal encode_s1p2 for every BF16 x every E6M2 code x 
         return payload_window(mode.rounding, mode.product);
       });
       for (unsigned code = 0; code < 0xFF; ++code) {
-        c.negative_zero = static_cast<NegativeZero>(code & 1);
+        const unsigned nz = code % kNegativeZeroValues;
+        c.negative_zero = static_cast<NegativeZero>(nz);
         const uint16_t rec = e6m2_reciprocal(static_cast<uint8_t>(code));
         const LaneScale ls = lane_scale(rec);
-        const uint8_t* window = w.code[code & 3][code & 1];
+        const uint8_t* window = w.code[code & 3][nz];
+        const bool sign_bit = c.negative_zero == NegativeZero::SignBit;
         for (unsigned e1 = 0; e1 <= 2; ++e1) {
           const int start = payload_window_start(ls, e1);
           for (uint32_t x = 0; x < 0x10000; ++x) {
             if (bf16_is_nan(static_cast<uint16_t>(x))) continue;
-            const uint8_t fast = encode_s1p2_window(window, start, static_cast<uint16_t>(x));
+            const uint8_t fast = encode_s1p2_window(window, start, static_cast<uint16_t>(x), sign_bit);
             const uint8_t spec = encode_s1p2(static_cast<uint16_t>(x), rec, e1, c, 0).code;
             if (fast != spec)
               FAIL("x 0x" << std::hex << x << " code 0x" << code << " e1 " << e1 << " mode " << mi
@@ -277,4 +281,40 @@ TEST_CASE("sr_bits: the documented hash, pinned values, 16 bits", "[stages]") {
   const double mean = sum / (4096.0 * 64);
   CHECK(mean > 32767.5 - 200);
   CHECK(mean < 32767.5 + 200);
+}
+
+TEST_CASE("the log2-bf16 scale binade: its threshold table derived again in long double", "[stages]") {
+  // kLog2Bf16BinadeUp[p]: the smallest mantissa field m with log2(1 + m/128) > 1 - 2^(p-8)
+  // (128: none). No m lies within 10^-4 of a bound, far beyond long double's error.
+  for (int p = 0; p < 7; ++p) {
+    const long double bound = 1.0L - std::ldexp(1.0L, p - 8);
+    unsigned first = 128;
+    for (unsigned m = 0; m < 128; ++m) {
+      const long double f = std::log2(1.0L + m / 128.0L);
+      REQUIRE(std::fabs(f - bound) > 1e-4L);
+      if (f > bound && first == 128) first = m;
+    }
+    INFO("p = " << p);
+    CHECK(kLog2Bf16BinadeUp[p] == first);
+  }
+  // The binade moves for e = -48..-33 from m = 107 on, never for e = -1, 0, 1.
+  CHECK(log2_bf16_binade(-40, 106) == -40);
+  CHECK(log2_bf16_binade(-40, 107) == -39);
+  CHECK(log2_bf16_binade(-48, 127) == -47);
+  for (int e : {-1, 0, 1}) CHECK(log2_bf16_binade(e, 127) == e);
+  // The issue's examples: SF = 1.8359375 * 2^-40 (0x2BEB) -> 2^-39 (0x24) under log2-bf16,
+  // 1.75 * 2^-40 (0x23) in its own binade; SF = 53248 (0x4750) is an overflow before rounding
+  // under nan-unrounded, 52992 (0x474F) is 0xFE.
+  Config c = find_profile("cann").config;
+  CHECK(encode_e6m2(0x2BEB, c).code == 0x24);
+  CHECK(encode_e6m2(0x4750, c).code == kE6M2NaN);
+  CHECK(encode_e6m2(0x474F, c).code == kE6M2MaxFinite);
+  c.scale_binade = ScaleBinade::Exact;
+  c.scale_overflow = ScaleOverflow::Nan;
+  CHECK(encode_e6m2(0x2BEB, c).code == 0x23);
+  CHECK(encode_e6m2(0x4750, c).code == kE6M2MaxFinite);  // ties to even: 49152
+  // One binade up under toward-zero: 1.9921875 * 2^10 keeps 1.1 -> 1.5 * 2^10 (not 1.75).
+  c.scale_rounding = ScaleRounding::TowardZero;
+  c.scale_binade = ScaleBinade::Log2Bf16;
+  CHECK(encode_e6m2(static_cast<uint16_t>(((10 + 127) << 7) | 127), c).code == (((10 + 48) << 2) | 2));
 }

@@ -3,12 +3,13 @@
 //   test_rtl_units recip                    all 256 E6M2 codes -> REC
 //   test_rtl_units scale                    every BF16 peak magnitude (0, subnormals, normals,
 //                                           Inf, NaN patterns) x 4 scale roundings x 2
-//                                           overflow x 2 underflow policies: SF and E6M2
+//                                           binades x 3 overflow x 2 underflow policies: SF
+//                                           and E6M2
 //   test_rtl_units peak-tree                structured + random blocks: V16, V8, Vmax, flags
 //   test_rtl_units e1 exact|bf16            every BF16 group peak x every finite E6M2 code:
 //                                           E1_8 (>= 4) and E1_16 with E1_8 = 0 and 1
 //   test_rtl_units s1p2 ROUNDING PRODUCT    every BF16 input x every finite E6M2 code x the 4
-//                                           E1 combinations, 64 lanes a cycle, both
+//                                           E1 combinations, 64 lanes a cycle, the three
 //                                           negative-zero policies (ROUNDING: nearest-away,
 //                                           nearest-even, toward-zero, stochastic; PRODUCT:
 //                                           exact, bf16)
@@ -51,15 +52,20 @@ int test_scale(VerilatedContext& ctx) {
   auto dut = std::make_unique<Vhif4_scale_unit>(&ctx);
   Mismatches mm;
   Config cfg;
+  unsigned policies = 0;
   for (unsigned rounding = 0; rounding < 4; ++rounding)
-    for (unsigned overflow = 0; overflow < 2; ++overflow)
-      for (unsigned underflow = 0; underflow < 2; ++underflow) {
+    for (unsigned binade = 0; binade < 2; ++binade)
+      for (unsigned overflow = 0; overflow < 3; ++overflow)
+        for (unsigned underflow = 0; underflow < 2; ++underflow) {
+        ++policies;
         cfg.scale_rounding = static_cast<ScaleRounding>(rounding);
+        cfg.scale_binade = static_cast<ScaleBinade>(binade);
         cfg.scale_overflow = static_cast<ScaleOverflow>(overflow);
         cfg.scale_underflow = static_cast<ScaleUnderflow>(underflow);
         // The unit's policy inputs carry the encodings of the top's cfg ports.
         const contract::CfgPorts ports = contract::cfg_ports(cfg);
         dut->scale_rounding = ports.cfg_scale_rounding;
+        dut->scale_binade = ports.cfg_scale_binade;
         dut->scale_overflow = ports.cfg_scale_overflow;
         dut->scale_underflow = ports.cfg_scale_underflow;
         for (unsigned vmax = 0; vmax <= kBf16MagnitudeMask; ++vmax) {
@@ -75,7 +81,7 @@ int test_scale(VerilatedContext& ctx) {
                       describe(cfg).c_str(), dut->e6m2, code);
         }
       }
-  return mm.finish("scale (32768 peaks x 16 policies)");
+  return mm.finish("scale (32768 peaks x " + std::to_string(policies) + " policies)");
 }
 
 int test_peak_tree(VerilatedContext& ctx) {
@@ -185,9 +191,11 @@ int test_s1p2(VerilatedContext& ctx, PayloadRounding rounding, ProductMode produ
   dut->bf16_product = product == ProductMode::Bf16;
   uint16_t in[kBlockValues];
   uint32_t key_counter = 1;
-  for (unsigned nz = 0; nz < 2; ++nz) {
+  for (unsigned nz = 0; nz < 3; ++nz) {
     cfg.negative_zero = static_cast<NegativeZero>(nz);
-    dut->keep_sign = static_cast<uint8_t>(nz);
+    // The top drives the encoder's two sign inputs from cfg_negative_zero (hif4_quantizer).
+    dut->keep_sign = cfg.negative_zero != NegativeZero::PlusZero;
+    dut->sign_bit = cfg.negative_zero == NegativeZero::SignBit;
     for (unsigned code = 0; code < kE6M2MaxFinite + 1u; ++code) {
       const uint16_t rec = e6m2_reciprocal(static_cast<uint8_t>(code));
       dut->rec = rec;

@@ -563,6 +563,68 @@ void make_non_finite(RecordContext& c, uint16_t out[kBlockValues]) {
   }
 }
 
+// ---- golden corners -----------------------------------------------------------------------
+//
+// The corners where published goldens part from each other (docs/profiles.md):
+//  - the scale-binade band: SF = m * 2^k for mantissa fields 104..120 (1.8125 .. 1.9375, the
+//    band 1.8359 .. 1.8672 where a BF16-rounded log2 moves up a binade, with neighbours on both
+//    sides) and k = -48 .. -32 (the band's exponents and the first one outside it);
+//  - the overflow edge: SF = 49152, 52992, 53248 (1.625 * 2^15, the test before rounding) and
+//    53504;
+//  - -0.0 lanes: among values of both signs, beside negative values that round to 0, and as
+//    the peak group's only other value.
+constexpr unsigned kBandMantissaFirst = 104, kBandMantissas = 17;
+constexpr int kBandExpFirst = -48, kBandExps = 17;
+constexpr uint16_t kOverflowEdge[] = {0x4740, 0x474F, kBf16ScaleOverflowBeforeRounding, 0x4751};
+constexpr unsigned kNegativeZeroKinds = 4;
+constexpr uint64_t kGoldenCorners =
+    kBandMantissas * kBandExps + sizeof kOverflowEdge / sizeof kOverflowEdge[0] + kNegativeZeroKinds;
+
+void block_at_sf(Rng& rng, uint16_t sf, uint16_t out[kBlockValues]) {
+  const uint16_t peak = peak_for_sf(rng, sf);
+  for (unsigned i = 0; i < kBlockValues; ++i) out[i] = random_signed_at_most(rng, peak);
+  out[rng.below(kBlockValues)] = with_sign(peak, rng.coin());
+}
+
+void make_golden_corners(RecordContext& c, uint16_t out[kBlockValues]) {
+  Rng& rng = c.rng;
+  uint64_t t = c.index % kGoldenCorners;
+  if (t < kBandMantissas * kBandExps) {
+    const int k = kBandExpFirst + static_cast<int>(t / kBandMantissas);
+    const unsigned m = kBandMantissaFirst + static_cast<unsigned>(t % kBandMantissas);
+    block_at_sf(rng, static_cast<uint16_t>(((k + 127) << 7) | m), out);
+    return;
+  }
+  t -= kBandMantissas * kBandExps;
+  if (t < sizeof kOverflowEdge / sizeof kOverflowEdge[0]) {
+    block_at_sf(rng, kOverflowEdge[t], out);
+    return;
+  }
+  t -= sizeof kOverflowEdge / sizeof kOverflowEdge[0];
+  // -0.0 lanes: a normal block with a quarter of its lanes -0.0; the same with the other lanes
+  // negative and far below the peak (they round to 0); a lone peak among -0.0; and -0.0 in
+  // every lane but the peak's group of 4.
+  const uint16_t peak = static_cast<uint16_t>(rng.range(0x3800, 0x4800));  // 2^-15 .. 2^17
+  for (unsigned i = 0; i < kBlockValues; ++i) out[i] = kBf16SignMask;
+  const unsigned at = static_cast<unsigned>(rng.below(kBlockValues));
+  switch (t) {
+    case 0:
+      for (unsigned i = 0; i < kBlockValues; ++i)
+        if (rng.below(4) != 0) out[i] = random_signed_at_most(rng, peak);
+      break;
+    case 1:
+      for (unsigned i = 0; i < kBlockValues; ++i)
+        if (rng.coin()) out[i] = with_sign(static_cast<uint16_t>(peak - (12 << 7) + rng.below(128)), true);
+      break;
+    case 2: break;
+    default:
+      for (unsigned i = at & ~3u; i < (at & ~3u) + kValuesPerGroup16; ++i)
+        out[i] = random_signed_at_most(rng, peak);
+      break;
+  }
+  out[at] = with_sign(peak, rng.coin());
+}
+
 // ---- the table --------------------------------------------------------------------------
 
 std::vector<Suite> make_suites() {
@@ -613,6 +675,11 @@ std::vector<Suite> make_suites() {
        "+Inf, -Inf, quiet, signalling, negative and all-ones NaNs at each of the 64 lanes; Inf "
        "with a NaN, +Inf with -Inf, Inf among zeros, Inf among the largest finite values",
        kBlockValues * kNonFiniteKinds, kBlockValues * kNonFiniteKinds * 8, make_non_finite},
+      {"golden-corners",
+       "where the published goldens differ: SF = 1.8125..1.9375 * 2^k for k = -48..-32 (the "
+       "band where a BF16-rounded log2 moves the E6M2 binade up), SF = 49152, 52992, 53248 and "
+       "53504 (the overflow test before rounding), and -0.0 lanes among values of both signs",
+       kGoldenCorners, kGoldenCorners * 8, make_golden_corners},
   };
 }
 

@@ -475,8 +475,13 @@ VectorReader::VectorReader(std::unique_ptr<ByteSource> source) : source_(std::mo
       fail(e.message);
     }
   }
+  // A knob the header lacks was added after the file was written: the file was made with the
+  // behaviour before the knob existed, which is the knob's first value (docs/vectors.md).
   for (size_t i = 0; i < knobs().size(); ++i)
-    if (!seen[i]) fail(std::string("knob '") + knobs()[i].name + "' is missing from the header");
+    if (!seen[i]) {
+      knobs()[i].set(h.config, 0);
+      h.defaulted_knobs.emplace_back(knobs()[i].name);
+    }
   const uint16_t suite_count = p.u16("suite count");
   uint64_t covered = 0;
   for (unsigned i = 0; i < suite_count; ++i) {
@@ -544,6 +549,11 @@ std::string format_header(const VectorHeader& h) {
   if (!h.selection.empty()) s += ", suite " + h.selection;
   if (h.level) s += ", level " + std::to_string(h.level);
   s += ", seed " + std::to_string(h.seed) + "\n";
+  if (!h.defaulted_knobs.empty()) {
+    s += "knobs the file does not name (it predates them), read as their first value:";
+    for (const std::string& k : h.defaulted_knobs) s += " " + k;
+    s += "\n";
+  }
   for (const SuiteRange& r : h.suites)
     s += "  " + r.name + ": records " + std::to_string(r.first) + ".." +
          std::to_string(r.first + r.count - (r.count ? 1 : 0)) + " (" + std::to_string(r.count) + ")\n";

@@ -25,6 +25,31 @@ inline uint64_t blocks_per_row(uint64_t row_length) {
 // standard input (a stream) it checks nothing and returns 0: the same checks run at its end.
 uint64_t count_input_blocks(const InputFile& in, InputFormat fmt, uint64_t row_length);
 
+// Reads a sample file as BF16 blocks into the caller's memory (any buffer: a pinned one for a
+// GPU, say). FP32 input is rounded to BF16 (RNE, NaN kept), as the seed does; each row is
+// zero-padded to whole blocks; a row may span reads, so memory does not grow with the row
+// length. Where the input ends, read() throws Error unless it ended on a row (or block)
+// boundary.
+class BlockReader {
+ public:
+  // Checks a regular file's size at once (count_input_blocks).
+  BlockReader(InputFile& in, InputFormat fmt, uint64_t row_length);
+  // Up to max_blocks blocks into out (max_blocks * 64 values); returns how many, fewer only
+  // at the end (then 0 on every later call).
+  size_t read(uint16_t* out, size_t max_blocks);
+  uint64_t blocks_read() const { return blocks_; }
+
+ private:
+  InputFile& in_;
+  InputFormat fmt_;
+  uint64_t row_length_, row_values_;
+  bool whole_bf16_;          // BF16 rows of whole blocks: the bytes are the blocks
+  uint64_t in_row_ = 0;      // values of the current row already placed
+  uint64_t bytes_ = 0, blocks_ = 0;
+  bool done_ = false;
+  std::vector<uint8_t> raw_;
+};
+
 // Reads the input and hands it on as BF16 blocks, `chunk_blocks` at a time (fewer only at the
 // end), in order. FP32 input is rounded to BF16 (RNE, NaN kept) first, as the seed does. A row
 // longer than a chunk is split across chunks, so memory does not grow with the row length.

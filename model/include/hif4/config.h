@@ -30,16 +30,24 @@ enum class ScaleRounding : uint8_t { NearestAway, NearestEven, TowardZero, Up };
 enum class PayloadRounding : uint8_t { NearestAway, NearestEven, TowardZero, Stochastic };
 // How V * REC (E1 thresholds) or x * REC (payload) is formed: exactly, or rounded to BF16 RNE.
 enum class ProductMode : uint8_t { Exact, Bf16 };
-// A negative x (x < 0; -0.0 is not negative) whose magnitude code is 0: +0 (0x0) or -0 (0x8).
-enum class NegativeZero : uint8_t { PlusZero, KeepSign };
-// The rounded scale exceeds 49152: saturate to 0xFE, or NaN (0xFF, a NaN block).
-enum class ScaleOverflow : uint8_t { Saturate, Nan };
+// The sign of a lane whose magnitude code is 0: a negative x (x < 0) gets +0 (0x0) or -0
+// (0x8), and -0.0 counts as not negative; or every lane takes the sign bit of x, so -0.0 gives
+// 0x8 too (SignBit).
+enum class NegativeZero : uint8_t { PlusZero, KeepSign, SignBit };
+// The scale overflows: the rounded scale exceeds 49152, and under NanUnrounded also SF >=
+// 53248 (1.625 * 2^15, the midpoint of 49152 and 57344) before it is rounded. Saturate to 0xFE,
+// or NaN (0xFF, a NaN block).
+enum class ScaleOverflow : uint8_t { Saturate, Nan, NanUnrounded };
 // SF is zero or below 2^-48 (before rounding): the minimum code 0x00, or NaN (0xFF).
 enum class ScaleUnderflow : uint8_t { Min, Nan };
 // A NaN or +-Inf in the block: a NaN block; or Inf is larger than every finite value
 // (the scale then follows scale-overflow, Inf lanes get their E1 bits and +-1.75) and only a
 // NaN makes a NaN block.
 enum class NonFinite : uint8_t { NanBlock, SaturateInf };
+// The binade SF is rounded in: SF's own exponent (Exact), or floor(BF16_RNE(log2(SF))), the
+// exponent a number library finds when its log2 of a BF16 is itself rounded to BF16 (Log2Bf16;
+// for some SF just below a power of two this is one binade up, see scale_binade in stages.h).
+enum class ScaleBinade : uint8_t { Exact, Log2Bf16 };
 
 struct Config {
   ScaleRounding scale_rounding = ScaleRounding::NearestAway;
@@ -50,6 +58,7 @@ struct Config {
   ScaleOverflow scale_overflow = ScaleOverflow::Saturate;
   ScaleUnderflow scale_underflow = ScaleUnderflow::Min;
   NonFinite non_finite = NonFinite::NanBlock;
+  ScaleBinade scale_binade = ScaleBinade::Exact;
   uint64_t sr_seed = 0;  // stochastic rounding seed (only read when payload-rounding=stochastic)
 
   bool operator==(const Config& o) const;

@@ -30,14 +30,15 @@ const E1Thresholds& e1_thresholds(uint8_t e6m2_code, ProductMode mode);
 // bits are exactly the low 11 bits of (magnitude - window_start), so one 2048-entry window
 // per REC mantissa covers every case:
 //   index = clamp(magnitude - (shift_base + e1 - 19) * 128, 0, 2047)
-//   code  = window[index] & (x > 0x8000 ? 0xF : 0x7)
+//   code  = window[index] & (x > 0x8000 ? 0xF : 0x7)   (x >= 0x8000 under negative-zero=sign-bit)
 // Below the window (including zero, subnormals) the entry 0 is 0; above it (including Inf)
 // the entry 2047 is 7 with its sign bit. Not for stochastic rounding (which also depends on
 // the random bits) nor Up. Entries are the values of encode_s1p2 itself.
 constexpr int kPayloadWindowTopShift = 19;
 constexpr unsigned kPayloadWindow = 2048;
+constexpr unsigned kNegativeZeroValues = 3;  // the values of the negative-zero knob
 struct PayloadWindow {
-  uint8_t code[4][2][kPayloadWindow];  // [REC mantissa][negative-zero][index]: q | sign << 3
+  uint8_t code[4][kNegativeZeroValues][kPayloadWindow];  // [REC mantissa][negative-zero][index]
 };
 const PayloadWindow& payload_window(Rounding mode, ProductMode product);
 
@@ -54,15 +55,17 @@ inline uint16_t payload_window_index(int start, uint16_t x) {
 }
 
 // What masks a window entry to the lane's code: 0xF for negative nonzero x (its sign bit
-// survives), 0x7 otherwise. Bit 16 of x + 0x7FFF is set exactly when x > 0x8000; written as
+// survives), 0x7 otherwise; under negative-zero=sign-bit (`sign_bit`) 0xF for -0.0 too. Bit 16
+// of x + 0x7FFF (+ 1 under sign-bit) is set exactly when x > 0x8000 (x >= 0x8000); written as
 // arithmetic, not a comparison, so that no compiler turns it into a branch on the sign.
-inline uint8_t payload_window_sign_mask(uint16_t x) {
-  return static_cast<uint8_t>(7u | (((unsigned{x} + 0x7FFFu) >> 13) & 8u));
+inline uint8_t payload_window_sign_mask(uint16_t x, bool sign_bit) {
+  return static_cast<uint8_t>(7u | (((unsigned{x} + 0x7FFFu + unsigned{sign_bit}) >> 13) & 8u));
 }
 
 // One lane through its window: `window` = payload_window(...).code[E6M2 & 3][negative-zero].
-inline uint8_t encode_s1p2_window(const uint8_t* window, int start, uint16_t x) {
-  return static_cast<uint8_t>(window[payload_window_index(start, x)] & payload_window_sign_mask(x));
+inline uint8_t encode_s1p2_window(const uint8_t* window, int start, uint16_t x, bool sign_bit) {
+  return static_cast<uint8_t>(window[payload_window_index(start, x)] &
+                              payload_window_sign_mask(x, sign_bit));
 }
 
 }  // namespace hif4

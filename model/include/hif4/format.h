@@ -32,6 +32,12 @@ constexpr int kE6M2MaxExp = 15;
 constexpr uint8_t kE6M2Min = 0x00;
 constexpr uint8_t kE6M2MaxFinite = 0xFE;
 constexpr uint8_t kE6M2NaN = 0xFF;
+// SF >= 1.625 * 2^15 = 53248, the midpoint of the largest E6M2 value (1.5 * 2^15) and the next
+// step of its binade (1.75 * 2^15), is what scale-overflow=nan-unrounded calls an overflow
+// before SF is rounded (the CANN goldens' test). As a BF16 pattern: exponent field 127 + 15,
+// mantissa 1.10 followed by the half bit, 0x50.
+constexpr uint16_t kBf16ScaleOverflowBeforeRounding =
+    static_cast<uint16_t>(((127 + kE6M2MaxExp) << 7) | ((kE6M2MaxFinite & 3u) << 5) | 0x10u);
 
 // S1P2: sign-magnitude nibble, bit 3 sign, bits 2..0 magnitude in quarters (0 .. 1.75).
 constexpr uint8_t kS1P2SignBit = 0x8;

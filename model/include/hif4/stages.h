@@ -2,7 +2,8 @@
 //
 //   peak_tree      64 BF16 -> V16[16], V8[8], Vmax (magnitudes) + NaN / Inf flags
 //   scale_factor   SF = BF16_RNE(Vmax * BF16(1/7))
-//   encode_e6m2    SF -> E6M2 code (scale-rounding, scale-overflow, scale-underflow)
+//   encode_e6m2    SF -> E6M2 code (scale-rounding, scale-binade, scale-overflow,
+//                  scale-underflow)
 //   e6m2_reciprocal  E6M2 code -> REC = BF16_RNE(1 / E6M2), a 4-entry table
 //   scale_decision the whole scale path of a block: the NaN-block decision, SF, E6M2, REC
 //   e1_decision    V8*REC >= 4 -> E1_8;  V16*REC*2^-E1_8 >= 2 -> E1_16 (threshold-product)
@@ -99,6 +100,28 @@ constexpr Rounding to_rounding(PayloadRounding r) {
 // 2^-48 as a BF16 bit pattern: the smallest E6M2 value.
 constexpr uint16_t kBf16E6M2Min = static_cast<uint16_t>((127 + kE6M2MinExp) << 7);
 
+// ---- The binade of scale-binade=log2-bf16 -----------------------------------------------
+//
+// Some number libraries take log2 of a BF16 value in FP32 and round the result to BF16 (8
+// significant bits). For SF = 1.m * 2^e (m = the 7-bit mantissa field), log2(SF) = e + f with
+// f = log2(1 + m/128) in [0, 1), and floor(BF16_RNE(e + f)) is e, or e + 1 when e + f lies
+// within half a BF16 step of e + 1 (the step is 2^(p-7) for |e + f| in [2^p, 2^(p+1))). Only
+// the magnitude n = e (e >= 1) or -e - 1 (e <= -2) sets p = floor(log2 n); e = -1 and e = 0
+// never move. The binade moves up exactly when f > 1 - 2^(p-8), i.e. when m is at least
+// kLog2Bf16BinadeUp[p], the smallest mantissa field with log2(1 + m/128) > 1 - 2^(p-8)
+// (128: never). No f lies within 8 * 10^-4 of such a bound, so an FP32 log2 with any faithful
+// rounding agrees; tests/model/test_stages.cpp derives the table again in long double and
+// tests/goldens checks it against every BF16 SF.
+constexpr uint8_t kLog2Bf16BinadeUp[7] = {128, 127, 126, 123, 118, 107, 88};
+
+// floor(BF16_RNE(log2(SF))) for a normal SF with unbiased exponent e (-126..127) and mantissa
+// field mant7.
+constexpr int log2_bf16_binade(int e, unsigned mant7) {
+  const int n = e >= 1 ? e : (e <= -2 ? -e - 1 : 0);
+  if (n == 0) return e;
+  return mant7 >= kLog2Bf16BinadeUp[msb_index(static_cast<uint64_t>(n))] ? e + 1 : e;
+}
+
 // SF (a non-negative BF16, +Inf allowed) -> E6M2 code.
 inline E6M2Encoding encode_e6m2(uint16_t sf, const Config& cfg) {
   E6M2Encoding r;
@@ -109,18 +132,27 @@ inline E6M2Encoding encode_e6m2(uint16_t sf, const Config& cfg) {
   }
   const uint8_t overflow_code =
       cfg.scale_overflow == ScaleOverflow::Saturate ? kE6M2MaxFinite : kE6M2NaN;
-  if (sf >= kBf16Inf) {
+  if (sf >= kBf16Inf || (cfg.scale_overflow == ScaleOverflow::NanUnrounded &&
+                         sf >= kBf16ScaleOverflowBeforeRounding)) {
     r.event = ScaleEvent::Overflow;
     r.code = overflow_code;
     return r;
   }
-  int e = static_cast<int>(sf >> 7) - 127;
-  // 1.mmmmmmm: keep 1.mm (3 bits) of the 8-bit significand, round away the 5 others.
-  r.rounding = round_shift_right(128u + (sf & 0x7Fu), 5, to_rounding(cfg.scale_rounding));
-  uint64_t m3 = r.rounding.value;  // 4..8
+  const int e_sf = static_cast<int>(sf >> 7) - 127;
+  int e = cfg.scale_binade == ScaleBinade::Log2Bf16 ? log2_bf16_binade(e_sf, sf & 0x7Fu) : e_sf;
+  // SF = 1.mmmmmmm * 2^e_sf rounded to a multiple of 2^(e - 2): in SF's own binade keep 1.mm
+  // (3 of the 8 significand bits), one binade up keep 2 bits (the result is then 2, 3 or 4
+  // units of 2^(e - 2)).
+  r.rounding = round_shift_right(128u + (sf & 0x7Fu), static_cast<unsigned>(5 + e - e_sf),
+                                 to_rounding(cfg.scale_rounding));
+  uint64_t m3 = r.rounding.value;  // 4..8 in SF's binade, 2..4 one binade up
   if (m3 == 8) {                   // carry into the next binade
     m3 = 4;
     ++e;
+  }
+  while (m3 < 4) {  // 2 or 3 units one binade up: 1.0 or 1.5 of the binade below
+    m3 <<= 1;
+    --e;
   }
   const int ef = e + kE6M2Bias;
   const unsigned mant = static_cast<unsigned>(m3 - 4);
@@ -354,9 +386,12 @@ inline uint8_t encode_s1p2_as(uint16_t x, LaneScale ls, unsigned e1_shift, Negat
       trace->random = kMode == Rounding::Stochastic ? random : 0;
     }
   }
-  // Bitwise, not branches: the sign of random data is unpredictable.
-  const unsigned sign = static_cast<unsigned>(negative) &
-                        (static_cast<unsigned>(q != 0) | static_cast<unsigned>(nz == NegativeZero::KeepSign));
+  // Bitwise, not branches: the sign of random data is unpredictable. A negative x keeps its
+  // sign unless it rounds to 0 under plus-zero; under sign-bit -0.0 is signed too.
+  const unsigned sign_bit = x >> 15;
+  const unsigned sign = (static_cast<unsigned>(negative) &
+                         (static_cast<unsigned>(q != 0) | static_cast<unsigned>(nz != NegativeZero::PlusZero))) |
+                        (sign_bit & static_cast<unsigned>(nz == NegativeZero::SignBit));
   const uint8_t code = static_cast<uint8_t>((sign << 3) | q);
   if (trace) trace->code = code;
   return code;

@@ -56,10 +56,11 @@ uint16_t scale_normal_bf16(uint16_t v, int k);
 // order) changes generated files: bump kGeneratorVersion when you do.
 const std::vector<Suite>& suites();
 // Version of the generator (RNG + suites), stored in every vector file.
-// 3: 8192-entry magnitude pools, lanes in groups of 4 from 32-bit fields (a window of 4 pool
+// 4: the golden-corners suite, appended (the other suites' records are unchanged; files of
+// `--suite all` gain its records). 3: 8192-entry magnitude pools, lanes in groups of 4 from 32-bit fields (a window of 4 pool
 // entries, a sign and 3 extra bits a lane), the random suite's parameters as bit fields.
 // 2: cheaper random-suite shapes. 1: the first.
-constexpr uint32_t kGeneratorVersion = 3;
+constexpr uint32_t kGeneratorVersion = 4;
 
 // An unknown suite or level: a hif4::Error, which a command prefixes with its option's name.
 struct SuiteError : Error {

@@ -75,6 +75,9 @@ struct VectorHeader {
   std::vector<SuiteRange> suites; // contiguous, in record order, covering every record
   uint64_t record_count = 0;
   uint32_t records_per_frame = kDefaultRecordsPerFrame;
+  // Knobs the file's header lacks (written before they existed), read as their first value.
+  // Not written: encode_header always lists every knob.
+  std::vector<std::string> defaulted_knobs;
 
   // The suite holding record r, or nullptr if the file names none.
   const SuiteRange* suite_of(uint64_t record) const;
