@@ -23,7 +23,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// One work item: `count` values (whole blocks of every format) of one matrix.
+// One piece of the parallel work: `count` values (whole blocks of every format) of one matrix.
 struct Chunk {
   size_t matrix, begin, count;
 };

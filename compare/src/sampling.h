@@ -20,8 +20,8 @@
 namespace hif4::compare {
 
 // Values per chunk: a multiple of 64 (HiF4), 32 (MXFP4) and 16 (NVFP4), so no block straddles
-// two chunks; 64 rows of a study matrix. A chunk is drawn from one stream and evaluated as one
-// work item.
+// two chunks; 64 rows of a study matrix. A chunk is drawn from one stream and evaluated by one
+// thread.
 constexpr size_t kChunkValues = 64 * kStudyColumns;
 
 class CompareRng {
