@@ -25,6 +25,7 @@
 #include "hif4/compare_report.h"
 #include "hif4/folders.h"
 #include "hif4/samples.h"
+#include "hif4/version.h"
 
 extern char** environ;
 
@@ -49,7 +50,7 @@ std::vector<std::string> report_files() {
 
 std::string plot_script() {
   if (const char* env = std::getenv("HIF4_PLOT_SCRIPT")) return env;
-  return HIF4_PLOT_SCRIPT;
+  return installed_or("compare/plot_compare.py", HIF4_PLOT_SCRIPT);
 }
 
 std::string directory_of(const std::string& path) {
@@ -364,7 +365,7 @@ int run(int argc, char** argv) {
   std::vector<std::string> command = {"hif4"};
   for (int i = 0; i < argc; ++i) command.emplace_back(argv[i]);
   const std::string command_line = compare::shell_command(command);
-  const std::string version = compare::project_version();
+  const std::string version = project_version() + " (revision " + source_revision() + ")";
   const std::vector<compare::FigureSpec> figures = compare::report_figures(report);
   const std::string figures_json = compare::figures_json(figures, command_line, version);
   const std::string csv_text = compare::format_csv(report);

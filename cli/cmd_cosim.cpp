@@ -15,18 +15,8 @@
 namespace hif4::cli {
 namespace {
 
-// The directory of the running hif4 binary.
-std::string self_dir() {
-  char buf[PATH_MAX];
-  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) throw Error(std::string("cannot find the hif4 binary (/proc/self/exe): ") + std::strerror(errno));
-  std::string path(buf, static_cast<size_t>(n));
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
 int run(int argc, char** argv) {
-  const std::string program = self_dir() + "/hif4-cosim";
+  const std::string program = program_dir() + "/hif4-cosim";
   if (::access(program.c_str(), X_OK) != 0)
     throw Error("the co-simulation is not built: " + program +
                 " is missing. It needs SystemC and Verilator: configure with -DHIF4_SYSTEMC=ON "

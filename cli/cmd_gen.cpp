@@ -20,32 +20,36 @@ namespace {
 std::string suite_list() {
   std::string s;
   for (const Suite& suite : suites())
-    s += std::string("\n      ") + suite.name + " (" + std::to_string(suite.level1_count) + " / " +
-         std::to_string(suite.level2_count) + "): " + suite.doc;
+    s += std::string("\n      ") + suite.name + " (" + std::to_string(suite_count(suite, 1)) + " / " +
+         std::to_string(suite_count(suite, 2)) + " / " + std::to_string(suite_count(suite, 3)) + "): " + suite.doc;
   return s;
 }
 
 int run(int argc, char** argv) {
   auto specs = config_specs();
-  specs.push_back({"suite", true, false, "a suite name or all (default all); level-1 / level-2 counts:" + suite_list()});
-  specs.push_back({"level", true, false, "1 (small, for CI; default) or 2 (sign-off)"});
+  specs.push_back({"suite", true, false, "a suite name or all (default all); level-1 / level-2 / level-3 counts:" + suite_list()});
+  specs.push_back({"level", true, false, "1 (small, for CI; default), 2 (sign-off) or 3 (a farm's sign-off: level 2 "
+                                         "with 10^9 random records; use --shard)"});
   specs.push_back({"count", true, false, "records per suite, instead of the level's counts"});
   specs.push_back({"seed", true, false, "generator seed (default 1); same arguments, same bytes"});
+  specs.push_back({"shard", true, false, "K/N: write only shard K (from 0) of N of the records; `hif4 merge` joins "
+                                         "the N files into the unsharded file"});
   specs.push_back({"out", true, false, "output .hif4v file (- for standard output)"});
   specs.push_back(backend_spec());
   specs.push_back(threads_spec());
   Args args("gen", specs,
-            "--profile P [--set KNOB=VALUE]... [--sr-seed N] [--suite NAME|all] [--level 1|2] "
-            "[--count N] [--seed S] [--backend model|cuda] [--threads N] --out FILE.hif4v");
+            "--profile P [--set KNOB=VALUE]... [--sr-seed N] [--suite NAME|all] [--level 1|2|3] "
+            "[--count N] [--seed S] [--shard K/N] [--backend model|cuda] [--threads N] --out FILE.hif4v");
   args.parse(argc, argv);
   const Config cfg = config_from_args(args);
   const std::string profile = args.required("profile");
   const std::string selection = args.get("suite", "all");
   const uint64_t level = args.get_u64("level", 1);
-  if (level != 1 && level != 2) throw Error("--level must be 1 or 2, not " + args.get("level"));
+  if (level < 1 || level > kMaxLevel) throw Error("--level must be 1, 2 or 3, not " + args.get("level"));
   const uint64_t count = args.get_u64("count", 0);
   if (args.has("count") && count == 0) throw Error("--count must be at least 1");
   const uint64_t seed = args.get_u64("seed", 1);
+  const Shard shard = args.has("shard") ? parse_shard("--shard", args.get("shard")) : Shard{};
   const std::string out_path = args.required("out");
   check_output_path("--out", out_path, {});  // before any work
   const Backend backend = parse_backend("--backend", args.get("backend", "model"));
@@ -53,7 +57,7 @@ int run(int argc, char** argv) {
 
   GenerationPlan plan;
   try {
-    plan = make_plan(selection, static_cast<unsigned>(level), count);
+    plan = shard_plan(make_plan(selection, static_cast<unsigned>(level), count), shard);
   } catch (const SuiteError& e) {
     // A plan fails on an unknown suite, or on too many records (only --count can ask for them).
     throw Error((e.message.compare(0, 8, "too many") == 0 ? "--count: " : "--suite: ") + e.message);
@@ -83,10 +87,12 @@ int run(int argc, char** argv) {
   writer.finish();
   out.commit();
   // With --out -, standard output carries the file: the summary goes to standard error.
-  std::fprintf(out.is_stdout() ? stderr : stdout, "wrote %llu records (%s, level %llu, seed %llu, profile %s) to %s\n",
+  const std::string part =
+      header.is_part() ? ", shard " + shard_text(shard) + " of " + std::to_string(header.part.whole_records) : "";
+  std::fprintf(out.is_stdout() ? stderr : stdout, "wrote %llu records (%s, level %llu, seed %llu, profile %s%s) to %s\n",
               static_cast<unsigned long long>(header.record_count), selection.c_str(),
               static_cast<unsigned long long>(level), static_cast<unsigned long long>(seed),
-              profile.c_str(), out_path.c_str());
+              profile.c_str(), part.c_str(), out_path.c_str());
   return kExitOk;
 }
 

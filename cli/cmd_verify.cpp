@@ -4,8 +4,10 @@
 #include <cstdio>
 
 #include "command.h"
-#include "hif4/verify.h"
+#include "hif4/result_files.h"
 #include "hif4/threads.h"
+#include "hif4/verify.h"
+#include "hif4/verify_results.h"
 
 namespace hif4::cli {
 namespace {
@@ -18,8 +20,9 @@ int run(int argc, char** argv) {
               "raw (36-byte blocks, as `hif4 quantize` writes) or readmemh (one 288-bit hex word per "
               "block, byte k in bits 8k+7:8k, as $writememh writes); default: readmemh for *.hex, else raw"},
              {"max-errors", true, false, "mismatches to print in full (default 20)"},
-             threads_spec()},
-            "--vectors FILE.hif4v --dut FILE [--dut-format raw|readmemh] [--max-errors N] [--threads N]");
+             threads_spec(), result_file_specs()[0], result_file_specs()[1]},
+            "--vectors FILE.hif4v --dut FILE [--dut-format raw|readmemh] [--max-errors N] [--threads N]\n"
+            "  [--junit FILE] [--json FILE]");
   args.parse(argc, argv);
   const std::string vectors_path = args.required("vectors");
   const std::string dut_path = args.required("dut");
@@ -32,6 +35,7 @@ int run(int argc, char** argv) {
   else throw Error("--dut-format: unknown format '" + fmt_text + "' (formats: raw, readmemh)");
   const uint64_t max_errors = args.get_u64("max-errors", 20);
   const unsigned threads = parse_threads(args);
+  const ResultFiles outputs(args, {vectors_path, dut_path});
 
   uint64_t shown = 0;
   VectorReader vectors(vectors_path);
@@ -42,7 +46,9 @@ int run(int argc, char** argv) {
   std::printf("verifying %s (%s) against %s\n%s\n", dut_path == "-" ? "standard input" : dut_path.c_str(),
               fmt_text.c_str(), vectors_path.c_str(), format_header(h).c_str());
   VerifyContext ctx{h.config, h.profile, &h};
+  VerifyResults results(h, vectors_path, dut_path);
   const auto report = [&](const BlockMismatch& m) {
+    results.add(m);
     if (shown < max_errors) {
       std::fputs((format_mismatch(m) + "\n").c_str(), stdout);
       ++shown;
@@ -54,6 +60,8 @@ int run(int argc, char** argv) {
                 static_cast<unsigned long long>(sum.failed - max_errors), static_cast<unsigned long long>(max_errors));
   std::printf("%llu passed, %llu failed\n", static_cast<unsigned long long>(sum.passed),
               static_cast<unsigned long long>(sum.failed));
+  std::fflush(stdout);
+  outputs.write(results.finish());
   return sum.failed ? kExitMismatch : kExitOk;
 }
 

@@ -21,7 +21,14 @@ struct Registration {
   Registration(std::string name, std::string summary, CommandFn fn);
 };
 
-// Where built-in data lives (the source tree's tests/data), overridable by HIF4_DATA_DIR.
+// The folder of the running hif4 binary.
+std::string program_dir();
+// A file or folder the programs read at run time: `installed` under the install's share folder
+// (share/hif4, found from program_dir()) where that exists, else `in_source` (the build tree's
+// source checkout).
+std::string installed_or(const std::string& installed, const std::string& in_source);
+// Where built-in data lives: HIF4_DATA_DIR, or share/hif4/data of an install, or the source
+// tree's tests/data.
 std::string data_dir();
 
 }  // namespace hif4::cli

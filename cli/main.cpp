@@ -7,13 +7,14 @@
 
 #include "command.h"
 #include "hif4/cleanup.h"
+#include "hif4/version.h"
 
 using hif4::cli::commands;
 
 namespace {
 
 void print_help(FILE* f) {
-  std::fprintf(f, "usage: hif4 COMMAND [OPTIONS]   (hif4 COMMAND --help for its options)\n\n");
+  std::fprintf(f, "usage: hif4 COMMAND [OPTIONS]   (hif4 COMMAND --help for its options; hif4 --version)\n\n");
   auto list = commands();
   std::sort(list.begin(), list.end(), [](auto& a, auto& b) { return a.name < b.name; });
   for (const auto& c : list) std::fprintf(f, "  %-12s %s\n", c.name.c_str(), c.summary.c_str());
@@ -32,6 +33,10 @@ int main(int argc, char** argv) {
       !std::strcmp(argv[1], "help")) {
     print_help(argc < 2 ? stderr : stdout);
     return argc < 2 ? hif4::kExitError : hif4::kExitOk;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::printf("%s\n", hif4::version_line().c_str());
+    return hif4::kExitOk;
   }
   const std::string name = argv[1];
   for (const auto& c : commands()) {

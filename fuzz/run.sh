@@ -21,7 +21,7 @@ while getopts "t:r:d:" o; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_vector_file fuzz_dut_output fuzz_safetensors fuzz_cli)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_vector_file fuzz_dut_output fuzz_safetensors fuzz_cli fuzz_results)
 mkdir -p "$build/artifacts"
 status=0
 for t in "${targets[@]}"; do

@@ -17,6 +17,7 @@ packages=(
   chromium                           # renders the `hif4 compare --report` page in a test (label compare)
   clang libclang-rt-14-dev           # libFuzzer targets (fuzz/, CTest label fuzz)
   python3-pybind11 python3-numpy python3-pytest python3-torch  # Python package (python/, label python)
+  munge slurmctld slurmd slurm-client  # a one-node Slurm cluster for the sharded regression (label slurm)
 )
 [ $# -eq 0 ] || packages=("$@")
 

@@ -1,81 +1,149 @@
 #!/usr/bin/env bash
-# The full regression: every level-1 suite (made by `hif4 gen`, expected bytes from the
-# reference model) under every profile, with random output stalls and input bubbles, through
-# the SystemC model and the Verilated RTL in lockstep (`hif4 cosim`). Prints one table row per
-# suite and profile; exits 0 only when every row passed.
+# The full regression: every suite (made by `hif4 gen`, expected bytes from the reference model)
+# under every profile, with random output stalls and input bubbles, through the SystemC model
+# and the Verilated RTL in lockstep (`hif4 cosim`). Prints one table row per suite and profile
+# (through `hif4 merge`, from each row's results file); exits 0 only when every row passed.
 #
-# usage: scripts/regression.sh [--build DIR] [--stall-prob X] [--bubble-prob X] [--seed S] [--level L]
-#   --build DIR   where hif4 and hif4-cosim are (default: build/ of this checkout)
+# usage: scripts/regression.sh [--build DIR] [--level L | --count N] [--suites "S..."] [--profiles "P..."]
+#                              [--stall-prob X] [--bubble-prob X] [--seed S] [--shard K/N]
+#                              [--results DIR] [--junit FILE] [--json FILE] [--coverage FILE]
+#        scripts/regression.sh --merge DIR [--build DIR] [--junit FILE] [--json FILE] [--coverage FILE]
+#   --build DIR     where hif4 and hif4-cosim are (default: build/ of this checkout, or bin/ of
+#                   the install this script belongs to)
+#   --level L       1 (default), 2 or 3 (level 2 with 10^9 random blocks: for a farm, with --shard)
+#   --count N       N records of every suite instead of the level's counts
+#   --suites, --profiles   a subset of the rows (default: every suite, every profile)
+#   --shard K/N     run shard K (from 0) of N of every row's blocks; the N shards' --results
+#                   folders (or one shared folder) merge with --merge into the unsharded summary
+#   --results DIR   keep each row's results (JSON) there (default: a temporary folder)
+#   --merge DIR     print the summary of the results in DIR (every shard of every row), and write
+#                   --junit, --json, --coverage from them
+#   --junit FILE, --json FILE, --coverage FILE: the results as JUnit XML, as JSON, and the
+#                   coverage bins added up per profile (text)
 #   defaults: --stall-prob 0.25 --bubble-prob 0.15 --seed 1 --level 1
+# Exit status: 0 every row passed, 1 a row failed, 2 bad usage or a row that could not run.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-build="$root/build"
-stall=0.25
-bubble=0.15
-seed=1
-level=1
+here=$(cd "$(dirname "$0")" && pwd)
+build=""
+for candidate in "$here/../build" "$here/../../../bin"; do  # a checkout; an install (share/hif4/scripts)
+  if [ -z "$build" ] && [ -x "$candidate/hif4" ]; then build=$(cd "$candidate" && pwd); fi
+done
+stall=0.25 bubble=0.15 seed=1 level=1 count="" shard="" results="" merge="" only_suites="" only_profiles=""
+outputs=()
+usage_error() { echo "regression.sh: error: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
+  case "$1" in -h|--help) sed -n '2,24p' "$0"; exit 0 ;; esac
+  [ $# -ge 2 ] || usage_error "$1 needs a value (see --help)"
   case "$1" in
-    --build) build=$2; shift 2 ;;
-    --stall-prob) stall=$2; shift 2 ;;
-    --bubble-prob) bubble=$2; shift 2 ;;
-    --seed) seed=$2; shift 2 ;;
-    --level) level=$2; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "regression.sh: error: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    --build) build=$2 ;;
+    --stall-prob) stall=$2 ;;
+    --bubble-prob) bubble=$2 ;;
+    --seed) seed=$2 ;;
+    --level) level=$2 ;;
+    --count) count=$2 ;;
+    --suites) only_suites=$2 ;;
+    --profiles) only_profiles=$2 ;;
+    --shard) shard=$2 ;;
+    --results) results=$2 ;;
+    --merge) merge=$2 ;;
+    --junit|--json|--coverage) outputs+=("$1" "$2") ;;
+    *) usage_error "unknown option '$1' (see --help)" ;;
   esac
+  shift 2
 done
 hif4="$build/hif4"
-if [ ! -x "$hif4" ]; then
-  echo "regression.sh: error: $hif4 not found: build first (scripts/build.sh)" >&2
-  exit 2
+[ -n "$build" ] && [ -x "$hif4" ] ||
+  usage_error "hif4 not found${build:+ in $build}: build first (scripts/build.sh) or give --build DIR"
+
+# --merge: the summary of results made by earlier (sharded) runs. Files sort into row order
+# (their names start with the row number); hif4 merge adds up each row's shards and refuses a
+# missing or repeated shard.
+if [ -n "$merge" ]; then
+  [ -d "$merge" ] || usage_error "--merge: '$merge' is not a folder"
+  list=$(mktemp "${TMPDIR:-/tmp}/hif4-merge.XXXXXX")
+  trap 'rm -f "$list"' EXIT
+  find "$merge" -maxdepth 1 -name 'row*.json' | sort >"$list"
+  files=$(wc -l <"$list")
+  [ "$files" -gt 0 ] || usage_error "--merge: no row*.json results in '$merge'"
+  [ ! -f "$merge/heading.txt" ] || cat "$merge/heading.txt"
+  echo "merged from $files results files in $merge"
+  echo
+  # (A list file, not arguments: a farm's run has more files than a command line holds.)
+  "$hif4" merge "${outputs[@]+"${outputs[@]}"}" --list "$list"
+  exit $?
 fi
-if [ ! -x "$build/hif4-cosim" ]; then
-  echo "regression.sh: error: $build/hif4-cosim not built: it needs -DHIF4_SYSTEMC=ON -DHIF4_RTL=ON" >&2
-  exit 2
+
+[ -x "$build/hif4-cosim" ] || usage_error "$build/hif4-cosim not built: it needs -DHIF4_SYSTEMC=ON -DHIF4_RTL=ON"
+shard_args=()
+shard_name=0-of-1
+if [ -n "$shard" ]; then
+  [[ "$shard" =~ ^([0-9]+)/([0-9]+)$ ]] || usage_error "--shard wants K/N, not '$shard'"
+  shard_args=(--shard "$shard")
+  shard_name="${BASH_REMATCH[1]}-of-${BASH_REMATCH[2]}"
 fi
+size_args=(--level "$level")
+size_text="level-$level suites"
+if [ -n "$count" ]; then size_args+=(--count "$count"); size_text="$count records of each suite"; fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/hif4-regression.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+if [ -z "$results" ]; then results="$work/results"; fi
+mkdir -p "$results"
 
 # Profiles and suites from their single sources: the profile table and the suite table.
-profiles=$("$hif4" profiles | awk 'NR == 1 { for (i = 2; i <= NF; i++) print $i }')
-suites=$("$hif4" cosim --list-suites)
+profiles=${only_profiles:-$("$hif4" profiles | awk 'NR == 1 { for (i = 2; i <= NF; i++) print $i }')}
+suites=${only_suites:-$("$hif4" cosim --list-suites)}
 
-echo "HiF4 full regression: level-$level suites x profiles, model -> SystemC + RTL lockstep"
-echo "stall-prob $stall, bubble-prob $bubble, seed $seed"
+heading="HiF4 full regression: $size_text x profiles, model -> SystemC + RTL lockstep
+stall-prob $stall, bubble-prob $bubble, seed $seed"
+echo "$heading"
+# The heading for a later --merge (every shard writes the same text; the last rename wins).
+printf '%s\n' "$heading" >"$results/.heading.$shard_name" && mv -f "$results/.heading.$shard_name" "$results/heading.txt"
+if [ -n "$shard" ]; then echo "shard $shard of every row's blocks"; fi
 echo
-printf '| %-14s | %-7s | %9s | %10s | %10s | %-6s |\n' suite profile blocks cycles mismatches result
-printf '|----------------|---------|-----------|------------|------------|--------|\n'
-total_blocks=0 total_cycles=0 total_bad=0 rows_passed=0 rows_failed=0
-failures=()
+
 start=$(date +%s)
+row=0 broken=0
+files=()
 for profile in $profiles; do
   for suite in $suites; do
-    vec="$work/$suite.$profile.hif4v"
-    "$hif4" gen --profile "$profile" --suite "$suite" --level "$level" --seed "$seed" --out "$vec" >/dev/null
-    log="$work/$suite.$profile.log"
-    set +e
-    "$hif4" cosim --vectors "$vec" --stall-prob "$stall" --bubble-prob "$bubble" --seed "$seed" >"$log" 2>&1
-    rc=$?
-    set -e
-    blocks=$(awk '$1 == "blocks" { print $4; exit }' "$log")
-    cycles=$(awk '$1 == "cycles" { print $2; exit }' "$log")
-    bad=$(awk '$1 == "mismatches" { print $2; exit }' "$log")
-    if [ "$rc" -eq 0 ]; then result=pass; rows_passed=$((rows_passed + 1));
-    else result=FAIL; rows_failed=$((rows_failed + 1)); failures+=("$suite/$profile (exit $rc): $log"); fi
-    printf '| %-14s | %-7s | %9s | %10s | %10s | %-6s |\n' "$suite" "$profile" "${blocks:-?}" "${cycles:-?}" "${bad:-?}" "$result"
-    total_blocks=$((total_blocks + ${blocks:-0}))
-    total_cycles=$((total_cycles + ${cycles:-0}))
-    total_bad=$((total_bad + ${bad:-0}))
-    if [ "$rc" -ne 0 ]; then cp "$log" "${TMPDIR:-/tmp}/hif4-regression-$suite-$profile.log"; fi
+    row=$((row + 1))
+    name=$(printf 'row%04d.%s.%s' "$row" "$suite" "$profile")
+    json="$results/$name.shard-$shard_name.json"
+    vec="$work/vectors.hif4v"
+    log="$work/$name.log"
+    rc=0
+    "$hif4" gen --profile "$profile" --suite "$suite" "${size_args[@]}" --seed "$seed" \
+      "${shard_args[@]+"${shard_args[@]}"}" --out "$vec" >"$log" 2>&1 || rc=$?
+    if [ "$rc" -eq 0 ]; then
+      "$hif4" cosim --vectors "$vec" --stall-prob "$stall" --bubble-prob "$bubble" --seed "$seed" \
+        --json "$json" >"$log" 2>&1 || rc=$?
+    fi
+    rm -f "$vec"
+    if [ "$rc" -eq 1 ]; then
+      cp "$log" "${TMPDIR:-/tmp}/hif4-regression-$suite-$profile.log"
+    elif [ "$rc" -ne 0 ]; then
+      broken=$((broken + 1))
+      echo "regression.sh: $suite/$profile did not run (exit $rc):" >&2
+      tail -n 5 "$log" | sed 's/^/  /' >&2
+      continue
+    fi
+    files+=("$json")
+    if [ -t 2 ]; then echo "  row $row: $suite/$profile exit $rc" >&2; fi
   done
 done
-printf '| %-14s | %-7s | %9s | %10s | %10s | %-6s |\n' total "" "$total_blocks" "$total_cycles" "$total_bad" ""
-echo
+
+# The table: hif4 merge of the rows' results (one shard's own rows with --partial).
+merge_args=()
+if [ -n "$shard" ]; then merge_args=(--partial); fi
+rc=0
+if [ ${#files[@]} -gt 0 ]; then
+  "$hif4" merge "${merge_args[@]+"${merge_args[@]}"}" "${outputs[@]+"${outputs[@]}"}" "${files[@]}" || rc=$?
+fi
 echo "wall $(( $(date +%s) - start )) s"
-for f in "${failures[@]+"${failures[@]}"}"; do
-  echo "failed: ${f%%:*} (report kept in ${TMPDIR:-/tmp}/hif4-regression-$(echo "${f%% *}" | tr / -).log)"
-done
-echo "$rows_passed passed, $rows_failed failed"
-[ "$rows_failed" -eq 0 ]
+if [ "$rc" -eq 1 ]; then echo "reports of the failed rows are kept in ${TMPDIR:-/tmp}/hif4-regression-SUITE-PROFILE.log"; fi
+if [ "$broken" -gt 0 ]; then
+  echo "regression.sh: $broken row(s) did not run" >&2
+  exit 2
+fi
+exit "$rc"

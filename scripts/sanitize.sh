@@ -7,7 +7,7 @@
 #                                convert, cli, hardening (RTL, SystemC and CUDA are not built:
 #                                Verilator/SystemC/nvcc code is not ours to instrument)
 #   scripts/sanitize.sh --ci     the part CI runs within its time budget: every reader of outside
-#                                bytes and the code behind it (vectors, convert, cli, hardening;
+#                                bytes and the code behind it (vectors, convert, cli, hardening, report;
 #                                these run the model's whole quantize path on their data)
 #   Extra arguments go to ctest, e.g. scripts/sanitize.sh -R safetensors.
 set -euo pipefail
@@ -25,9 +25,9 @@ cmake -S "$root" -B "$out" -DCMAKE_BUILD_TYPE=Release -DHIF4_RTL=OFF -DHIF4_SYST
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 if [ $mode = ci ]; then
-  cmake --build "$out" -j "$(nproc)" --target hif4 test_vectors test_check test_convert test_hardening
+  cmake --build "$out" -j "$(nproc)" --target hif4 test_vectors test_check test_convert test_hardening test_report
   cd "$out"
-  exec ctest --output-on-failure -j "$(nproc)" -L 'vectors|convert|cli|hardening' "$@"
+  exec ctest --output-on-failure -j "$(nproc)" -L 'vectors|convert|cli|hardening|report' "$@"
 fi
 cmake --build "$out" -j "$(nproc)"
 cd "$out"

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
 #include "hif4/stages.h"
 
@@ -336,6 +337,16 @@ void Coverage::add(const BlockTrace& t) {
 void Coverage::merge(const Coverage& other) {
   blocks_ += other.blocks_;
   for (size_t i = 0; i < kBinCount; ++i) counts_[i] += other.counts_[i];
+}
+
+void Coverage::add_counts(uint64_t blocks, const std::vector<uint64_t>& counts) {
+  if (counts.size() != kBinCount)
+    throw std::invalid_argument(std::to_string(counts.size()) + " bin counts, not " + std::to_string(kBinCount));
+  for (uint64_t c : counts)
+    if (c > blocks) throw std::invalid_argument("a bin counts more blocks than were checked");
+  if (blocks > UINT64_MAX - blocks_) throw std::invalid_argument("block counts overflow");
+  blocks_ += blocks;
+  for (size_t i = 0; i < kBinCount; ++i) counts_[i] += counts[i];
 }
 
 std::vector<size_t> Coverage::missed() const {

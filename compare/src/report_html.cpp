@@ -74,8 +74,6 @@ const char* const kDefinitions[][2] = {
 
 }  // namespace
 
-std::string project_version() { return HIF4_VERSION; }
-
 std::string base64(const std::string& bytes) {
   static const char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -17,6 +17,9 @@
 #include "hif4/coverage.h"
 #include "hif4/suites.h"
 #include "hif4/vector_file.h"
+#include "cosim_results.h"
+#include "hif4/result_files.h"
+#include "hif4/summary.h"
 #include "hif4sim/cosim.h"
 #include "rtl_side.h"
 
@@ -59,6 +62,7 @@ class VectorFileStimulus final : public Stimulus {
     return true;
   }
   uint64_t total() const override { return reader_.header().record_count; }
+  void skip(uint64_t n) override { reader_.skip(n); }
   const VectorHeader& header() const { return reader_.header(); }
   // The damage that ended the stimulus early, or "".
   const std::string& error() const { return error_; }
@@ -98,6 +102,18 @@ class SuiteStimulus final : public Stimulus {
     return true;
   }
   uint64_t total() const override { return plan_.total(); }
+  void skip(uint64_t n) override {
+    for (n = std::min(n, plan_.total() - made_); n;) {
+      const uint64_t k = std::min(n, plan_.runs[run_].count - in_run_);
+      in_run_ += k;
+      made_ += k;
+      n -= k;
+      if (in_run_ == plan_.runs[run_].count && run_ + 1 < plan_.runs.size()) {
+        ++run_;
+        in_run_ = 0;
+      }
+    }
+  }
 
  private:
   GenerationPlan plan_;
@@ -152,7 +168,7 @@ int run(int argc, char** argv) {
       {"vectors", true, true, ".hif4v file (repeatable): its blocks, configuration and expected output"},
       {"random", true, false, "N seeded random blocks (expected output from the reference model)"},
       {"suite", true, false, "built-in suite name or 'all' (suites of `hif4 gen`), made in process"},
-      {"level", true, false, "suite level, 1 or 2 (default 1)"},
+      {"level", true, false, "suite level, 1, 2 or 3 (default 1)"},
       {"seed", true, false, "seed of --random / --suite blocks and of the bubbles and stalls (default 1)"},
       {"stall-prob", true, false, "probability that out_ready is low in a cycle (default 0)"},
       {"bubble-prob", true, false, "probability that the driver offers no block in a cycle (default 0)"},
@@ -164,12 +180,16 @@ int run(int argc, char** argv) {
       {"no-coverage", false, false, "skip the coverage bins (saves one traced model run per block)"},
       {"trace-window", true, false, "FROM:TO cycles to trace (used by --waves when re-running)"},
       {"list-suites", false, false, "print the built-in suite names, one a line, and exit"},
+      {"shard", true, false, "K/N: run only shard K (from 0) of N of the blocks of all sources; `hif4 merge` adds up "
+                             "the shards' --json files"},
   };
   for (const auto& s : config_specs()) specs.push_back(s);
+  for (const auto& s : result_file_specs()) specs.push_back(s);
   Args args("cosim", specs,
                  "[--vectors FILE.hif4v]... [--random N] [--suite NAME|all [--level L]] [--seed S]\n"
                  "  [--profile P] [--set KNOB=VALUE]... [--sr-seed N] [--stall-prob X] [--bubble-prob X]\n"
-                 "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT]");
+                 "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT]\n"
+                 "  [--shard K/N] [--junit FILE] [--json FILE]");
   args.parse(argc, argv);
   if (args.has("list-suites")) {
     for (const Suite& s : suites()) std::printf("%s\n", s.name);
@@ -197,7 +217,7 @@ int run(int argc, char** argv) {
   }
   if (args.has("suite")) {
     const uint64_t level = args.get_u64("level", 1);
-    if (level != 1 && level != 2) throw Error("--level must be 1 or 2");
+    if (level < 1 || level > kMaxLevel) throw Error("--level must be 1, 2 or 3");
     GenerationPlan plan;
     try {
       plan = make_plan(args.get("suite"), static_cast<unsigned>(level), 0);
@@ -214,7 +234,7 @@ int run(int argc, char** argv) {
     parts.push_back(random_stimulus(n, seed, cfg));
   }
   if (parts.empty()) throw Error("nothing to run: give --vectors FILE, --random N or --suite NAME");
-  auto stimulus = chain_stimulus(std::move(parts));
+  const ResultFiles outputs(args, args.all("vectors"));
 
   CosimOptions opt;
   opt.stall_prob = probability(args, "stall-prob");
@@ -249,8 +269,18 @@ int run(int argc, char** argv) {
   } else {
     opt.progress = isatty(2);
   }
+  std::vector<VectorSourceInfo> files;
+  for (size_t i = 0; i < vector_sources.size(); ++i)
+    files.push_back({args.all("vectors")[i], &vector_sources[i]->header()});
+  CosimRunInfo info;
+  auto stimulus = cosim_stimulus(std::move(parts), args, files, cfg, opt, info);
+  info.results.heading = cosim_heading(source_names, opt, seed);
   std::string replay = "hif4 cosim";
-  for (int i = 1; i < argc; ++i) replay += " " + shell_quote(argv[i]);
+  for (int i = 1; i < argc; ++i) {
+    bool value = false;
+    if (is_result_file_option(argv[i], &value)) i += value;  // a replay must not overwrite them
+    else replay += " " + shell_quote(argv[i]);
+  }
   if (waves_dir.empty()) replay += " --waves /tmp/hif4-cosim-waves";
   opt.replay = replay;
 
@@ -269,11 +299,7 @@ int run(int argc, char** argv) {
   }
 
   if (!child) {
-    std::printf("hif4 cosim: SystemC model + Verilated RTL (hif4_quantizer), lockstep, one clock\n");
-    for (const std::string& s : source_names) std::printf("  source      %s\n", s.c_str());
-    std::printf("  handshake   stall-prob %g, bubble-prob %g, seed %llu\n", opt.stall_prob,
-                opt.bubble_prob, static_cast<unsigned long long>(seed));
-    if (opt.fault.active()) std::printf("  inject      %s (SystemC side)\n", opt.fault.text.c_str());
+    std::fputs(heading_text(info).c_str(), stdout);
     std::fflush(stdout);
   }
 
@@ -296,40 +322,8 @@ int run(int argc, char** argv) {
     if (!v->error().empty()) throw Error(v->error());
   if (child) return 0;
 
-  const uint64_t mismatches = r.port_mismatch_cycles + r.output_mismatches + r.lost;
-  const uint64_t total = stimulus->total();
-  std::printf("  blocks      %llu in, %llu out", static_cast<unsigned long long>(r.blocks_in),
-              static_cast<unsigned long long>(r.blocks_out));
-  if (total) std::printf(" (of %llu)", static_cast<unsigned long long>(total));
-  std::printf("\n  cycles      %llu\n", static_cast<unsigned long long>(r.cycles));
-  // Wall and CPU time both: on a shared machine the CPU figure is the one that means something.
-  std::printf("  blocks/s    %.0f wall (%.2f s), %.0f per CPU second (%.2f s); %.0f cycles/s wall\n",
-              static_cast<double>(r.blocks_out) / std::max(seconds, 1e-9), seconds,
-              static_cast<double>(r.blocks_out) / std::max(cpu_seconds, 1e-9), cpu_seconds,
-              static_cast<double>(r.cycles) / std::max(seconds, 1e-9));
-  std::printf("  latency     %llu..%llu edges (contract: 4 without stalls)\n",
-              static_cast<unsigned long long>(r.min_latency),
-              static_cast<unsigned long long>(r.max_latency));
-  std::printf("  mismatches  %llu (cycles where RTL and SystemC disagree %llu, output blocks "
-              "unequal to the expectation %llu, lost blocks %llu)\n",
-              static_cast<unsigned long long>(mismatches),
-              static_cast<unsigned long long>(r.port_mismatch_cycles),
-              static_cast<unsigned long long>(r.output_mismatches),
-              static_cast<unsigned long long>(r.lost));
-  for (const auto& cov : bench.coverage()) {
-    size_t applicable = 0, hit = 0;
-    std::string missed;
-    for (size_t i = 0; i < coverage_bins().size(); ++i) {
-      if (!cov->applicable(i)) continue;
-      ++applicable;
-      if (cov->count(i)) ++hit;
-      else if (missed.size() < 200) missed += " " + coverage_bins()[i].name;
-    }
-    std::printf("  coverage    %zu of %zu applicable bins hit over %llu blocks (%s)\n", hit, applicable,
-                static_cast<unsigned long long>(cov->blocks()), describe(cov->config()).c_str());
-    if (hit < applicable) std::printf("              missed:%s%s\n", missed.c_str(), missed.size() >= 200 ? " ..." : "");
-  }
-  for (const std::string& rep : r.reports) std::printf("\n%s\n", rep.c_str());
+  const Results results = cosim_results(info, r, bench.coverage(), seconds, cpu_seconds);
+  std::fputs(format_cosim_figures(results).c_str(), stdout);
 
   if (!waves_dir.empty()) {
     if (full_waves) {
@@ -351,14 +345,10 @@ int run(int argc, char** argv) {
     }
   }
 
-  // A block passes when it came out, equal to its expectation in both designs, and no cycle
-  // disagreement touched it; a disagreement no block can be blamed for still fails the run.
-  uint64_t failed = r.blocks_failed + r.lost;
-  if (mismatches && failed == 0) failed = 1;
-  const uint64_t passed = r.blocks_out - std::min(r.blocks_out, r.blocks_failed);
-  std::printf("\n%llu passed, %llu failed\n", static_cast<unsigned long long>(passed),
-              static_cast<unsigned long long>(failed));
-  return failed ? kExitMismatch : kExitOk;
+  std::fputs(cosim_pass_line(results).c_str(), stdout);
+  std::fflush(stdout);
+  outputs.write(results);
+  return results.cosim.failed ? kExitMismatch : kExitOk;
 }
 
 }  // namespace

@@ -109,7 +109,7 @@ if "$hif4" compare "${args[@]}" --csv "$work/all.csv" --plot "$work/fig.png" \
   grep -Eq '<script|src="https?:|href="https?:' "$work/report/report.html" &&
     fail "report: the page loads something from outside"
   version=$(sed -n 's/^project(hif4 VERSION \([0-9.]*\).*/\1/p' "$(dirname "$0")/../../CMakeLists.txt")
-  contains "$work/report/report.html" "hif4 $version, generated"
+  contains "$work/report/report.html" "hif4 $version (revision "
   # The markdown has the three tables per study (figures, differences, bias and variance) and
   # the summary of every study.
   [ "$(grep -c '^| variant |' "$work/all.md")" -eq 28 ] || fail "markdown: $(grep -c '^| variant |' "$work/all.md") tables, expected 28"

@@ -17,7 +17,7 @@ cmp -s a.hif4v c.hif4v && fail "--seed does not change the vectors"
 expect 2 "$HIF4" gen --profile seed --suite nosuch --out bad.hif4v
 grep -q "unknown suite 'nosuch'" err || fail "unknown suite message: $(cat err)"
 expect 2 "$HIF4" gen --profile nosuch --out bad.hif4v
-expect 2 "$HIF4" gen --profile seed --level 3 --out bad.hif4v
+expect 2 "$HIF4" gen --profile seed --level 4 --out bad.hif4v
 expect 2 "$HIF4" gen --profile seed --count 0 --out bad.hif4v
 [ -e bad.hif4v ] && fail "a failed gen left an output file"
 ls | grep -q tmp && fail "a failed gen left a temporary file"

@@ -237,8 +237,8 @@ TEST_CASE("the reader rejects damaged and hostile files", "[vectors][file]") {
   }
   SECTION("unknown version") {
     auto b = good;
-    patch_u32(b, 8, 2);
-    CHECK_THAT(error_of(b), Catch::Contains("format version 2 is not supported"));
+    patch_u32(b, 8, 3);
+    CHECK_THAT(error_of(b), Catch::Contains("format version 3 is not supported"));
   }
   SECTION("bad header CRC") {
     auto b = good;

@@ -30,26 +30,25 @@ uint16_t value(uint64_t r, unsigned exp_field, unsigned mant_mask) {
 
 }  // namespace
 
-CornerBlocks::CornerBlocks(uint64_t seed) : rng_(seed) {}
-
 void CornerBlocks::fill(uint16_t* out, size_t blocks) {
   for (size_t b = 0; b < blocks; ++b) next(out + b * kBlockValues);
 }
 
 void CornerBlocks::next(uint16_t v[kBlockValues]) {
-  const uint64_t k = rng_.next();
+  Rng rng(mix64(seed_ ^ mix64(position_++)));  // this block's own stream
+  const uint64_t k = rng.next();
   const unsigned kind = k & 15;
   const unsigned centre = 1 + static_cast<unsigned>((k >> 4) % 253);  // peak exponent field
   const unsigned spread = kind < 8 ? static_cast<unsigned>((k >> 12) % 12) : 2;
   const unsigned mant_bits = ((k >> 16) & 3) == 0 ? static_cast<unsigned>((k >> 18) % 3) : 7;
   const unsigned mant_mask = (0x7Fu << (7 - mant_bits)) & 0x7Fu;
   if (kind == 8) {  // raw bit patterns: NaN, Inf, subnormals, anything
-    for (unsigned i = 0; i < kBlockValues; ++i) v[i] = static_cast<uint16_t>(rng_.next() >> 16);
+    for (unsigned i = 0; i < kBlockValues; ++i) v[i] = static_cast<uint16_t>(rng.next() >> 16);
   } else if (kind == 9) {  // zeros of both signs
-    for (unsigned i = 0; i < kBlockValues; ++i) v[i] = (rng_.next() >> 32) & 1 ? kBf16SignMask : 0;
+    for (unsigned i = 0; i < kBlockValues; ++i) v[i] = (rng.next() >> 32) & 1 ? kBf16SignMask : 0;
   } else if (kind == 10) {  // subnormal and tiny: the scale-underflow side
     for (unsigned i = 0; i < kBlockValues; ++i) {
-      const uint64_t r = rng_.next();
+      const uint64_t r = rng.next();
       const unsigned r_hi = static_cast<unsigned>(r >> 32);
       uint16_t x = value(r, r_hi % 4, 0x7F);
       if ((r_hi >> 4) & 1) x &= kBf16SignMask | 0x7F;
@@ -57,13 +56,13 @@ void CornerBlocks::next(uint16_t v[kBlockValues]) {
     }
   } else if (kind == 11) {  // huge: the scale-overflow side
     for (unsigned i = 0; i < kBlockValues; ++i) {
-      const uint64_t r = rng_.next();
+      const uint64_t r = rng.next();
       v[i] = value(r, 236 + static_cast<unsigned>(r >> 32) % 19, mant_mask);
     }
   } else {  // peaks around `centre`, `spread` exponents below it, one lane in 8 a zero
     const FastMod mod_spread(spread + 1);
     for (unsigned i = 0; i < kBlockValues; ++i) {
-      const uint64_t r = rng_.next();
+      const uint64_t r = rng.next();
       const unsigned r_hi = static_cast<unsigned>(r >> 32);
       const int e = static_cast<int>(centre) - static_cast<int>(mod_spread(r_hi));
       v[i] = ((r_hi >> 8) & 7) == 0 ? static_cast<uint16_t>((r_hi >> 11) & 1 ? kBf16SignMask : 0)
@@ -71,7 +70,7 @@ void CornerBlocks::next(uint16_t v[kBlockValues]) {
     }
   }
   // Specials in some ordinary blocks: one Inf (non-finite policy), one NaN, a 1.75 * 2^k peak.
-  const uint64_t s = rng_.next();
+  const uint64_t s = rng.next();
   const unsigned lane = static_cast<unsigned>(s % kBlockValues);
   if (kind == 12) v[lane] = static_cast<uint16_t>(kBf16Inf | ((s >> 8) & 1 ? kBf16SignMask : 0));
   if (kind == 13 && ((s >> 8) & 3) == 0) v[lane] = kBf16QuietNaN;

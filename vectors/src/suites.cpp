@@ -637,7 +637,7 @@ std::vector<Suite> make_suites() {
        "normal, Laplace, Student-t(3), uniform and signed log-normal values; most blocks at "
        "2^-24..2^24, one in four at 2^-150..2^140; some with groups or lanes at their own "
        "magnitudes (E1 bits vary) or half the lanes zero",
-       4096, 1u << 20, make_random},
+       4096, 1u << 20, make_random, kLevel3RandomRecords},
       {"outlier",
        "one outlier 2^1..2^24 above a normal background, at each of the 64 lanes in turn, both "
        "signs",
@@ -702,6 +702,7 @@ const Suite& find_suite(const std::string& name) {
 }
 
 uint64_t suite_count(const Suite& s, unsigned level) {
+  if (level >= 3 && s.level3_count) return s.level3_count;
   return level >= 2 ? s.level2_count : s.level1_count;
 }
 
@@ -721,7 +722,7 @@ void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64
 }
 
 GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t count_override) {
-  if (level != 1 && level != 2) throw SuiteError("level must be 1 or 2");
+  if (level < 1 || level > kMaxLevel) throw SuiteError("level must be 1, 2 or 3");
   GenerationPlan plan;
   uint64_t total = 0;
   for (const Suite& s : suites())
@@ -735,6 +736,22 @@ GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t 
       plan.runs.push_back({&s, n});
     }
   if (plan.runs.empty()) find_suite(selection);  // throws, naming the valid suites
+  return plan;
+}
+
+GenerationPlan shard_plan(const GenerationPlan& whole, const Shard& s) {
+  if (s.whole()) return whole;
+  const uint64_t total = whole.total();
+  const ShardRange range = shard_range(total, s);
+  GenerationPlan plan;
+  plan.part = {s, range.first, total};
+  uint64_t run_first = 0;  // the whole run's record number of the run's first record
+  for (const SuiteRun& r : whole.runs) {
+    const uint64_t begin = std::max(run_first, range.first);
+    const uint64_t end = std::min(run_first + r.count, range.first + range.count);
+    if (begin < end) plan.runs.push_back({r.suite, end - begin, r.first + (begin - run_first)});
+    run_first += r.count;
+  }
   return plan;
 }
 
@@ -754,6 +771,7 @@ VectorHeader make_header(const GenerationPlan& plan, const std::string& selectio
     first += r.count;
   }
   h.record_count = first;
+  h.part = plan.part;
   return h;
 }
 
@@ -772,7 +790,7 @@ void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const C
     const Suite* suite = nullptr;
     uint64_t first = 0;   // within the suite
     size_t count = 0;
-    uint64_t record = 0;  // within the file
+    uint64_t record = 0;  // within the whole run (the block index)
   };
   // The chunks in record order, one at a time (a plan of 2^40 records must not be listed).
   size_t run = 0;
@@ -783,8 +801,9 @@ void generate(const GenerationPlan& plan, uint64_t seed, unsigned level, const C
       in_run = 0;
     }
     if (run == plan.runs.size()) return false;
-    c = {plan.runs[run].suite, in_run,
-         static_cast<size_t>(std::min<uint64_t>(chunk_records, plan.runs[run].count - in_run)), record};
+    c = {plan.runs[run].suite, plan.runs[run].first + in_run,
+         static_cast<size_t>(std::min<uint64_t>(chunk_records, plan.runs[run].count - in_run)),
+         plan.first_record() + record};
     in_run += c.count;
     record += c.count;
     return true;

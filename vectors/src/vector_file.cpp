@@ -157,6 +157,25 @@ constexpr size_t kOffVersion = 8, kOffHeaderSize = 12, kOffCount = 16, kOffRecor
 
 }  // namespace
 
+namespace {
+
+// What is wrong with a header's part section ("" when nothing): the shard must be in range, and
+// its first record and record count must be the shard's range of the whole run (shard.h).
+std::string part_problem(const VectorHeader& h) {
+  if (!h.is_part()) return "";
+  const Shard& s = h.part.shard;
+  if (s.count > kMaxShards || s.index >= s.count)
+    return "shard " + std::to_string(s.index) + " of " + std::to_string(s.count) + " is out of range";
+  const ShardRange r = shard_range(h.part.whole_records, s);
+  if (r.first != h.part.first_record || r.count != h.record_count)
+    return "shard " + shard_text(s) + " of " + std::to_string(h.part.whole_records) + " records is records " +
+           std::to_string(r.first) + ".." + std::to_string(r.first + r.count) + " (exclusive), not " +
+           std::to_string(h.part.first_record) + ".." + std::to_string(h.part.first_record + h.record_count);
+  return "";
+}
+
+}  // namespace
+
 const SuiteRange* VectorHeader::suite_of(uint64_t record) const {
   for (const SuiteRange& s : suites)
     if (record >= s.first && record - s.first < s.count) return &s;
@@ -165,7 +184,7 @@ const SuiteRange* VectorHeader::suite_of(uint64_t record) const {
 
 std::vector<uint8_t> encode_header(const VectorHeader& h) {
   std::vector<uint8_t> b(kVectorMagic, kVectorMagic + 8);
-  put_u32(b, kVectorFormatVersion);
+  put_u32(b, h.is_part() ? kVectorFormatVersionPart : kVectorFormatVersion);
   put_u32(b, 0);  // header size, patched below
   put_u64(b, h.record_count);
   put_u32(b, kRecordBytes);
@@ -189,6 +208,12 @@ std::vector<uint8_t> encode_header(const VectorHeader& h) {
     put_str(b, s.name, "suite name");
     put_u64(b, s.first);
     put_u64(b, s.count);
+  }
+  if (h.is_part()) {
+    put_u32(b, h.part.shard.index);
+    put_u32(b, h.part.shard.count);
+    put_u64(b, h.part.first_record);
+    put_u64(b, h.part.whole_records);
   }
   const uint32_t size = static_cast<uint32_t>(b.size() + 4);
   for (int i = 0; i < 4; ++i) b[kOffHeaderSize + i] = static_cast<uint8_t>(size >> (8 * i));
@@ -239,6 +264,7 @@ VectorWriter::VectorWriter(const VectorHeader& header, Sink sink)
   if (!header_.suites.empty() && covered != header_.record_count)
     throw VectorFileError("suite ranges cover " + std::to_string(covered) + " records, the header says " +
                           std::to_string(header_.record_count));
+  if (const std::string why = part_problem(header_); !why.empty()) throw VectorFileError(why);
   const std::vector<uint8_t> bytes = encode_header(header_);
   file_size_ = vector_file_size(bytes.size(), header_.record_count, header_.records_per_frame);
   sink_(bytes.data(), bytes.size());
@@ -352,6 +378,12 @@ class HeaderParser {
     pos += 2;
     return v;
   }
+  uint32_t u32(const char* what) {
+    need(4, what);
+    const uint32_t v = load_le32(&b_[pos]);
+    pos += 4;
+    return v;
+  }
   uint64_t u64(const char* what) {
     need(8, what);
     const uint64_t v = load_u64(&b_[pos]);
@@ -402,9 +434,9 @@ VectorReader::VectorReader(std::unique_ptr<ByteSource> source) : source_(std::mo
     fail("not a hif4 vector file (wrong magic; expected \"HIF4VEC\\n\")");
   if (got < kOffHeaderSize + 4) fail("truncated inside the header");
   const uint32_t version = load_le32(&b[kOffVersion]);
-  if (version != kVectorFormatVersion)
-    fail("format version " + std::to_string(version) + " is not supported (this hif4 reads version " +
-         std::to_string(kVectorFormatVersion) + ")");
+  if (version != kVectorFormatVersion && version != kVectorFormatVersionPart)
+    fail("format version " + std::to_string(version) + " is not supported (this hif4 reads versions " +
+         std::to_string(kVectorFormatVersion) + " and " + std::to_string(kVectorFormatVersionPart) + ")");
   const uint32_t header_size = load_le32(&b[kOffHeaderSize]);
   if (header_size < kFixedHeader + 4 + 6 + 4 || header_size > kMaxHeaderBytes)
     fail("header size " + std::to_string(header_size) + " is out of range");
@@ -451,7 +483,7 @@ VectorReader::VectorReader(std::unique_ptr<ByteSource> source) : source_(std::mo
   h.config.sr_seed = load_u64(&b[kOffSrSeed]);
   h.generator_version = load_le32(&b[kOffGenVersion]);
   h.level = b[kOffLevel];
-  if (h.level > 2) fail("level " + std::to_string(h.level) + " is out of range (0..2)");
+  if (h.level > 3) fail("level " + std::to_string(h.level) + " is out of range (0..3)");
   if (b[kOffLevel + 1] || b[kOffLevel + 2] || b[kOffLevel + 3]) fail("reserved header bytes are not zero");
 
   const std::function<void(const std::string&)> on_error = [this](const std::string& m) { fail(m); };
@@ -497,6 +529,15 @@ VectorReader::VectorReader(std::unique_ptr<ByteSource> source) : source_(std::mo
   if (suite_count && covered != h.record_count)
     fail("suite ranges cover " + std::to_string(covered) + " of " + std::to_string(h.record_count) +
          " records");
+  if (version == kVectorFormatVersionPart) {
+    h.part.shard.index = p.u32("shard index");
+    h.part.shard.count = p.u32("shard count");
+    h.part.first_record = p.u64("first record of the whole run");
+    h.part.whole_records = p.u64("records of the whole run");
+    // A version-2 file is always a part of several: a whole run is written as version 1.
+    if (h.part.shard.count < 2) fail("a version-2 file must be a shard of 2 or more, not of " + std::to_string(h.part.shard.count));
+    if (const std::string why = part_problem(h); !why.empty()) fail(why);
+  }
   if (p.pos != header_size - 4) fail("unexpected bytes at the end of the header");
 }
 
@@ -534,6 +575,31 @@ size_t VectorReader::read(VectorRecord* out, size_t max) {
   return n;
 }
 
+void VectorReader::skip(uint64_t n) {
+  n = std::min(n, header_.record_count - position_);
+  // The rest of the frame in hand.
+  const uint64_t in_frame = std::min<uint64_t>(n, frame_records_ - frame_pos_);
+  frame_pos_ += static_cast<size_t>(in_frame);
+  position_ += in_frame;
+  n -= in_frame;
+  // Whole frames: their bytes read and dropped.
+  std::vector<uint8_t> drop;
+  while (n >= header_.records_per_frame) {
+    const size_t bytes = size_t{header_.records_per_frame} * kRecordBytes + 4;
+    drop.resize(bytes);
+    if (source_->read(drop.data(), bytes) != bytes) fail("truncated in frame " + std::to_string(frames_read_));
+    ++frames_read_;
+    position_ += header_.records_per_frame;
+    n -= header_.records_per_frame;
+  }
+  // Into the frame holding the next record to hand out.
+  if (n) {
+    load_frame();
+    frame_pos_ = static_cast<size_t>(n);
+    position_ += n;
+  }
+}
+
 std::vector<VectorRecord> read_all_records(VectorReader& reader) {
   std::vector<VectorRecord> all(static_cast<size_t>(reader.header().record_count));
   const size_t n = reader.read(all.data(), all.size());
@@ -549,6 +615,10 @@ std::string format_header(const VectorHeader& h) {
   if (!h.selection.empty()) s += ", suite " + h.selection;
   if (h.level) s += ", level " + std::to_string(h.level);
   s += ", seed " + std::to_string(h.seed) + "\n";
+  if (h.is_part())
+    s += "shard " + shard_text(h.part.shard) + ": records " + std::to_string(h.part.first_record) + ".." +
+         std::to_string(h.part.first_record + h.record_count - (h.record_count ? 1 : 0)) + " of the whole run's " +
+         std::to_string(h.part.whole_records) + "\n";
   if (!h.defaulted_knobs.empty()) {
     s += "knobs the file does not name (it predates them), read as their first value:";
     for (const std::string& k : h.defaulted_knobs) s += " " + k;

@@ -33,6 +33,10 @@ class Coverage {
   void add(const BlockTrace& trace);
   // Add another collector's counts (same config), e.g. from another thread.
   void merge(const Coverage& other);
+  // Add counts kept elsewhere (a shard's results file): `blocks` blocks and one count per bin of
+  // coverage_bins(), in its order. Throws std::invalid_argument when the sizes differ or a count
+  // exceeds `blocks` (a bin counts blocks).
+  void add_counts(uint64_t blocks, const std::vector<uint64_t>& counts);
   uint64_t blocks() const { return blocks_; }
   uint64_t count(size_t bin) const { return counts_[bin]; }
   bool applicable(size_t bin) const { return applicable_[bin]; }

@@ -14,7 +14,7 @@ namespace hif4::compare {
 
 struct ReportPage {
   std::string command;    // the command line, as a shell would take it back
-  std::string version;    // the project version
+  std::string version;    // the project version and the source revision (hif4/version.h)
   std::string generated;  // when (UTC)
   unsigned threads = 1;
 };
@@ -23,9 +23,6 @@ struct ReportPage {
 std::string html_report(const Report& report, const ReportPage& page,
                         const std::vector<FigureSpec>& figures,
                         const std::vector<std::string>& pngs);
-
-// The project's version (CMake's PROJECT_VERSION).
-std::string project_version();
 
 // RFC 4648 base64 of `bytes`.
 std::string base64(const std::string& bytes);

@@ -43,6 +43,12 @@ class Stimulus {
   virtual ~Stimulus() = default;
   virtual bool next(StimulusBlock& b) = 0;
   virtual uint64_t total() const = 0;  // for progress; 0 when unknown
+  // Passes over the next n blocks (a shard starting after them, sim/cosim/sharded_sources.h);
+  // a source that can, skips without making them.
+  virtual void skip(uint64_t n) {
+    StimulusBlock b;
+    while (n-- && next(b)) {}
+  }
 };
 
 // Seeded random blocks of many kinds (peaks at every exponent, ties, zero, tiny, huge,

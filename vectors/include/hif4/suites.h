@@ -11,9 +11,10 @@
 // corner that depends on the scale (thresholds, payload grids), it pins the scale with a peak
 // whose SF is an exact E6M2 value, which every scale-rounding mode maps to the same code.
 //
-// Each suite has a level-1 count (small: CI and every-commit runs) and a level-2 count (the
-// sign-off set). Enumerating suites list their cases at level 1 and repeat them with fresh
-// random surroundings (variants) at level 2; --count N overrides the count of every suite.
+// Each suite has a level-1 count (small: CI and every-commit runs), a level-2 count (the
+// sign-off set) and a level-3 count (the farm's sign-off: level 2 with 10^9 random records).
+// Enumerating suites list their cases at level 1 and repeat them with fresh random surroundings
+// (variants) at level 2 (and 3); --count N overrides the count of every suite.
 // docs/vectors.md describes each suite; `hif4 gen --help` lists them.
 #pragma once
 #include <cstdint>
@@ -23,6 +24,7 @@
 
 #include "hif4/config.h"
 #include "hif4/format.h"
+#include "hif4/shard.h"
 #include "hif4/simd.h"
 #include "hif4/vector_file.h"
 
@@ -35,7 +37,7 @@ class Rng;
 struct RecordContext {
   Rng& rng;
   uint64_t index;
-  unsigned level;
+  unsigned level;  // 1, 2 or 3 (makers treat 3 as 2: level 3 only has more records)
   SimdPath simd;  // active_simd_path() at the start of the run: a maker with a SIMD form may use it
 };
 
@@ -45,7 +47,13 @@ struct Suite {
   uint64_t level1_count;
   uint64_t level2_count;
   void (*make)(RecordContext& ctx, uint16_t out[kBlockValues]);
+  uint64_t level3_count = 0;  // 0: the level-2 count
 };
+
+// The levels: 1 (CI), 2 (sign-off on one machine), 3 (sign-off on a farm).
+constexpr unsigned kMaxLevel = 3;
+// Level 3's random suite: 10^9 records (172 GB as one file; sharded, see shard.h).
+constexpr uint64_t kLevel3RandomRecords = 1000000000;
 
 // A normal, nonzero BF16 (bit pattern) times 2^k, rounded to nearest even, clamped to the
 // largest finite value instead of overflowing: the random suites' fast scaling (exposed for
@@ -69,7 +77,7 @@ struct SuiteError : Error {
 // Throws SuiteError naming the unknown suite and the valid ones.
 const Suite& find_suite(const std::string& name);
 
-// The default record count of a suite at a level (1 or 2).
+// The default record count of a suite at a level (1, 2 or 3).
 uint64_t suite_count(const Suite& s, unsigned level);
 
 // The seed of record `index` of `suite` for generator seed `seed`:
@@ -80,26 +88,36 @@ uint64_t record_seed(uint64_t seed, const Suite& suite, uint64_t index);
 void make_suite_inputs(const Suite& suite, uint64_t seed, unsigned level, uint64_t first,
                        size_t count, uint16_t* out);
 
-// What `hif4 gen` writes: suites in table order with their record counts.
+// What `hif4 gen` writes: suites in table order with their record counts. A shard's plan
+// (shard_plan) holds a contiguous part of the whole run's records: its runs start at record
+// `first` of their suite, and `part` says where its records sit in the whole run.
 struct SuiteRun {
   const Suite* suite;
   uint64_t count;
+  uint64_t first = 0;  // the suite's record number of this run's first record
 };
 struct GenerationPlan {
   std::vector<SuiteRun> runs;
+  VectorPart part;  // shard 0/1 for a whole run
   uint64_t total() const {
     uint64_t n = 0;
     for (const SuiteRun& r : runs) n += r.count;
     return n;
   }
+  // The whole run's record number of this plan's first record (its block index).
+  uint64_t first_record() const { return part.first_record; }
 };
 // The most records a plan may hold (a file of 2^40 records is 189 TB).
 constexpr uint64_t kMaxPlanRecords = uint64_t{1} << 40;
-// selection: a suite name or "all"; level 1 or 2; count_override 0 = the level's counts.
+// selection: a suite name or "all"; level 1..kMaxLevel; count_override 0 = the level's counts.
 // Throws SuiteError when the records would number more than kMaxPlanRecords.
 GenerationPlan make_plan(const std::string& selection, unsigned level, uint64_t count_override);
+// Shard s of a whole plan: its records [first, first + count) (shard.h), suite by suite. Shard
+// 0/1 is the whole plan.
+GenerationPlan shard_plan(const GenerationPlan& whole, const Shard& s);
 
-// The header of a generated file: knobs, seeds, the plan's suite ranges.
+// The header of a generated file: knobs, seeds, the plan's suite ranges (of its own records),
+// and for a shard's plan the part of the whole run.
 VectorHeader make_header(const GenerationPlan& plan, const std::string& selection, unsigned level,
                          uint64_t seed, const std::string& profile, const Config& cfg);
 
@@ -112,8 +130,9 @@ using ExpectedFn = std::function<void(const uint16_t* inputs, size_t n, const Co
 void reference_expected(const uint16_t* inputs, size_t n, const Config& cfg,
                         uint64_t first_block_index, uint8_t* out);
 
-// One chunk of generated records: inputs (count * 64 values), expected (count * 36 bytes);
-// record r of the file has block index r.
+// One chunk of generated records: inputs (count * 64 values), expected (count * 36 bytes).
+// first_record is the whole run's record number of the chunk's first record, which is also its
+// block index (in a shard's plan, the file's record r has block index first_record() + r).
 struct GeneratedChunk {
   const uint16_t* inputs;
   const uint8_t* expected;

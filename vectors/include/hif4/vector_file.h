@@ -11,6 +11,8 @@
 //            | str profile | str generator | str suite selection
 //            | u16 K, then K x (str knob name, str value name)        every knob of the model
 //            | u16 S, then S x (str suite name, u64 first record, u64 record count)
+//            | version 2 only: u32 shard K | u32 shard count N | u64 first record of the whole
+//              run | u64 records of the whole run                      a shard's file
 //            | u32 CRC-32 of header bytes [0, H-4)
 //   frames   ceil(N / F) frames; frame f holds records f*F .. min((f+1)*F, N) - 1, then the
 //            u32 CRC-32 of those record bytes
@@ -18,6 +20,11 @@
 //            format.h) | u64 block index (what stochastic rounding used: sr_bits(sr-seed,
 //            block index, lane))
 //   str      u16 length (0..255) then that many ASCII bytes
+//
+// Version 1 is a whole file; version 2 is the file of shard K of N (`hif4 gen --shard K/N`,
+// shard.h): records [first, first + N_records) of a whole run, with block indices and suite
+// ranges of its own records. `hif4 merge` joins the N files into the whole run's version-1 file,
+// byte for byte the file the unsharded run writes (merge_vector_files below).
 //
 // CRC-32 is CRC-32/ISO-HDLC (zlib, Ethernet, boost::crc_32_type): reflected polynomial
 // 0xEDB88320, initial value and final XOR 0xFFFFFFFF.
@@ -37,11 +44,13 @@
 #include "hif4/config.h"
 #include "hif4/error.h"
 #include "hif4/format.h"
+#include "hif4/shard.h"
 
 namespace hif4 {
 
 constexpr char kVectorMagic[8] = {'H', 'I', 'F', '4', 'V', 'E', 'C', '\n'};
-constexpr uint32_t kVectorFormatVersion = 1;
+constexpr uint32_t kVectorFormatVersion = 1;      // a whole file
+constexpr uint32_t kVectorFormatVersionPart = 2;  // a shard's file: version 1 and the part section
 constexpr uint32_t kRecordBytes = kInputBytes + kPackedBytes + 8;  // 172
 constexpr uint32_t kRecordOffsetExpected = kInputBytes;                  // 128
 constexpr uint32_t kRecordOffsetBlockIndex = kInputBytes + kPackedBytes;  // 164
@@ -64,6 +73,13 @@ struct SuiteRange {
   uint64_t count = 0;
 };
 
+// Which part of a whole run a shard's file holds (format version 2).
+struct VectorPart {
+  Shard shard;                 // K of N; 0/1: the file is the whole run
+  uint64_t first_record = 0;   // the whole run's record number of this file's record 0
+  uint64_t whole_records = 0;  // records of the whole run
+};
+
 struct VectorHeader {
   std::string profile;            // the profile the knobs started from (informative)
   Config config;                  // every knob value and the sr-seed: what the expected bytes mean
@@ -71,16 +87,20 @@ struct VectorHeader {
   uint32_t generator_version = 0; // kGeneratorVersion of the RNG and suites that made the inputs
   uint64_t seed = 0;              // the generator seed
   std::string selection;          // "all", a suite name, or "" when not made by `hif4 gen`
-  uint8_t level = 0;              // 1 or 2, or 0 when not made from a level
+  uint8_t level = 0;              // 1, 2 or 3, or 0 when not made from a level
   std::vector<SuiteRange> suites; // contiguous, in record order, covering every record
   uint64_t record_count = 0;
   uint32_t records_per_frame = kDefaultRecordsPerFrame;
+  VectorPart part;                // a shard's file: which part of the whole run
   // Knobs the file's header lacks (written before they existed), read as their first value.
   // Not written: encode_header always lists every knob.
   std::vector<std::string> defaulted_knobs;
 
   // The suite holding record r, or nullptr if the file names none.
   const SuiteRange* suite_of(uint64_t record) const;
+  bool is_part() const { return !part.shard.whole(); }
+  // Records of the whole run: part.whole_records for a shard's file, else record_count.
+  uint64_t whole_record_count() const { return is_part() ? part.whole_records : record_count; }
 };
 
 // A vector file whose contents are wrong, or a writer used against its header. A hif4::Error,
@@ -171,6 +191,10 @@ class VectorReader {
   // any of its records is returned.
   size_t read(VectorRecord* out, size_t max);
   bool next(VectorRecord& out) { return read(&out, 1) == 1; }
+  // Passes over the next n records (fewer at the end) without handing them out: a shard starting
+  // inside the file. Frames passed over whole are read but not checked (none of their records
+  // is ever handed out); the frame the reader stops in is checked as usual.
+  void skip(uint64_t n);
   uint64_t position() const { return position_; }  // records returned so far
 
  private:
@@ -183,7 +207,8 @@ class VectorReader {
   uint64_t position_ = 0, frames_read_ = 0;
 };
 
-// The header in words: profile, every knob, seeds, suites (for `hif4 coverage/verify/export`).
+// The header in words: profile, every knob, seeds, suites, the part of a shard's file (for
+// `hif4 coverage/verify/export`).
 std::string format_header(const VectorHeader& h);
 
 // Read a whole file (tests, small tools).
