@@ -18,6 +18,7 @@
 // layout: the simple one (one block per 8 threads) and the batched default (8 blocks per 8
 // threads, one scale computation per thread); see the comment above quantize_batched_kernel.
 #include <cuda_bf16.h>
+#include <cuda_pipeline.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -402,27 +403,23 @@ __device__ __forceinline__ uint32_t negative_nonzero(uint32_t w) {
 // The negative-zero knob as the batched kernel's template parameter (its values' order).
 enum SignMode : int { kPlusZero = 0, kKeepSign = 1, kSignBit = 2 };
 
+// One batch: the kBatch * kCtaThreads chunks from `cta_first` (kBatch * kCtaThreads / 8 HiF4
+// blocks), of which this thread holds slices w[it] = chunk cta_first + it * kCtaThreads +
+// threadIdx.x (zeros past `chunks`). Both batched kernels call it; they differ only in how
+// the slices reach the registers.
 template <PayloadRounding kRounding, bool kProductBf16, int kSign>
-__global__ void __launch_bounds__(kCtaThreads)
-quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
-                        uint64_t first_index, Knobs k) {
+__device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t cta_first, size_t chunks,
+                                               uint8_t* __restrict__ out, uint64_t first_index,
+                                               const Knobs& k) {
   const unsigned lane = threadIdx.x & 31u;
   const unsigned part = lane & 7u;
   const unsigned seg = lane & 24u;  // first lane of this block's 8 threads in the warp
-  const size_t cta_first = static_cast<size_t>(blockIdx.x) * kBatch * kCtaThreads;
   const size_t base = cta_first + threadIdx.x;
   // HiF4 block of slice `it` (the same for the 8 threads of a segment).
   auto block_of = [&](int it) {
     return (cta_first + static_cast<size_t>(it) * kCtaThreads + (threadIdx.x & ~7u)) /
            kThreadsPerBlock16B;
   };
-
-  uint4 w[kBatch];
-#pragma unroll
-  for (int it = 0; it < kBatch; ++it) {
-    const size_t c = base + static_cast<size_t>(it) * kCtaThreads;
-    w[it] = c < chunks ? __ldcs(in + c) : make_uint4(0, 0, 0, 0);
-  }
 
   // Peaks of every slice (exact: max selects).
   float v16a[kBatch], v16b[kBatch], v8[kBatch];
@@ -535,6 +532,67 @@ quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __
   }
 }
 
+template <PayloadRounding kRounding, bool kProductBf16, int kSign>
+__global__ void __launch_bounds__(kCtaThreads)
+quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
+                        uint64_t first_index, Knobs k) {
+  const size_t cta_first = static_cast<size_t>(blockIdx.x) * kBatch * kCtaThreads;
+  uint4 w[kBatch];
+#pragma unroll
+  for (int it = 0; it < kBatch; ++it) {
+    const size_t c = cta_first + static_cast<size_t>(it) * kCtaThreads + threadIdx.x;
+    w[it] = c < chunks ? __ldcs(in + c) : make_uint4(0, 0, 0, 0);
+  }
+  quantize_batch<kRounding, kProductBf16, kSign>(w, cta_first, chunks, out, first_index, k);
+}
+
+// ---- the pipelined kernel --------------------------------------------------------------------
+//
+// The batched kernel loads its 8 slices, then computes: while it computes, its CTA has no
+// load in flight, so the memory system is kept busy only by other CTAs. That is enough on an
+// H100; on an H200 (4.8 TB/s) the bytes in flight it needs are about 1.4 times as many. Here a
+// CTA stays resident and walks through batches (batch b, b + gridDim.x, ...), copying the next
+// kStages - 1 batches into shared memory with cp.async while it computes the current one from
+// there. Each thread copies and later reads only its own slices, so no barrier is needed: the
+// wait for its own copy group (cp.async.wait_group) is the only synchronisation.
+constexpr size_t kStageBytes = sizeof(uint4) * kBatch * kCtaThreads;  // 32 KiB a batch
+
+template <PayloadRounding kRounding, bool kProductBf16, int kSign, int kStages>
+__global__ void __launch_bounds__(kCtaThreads)
+quantize_pipelined_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
+                          uint64_t first_index, Knobs k) {
+  extern __shared__ uint4 stage[];  // [kStages][kBatch][kCtaThreads]
+  constexpr size_t kBatchChunks = static_cast<size_t>(kBatch) * kCtaThreads;
+  const size_t batches = (chunks + kBatchChunks - 1) / kBatchChunks;
+  // Copies batch b into stage s (zeros past the end, read from no address) and closes the
+  // copy group; an empty group where there is no batch b keeps the group count uniform.
+  auto issue = [&](size_t b, int s) {
+    if (b < batches) {
+#pragma unroll
+      for (int it = 0; it < kBatch; ++it) {
+        const size_t c = b * kBatchChunks + static_cast<size_t>(it) * kCtaThreads + threadIdx.x;
+        const bool inside = c < chunks;
+        __pipeline_memcpy_async(&stage[(s * kBatch + it) * kCtaThreads + threadIdx.x],
+                                inside ? in + c : in, sizeof(uint4), inside ? 0 : sizeof(uint4));
+      }
+    }
+    __pipeline_commit();
+  };
+#pragma unroll
+  for (int s = 0; s < kStages - 1; ++s) issue(blockIdx.x + static_cast<size_t>(s) * gridDim.x, s);
+  int s = 0;
+  for (size_t b = blockIdx.x; b < batches; b += gridDim.x) {
+    // The stage refilled now was read (into registers, used) in the previous iteration.
+    issue(b + static_cast<size_t>(kStages - 1) * gridDim.x, (s + kStages - 1) % kStages);
+    __pipeline_wait_prior(kStages - 1);  // this thread's copies of batch b have landed
+    uint4 w[kBatch];
+#pragma unroll
+    for (int it = 0; it < kBatch; ++it) w[it] = stage[(s * kBatch + it) * kCtaThreads + threadIdx.x];
+    quantize_batch<kRounding, kProductBf16, kSign>(w, b * kBatchChunks, chunks, out, first_index, k);
+    s = s + 1 == kStages ? 0 : s + 1;
+  }
+}
+
 void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess)
     throw Error(std::string("CUDA ") + what + ": " + cudaGetErrorString(e), false);
@@ -544,6 +602,35 @@ dim3 grid_for(size_t chunks, size_t chunks_per_cta) {
   const size_t ctas = (chunks + chunks_per_cta - 1) / chunks_per_cta;
   if (ctas > 0x7FFFFFFFu) throw Error("quantize: too many blocks for one launch", false);
   return dim3(static_cast<unsigned>(ctas));
+}
+
+// A resident grid: as many CTAs as fit on the device at once (shared memory bounds it), no
+// more than there are batches.
+using KernelFn = void (*)(const uint4*, size_t, uint8_t*, uint64_t, Knobs);
+void launch_pipelined(KernelFn kernel, int stages, const uint4* in, size_t chunks, uint8_t* out,
+                      uint64_t first, const Knobs& k, cudaStream_t stream) {
+  const size_t smem = static_cast<size_t>(stages) * kStageBytes;
+  check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)),
+        "cudaFuncSetAttribute (shared memory)");
+  int dev = 0, sms = 0, per_sm = 0;
+  check(cudaGetDevice(&dev), "cudaGetDevice");
+  check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev), "cudaDeviceGetAttribute");
+  check(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, kCtaThreads, smem),
+        "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
+  const size_t batches = (chunks + static_cast<size_t>(kBatch) * kCtaThreads - 1) / (static_cast<size_t>(kBatch) * kCtaThreads);
+  const size_t ctas = std::min<size_t>(batches, static_cast<size_t>(std::max(1, per_sm)) * static_cast<size_t>(sms));
+  kernel<<<static_cast<unsigned>(ctas), kCtaThreads, smem, stream>>>(in, chunks, out, first, k);
+}
+
+template <PayloadRounding kRounding, bool kProductBf16, int kStages>
+void launch_pipelined_signs(const uint4* in, size_t chunks, uint8_t* out, uint64_t first, const Knobs& k,
+                            cudaStream_t stream) {
+  if (k.sign_bit)
+    launch_pipelined(quantize_pipelined_kernel<kRounding, kProductBf16, kSignBit, kStages>, kStages, in, chunks, out, first, k, stream);
+  else if (k.keep_sign)
+    launch_pipelined(quantize_pipelined_kernel<kRounding, kProductBf16, kKeepSign, kStages>, kStages, in, chunks, out, first, k, stream);
+  else
+    launch_pipelined(quantize_pipelined_kernel<kRounding, kProductBf16, kPlusZero, kStages>, kStages, in, chunks, out, first, k, stream);
 }
 
 template <PayloadRounding kRounding, bool kProductBf16>
@@ -560,6 +647,10 @@ void launch_variant(int variant, const uint4* in, size_t chunks, uint8_t* out, u
       quantize_batched_kernel<kRounding, kProductBf16, kKeepSign><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
     else
       quantize_batched_kernel<kRounding, kProductBf16, kPlusZero><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+  } else if (variant == kVariantPipelined) {
+    launch_pipelined_signs<kRounding, kProductBf16, 3>(in, chunks, out, first, k, stream);
+  } else if (variant == kVariantPipelinedShallow) {
+    launch_pipelined_signs<kRounding, kProductBf16, 2>(in, chunks, out, first, k, stream);
   } else {
     throw Error("quantize: unknown kernel variant " + std::to_string(variant), false);
   }
@@ -627,9 +718,22 @@ void quantize_device_variant(int variant, const uint16_t* d_in, size_t count, co
   check(cudaGetLastError(), "quantize kernel launch");
 }
 
+const char* variant_name(int variant) {
+  switch (variant) {
+    case kVariantSimple: return "simple";
+    case kVariantBatched: return "batched";
+    case kVariantPipelined: return "pipelined (3 stages)";
+    case kVariantPipelinedShallow: return "pipelined (2 stages)";
+  }
+  return "?";
+}
+
+// The fastest variant measured on the cards of docs/measurements.md (the CUDA golden).
+int default_variant() { return kVariantBatched; }
+
 void quantize_device(const uint16_t* d_in, size_t count, const Config& cfg, uint64_t first_index,
                      uint8_t* d_out, void* stream) {
-  quantize_device_variant(kVariantBatched, d_in, count, cfg, first_index, d_out, stream);
+  quantize_device_variant(default_variant(), d_in, count, cfg, first_index, d_out, stream);
 }
 
 void quantize_host(const uint16_t* in, size_t count, const Config& cfg, uint64_t first_index,
