@@ -1,7 +1,9 @@
 // hif4 export: a .hif4v file in the formats testbenches and scripts read.
 //   readmemh  DIR/inputs.hex (one 1024-bit word per block, lane i in bits 16i+15:16i),
 //             DIR/expected.hex (one 288-bit word, byte k in bits 8k+7:8k),
-//             DIR/index.hex (the 64-bit block index stochastic rounding used)
+//             DIR/index.hex (the 64-bit block index stochastic rounding used), and the block
+//             count and the configuration as the numbers the cfg_* ports take: DIR/plusargs.f
+//             (+blocks=N +cfg_...=V, one a line) and DIR/vectors.svh (`define HIF4_VECTORS_...)
 //   jsonl     DIR/blocks.jsonl, one block per line with decoded fields
 //   raw       DIR/inputs.bf16 and DIR/expected.hif4, the layouts `hif4 quantize` reads/writes
 // Every format also writes DIR/header.txt (profile, knobs, seeds, suites).
@@ -15,14 +17,16 @@
 #include "hif4/files.h"
 #include "hif4/folders.h"
 #include "hif4/block.h"
+#include "hif4/ports.h"
 #include "hif4/vector_file.h"
 
 namespace hif4::cli {
 namespace {
 
 // Every file export writes, in any format: a folder holding only these may be replaced.
-const std::vector<std::string> kExportFiles = {"header.txt",  "inputs.hex",    "expected.hex", "index.hex",
-                                               "inputs.bf16", "expected.hif4", "blocks.jsonl"};
+const std::vector<std::string> kExportFiles = {"header.txt",    "inputs.hex",   "expected.hex", "index.hex",
+                                               "plusargs.f",    "vectors.svh",  "inputs.bf16",
+                                               "expected.hif4", "blocks.jsonl"};
 
 // A string as a JSON string literal: quotes, backslashes and control characters escaped, so
 // a name read from a file can never end the string and add fields.
@@ -125,6 +129,34 @@ std::string json_record(uint64_t record, const VectorRecord& r, const VectorHead
   return s + "]}\n";
 }
 
+// The block count and every cfg port's value (ports.def order, the encodings of the ports):
+// plusargs, one a line and nothing else, so that `$(cat plusargs.f)` and a simulator's `-f`
+// both read them; and an include file of `define lines for a testbench that compiles them in.
+std::string plusargs_text(const VectorHeader& h) {
+  const contract::CfgPorts cfg = contract::cfg_ports(h.config);
+  std::string s = "+blocks=" + std::to_string(h.record_count) + "\n";
+#define HIF4_PORT(name, dir, width, role, ...) \
+  HIF4_IF_CFG(role, s += "+" #name "=" + std::to_string(static_cast<uint64_t>(cfg.name)) + "\n";)
+#include "hif4/ports.def"
+  return s;
+}
+
+std::string include_text(const VectorHeader& h, const std::string& source) {
+  const contract::CfgPorts cfg = contract::cfg_ports(h.config);
+  std::string s = "// hif4 vectors from " + source + " (hif4 export): the block count and the configuration\n"
+                  "// as the cfg_* ports of hif4_quantizer take it (encodings: hif4_cfg_pkg, `hif4 profiles`).\n"
+                  "// " + describe(h.config) + " sr-seed=" + std::to_string(h.config.sr_seed) + "\n"
+                  "`define HIF4_VECTORS_BLOCKS " + std::to_string(h.record_count) + "\n";
+  const auto define = [&](const char* name, unsigned width, uint64_t value) {
+    std::string upper = name;
+    for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    s += "`define HIF4_VECTORS_" + upper + " " + std::to_string(width) + "'d" + std::to_string(value) + "\n";
+  };
+#define HIF4_PORT(name, dir, width, role, ...) HIF4_IF_CFG(role, define(#name, width, cfg.name);)
+#include "hif4/ports.def"
+  return s;
+}
+
 int run(int argc, char** argv) {
   Args args("export",
             {{"format", true, false, "readmemh, jsonl or raw"},
@@ -164,6 +196,8 @@ int run(int argc, char** argv) {
       inputs->put(note + "// one 1024-bit word per block: lane i in bits 16i+15:16i\n");
       expected->put(note + "// one 288-bit word per block: byte k of the packed block in bits 8k+7:8k\n");
       index->put(note + "// one 64-bit block index per block (feeds stochastic rounding)\n");
+      open("plusargs.f")->put(plusargs_text(h));
+      open("vectors.svh")->put(include_text(h, reader.name()));
     } else if (format == "raw") {
       inputs = open("inputs.bf16");
       expected = open("expected.hif4");

@@ -1,6 +1,7 @@
-// hif4 verify: a DUT's output against golden vectors, block by block (testfloat_ver's role).
-// Exit 0 only when every block matches; 1 when some differ; 2 for unusable input (including
-// a DUT file with fewer or more blocks than the vectors).
+// hif4 verify: a DUT's output against golden vectors, block by block (testfloat_ver's role), and
+// when several blocks fail, what they share (FailureSummary). Exit 0 only when every block
+// matches; 1 when some differ or hold x/z digits; 2 for unusable input (including a DUT file
+// with fewer or more blocks than the vectors).
 #include <cstdio>
 
 #include "command.h"
@@ -47,8 +48,10 @@ int run(int argc, char** argv) {
               fmt_text.c_str(), vectors_path.c_str(), format_header(h).c_str());
   VerifyContext ctx{h.config, h.profile, &h};
   VerifyResults results(h, vectors_path, dut_path);
+  FailureSummary summary(h.config);  // what the failing blocks share, printed when several fail
   const auto report = [&](const BlockMismatch& m) {
     results.add(m);
+    summary.add(m);
     if (shown < max_errors) {
       std::fputs((format_mismatch(m) + "\n").c_str(), stdout);
       ++shown;
@@ -58,6 +61,8 @@ int run(int argc, char** argv) {
   if (sum.failed > max_errors)
     std::printf("(%llu more mismatching blocks not shown; --max-errors %llu)\n",
                 static_cast<unsigned long long>(sum.failed - max_errors), static_cast<unsigned long long>(max_errors));
+  // A blank line ends each printed report; the note above needs one of its own.
+  if (sum.failed > 1) std::printf("%s%s\n", sum.failed > max_errors ? "\n" : "", summary.format().c_str());
   std::printf("%llu passed, %llu failed\n", static_cast<unsigned long long>(sum.passed),
               static_cast<unsigned long long>(sum.failed));
   std::fflush(stdout);

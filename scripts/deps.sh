@@ -9,11 +9,12 @@ packages=(
   build-essential cmake pkg-config   # C++17 toolchain
   catch2                             # tests (Catch2 2.13, catch_discover_tests)
   libbenchmark-dev                   # benchmark programs
-  libboost-dev                       # Boost.CRC for vector files
+  libboost-dev                       # Boost.CRC (vector-file tests), SHA-1 (the cosim --rtl build cache)
   nlohmann-json3-dev                 # safetensors headers
   verilator                          # RTL lint and simulation (5.006)
   libsystemc-dev                     # SystemC model and co-simulation (2.3.4)
   python3 python3-matplotlib         # plots of `hif4 compare`
+  chromium                           # renders the `hif4 compare --report` page in a test (label compare)
   clang libclang-rt-14-dev           # libFuzzer targets (fuzz/, CTest label fuzz)
   python3-pybind11 python3-numpy python3-pytest python3-torch  # Python package (python/, label python)
   munge slurmctld slurmd slurm-client  # a one-node Slurm cluster for the sharded regression (label slurm)

@@ -52,7 +52,7 @@ cat "$out/device.txt"
 
 t0=$(date +%s)
 if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHIF4_TESTS=OFF -DHIF4_BENCH=OFF \
-    -DHIF4_RTL=OFF -DHIF4_SYSTEMC=OFF -DHIF4_CUDA=ON "-DCMAKE_CXX_FLAGS=$cxxflags" \
+    -DHIF4_RTL=OFF -DHIF4_SYSTEMC=OFF -DHIF4_PYTHON=OFF -DHIF4_CUDA=ON "-DCMAKE_CXX_FLAGS=$cxxflags" \
     >"$out/build.log" 2>&1; then
   tail -30 "$out/build.log"
   note "FAIL: CMake configure (see build.log)"
@@ -70,7 +70,27 @@ note "built hif4_gpu_check in $(($(date +%s) - t0)) s"
 rc=${PIPESTATUS[0]}
 if [ "$rc" -ne 0 ]; then status=1; note "FAIL: hif4_gpu_check exit $rc"; else note "hif4_gpu_check: PASS"; fi
 # The kernels' machine code, for reading instruction counts (cuobjdump is on GPU machines).
-command -v cuobjdump >/dev/null && cuobjdump --dump-sass "$build/golden/libhif4_cuda.a" >"$out/sass.txt" 2>&1
+# Printed: each batched kernel of the seed profile's knobs (nearest-away, exact products,
+# plus-zero), its instruction count and most frequent opcodes.
+if command -v cuobjdump >/dev/null; then
+  cuobjdump --dump-sass "$build/golden/libhif4_cuda.a" >"$work/sass.txt" 2>&1
+  gzip -c "$work/sass.txt" >"$out/sass.txt.gz"
+  awk '/Function :/ { name = $3 }
+       name ~ /quantize_batched_kernelILNS_15PayloadRoundingE0ELb0ELi0E/ && /^ *\/\*[0-9a-f]+\*\// {
+         op = ($2 ~ /^@/) ? $3 : $2; sub(/\..*/, "", op); sub(/;/, "", op); n[name]++; h[name, op]++ }
+       END { for (f in n) { printf "SASS %s: %d instructions;", f, n[f];
+               for (k in h) { split(k, p, SUBSEP); if (p[1] == f && h[k] >= 8) printf " %s %d", p[2], h[k] }
+               printf "\n" } }' "$work/sass.txt" | tee -a "$out/summary.txt"
+fi
+# Where the time of the batched and pipelined kernels goes (one launch each, seed profile and
+# the next), when Nsight Compute is on the machine; the card's clocks are left as they are.
+ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
+if [ -x "$ncu" ]; then
+  "$ncu" --clock-control none -k regex:"batched|pipelined" -c 4 --section SpeedOfLight \
+      --section WarpStateStats --section Occupancy --section MemoryWorkloadAnalysis \
+      "$build/hif4_gpu_check" --blocks 0 --sweep-blocks 0 --bench-gib 0.5 --reps 1 >"$out/ncu.txt" 2>&1 ||
+    note "ncu failed (see ncu.txt)"
+fi
 
 # 3. The command line.
 if ! cmake --build "$build" -j "$jobs" --target hif4 >>"$out/build.log" 2>&1; then
@@ -166,6 +186,67 @@ if "$hif4" gen --help >/dev/null 2>&1; then
 else
   note "level-1 suites: not run (this tree has no 'hif4 gen')"
 fi
+
+# 5. Shards: `hif4 gen --backend cuda --shard K/3`, merged, equals the unsharded model file.
+if "$hif4" merge --help >/dev/null 2>&1; then
+  shard_ok=1
+  for k in 0 1 2; do
+    "$hif4" gen --backend cuda --profile cann --shard $k/3 --out "$work/shard$k.hif4v" >>"$out/gen.log" 2>&1 || shard_ok=0
+  done
+  "$hif4" merge --out "$work/merged.hif4v" "$work"/shard0.hif4v "$work"/shard1.hif4v "$work"/shard2.hif4v >>"$out/gen.log" 2>&1 || shard_ok=0
+  "$hif4" gen --profile cann --out "$work/whole.hif4v" >>"$out/gen.log" 2>&1 || shard_ok=0
+  cmp -s "$work/merged.hif4v" "$work/whole.hif4v" || shard_ok=0
+  [ $shard_ok -eq 1 ] || status=1
+  note "gen --backend cuda --shard K/3, merged, vs the unsharded model file: $([ $shard_ok -eq 1 ] && echo equal || echo DIFFERENT)"
+fi
+
+# 6. File to file: `hif4 quantize` of a 1 GiB BF16 file of Gaussian values from the page cache
+#    (on /dev/shm where it has room, so that the output's fsync is not a disk's), each backend,
+#    and the parts that bound it: reading the page cache, writing the output (the link's
+#    transfers are in gpu_check.md). Medians of 3 runs; OUTDIR/file_to_file.md.
+e2e=$work
+[ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -gt 3000000 ] 2>/dev/null && e2e=/dev/shm/hif4-gpu-check
+mkdir -p "$e2e"
+if python3 -c "import numpy" 2>/dev/null; then
+  python3 - "$e2e/in.bf16" <<'PY'
+import sys
+import numpy as np
+x = np.random.default_rng(1).standard_normal(1 << 29, dtype=np.float32)  # 1 GiB of BF16
+u = x.view(np.uint32)
+((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype("<u2").tofile(sys.argv[1])
+PY
+else
+  head -c 1073741824 /dev/urandom >"$e2e/in.bf16"
+fi
+median3() {  # median3 CMD...: the median wall time of three runs, in seconds
+  local t=()
+  for _ in 1 2 3; do
+    local s e
+    s=$(date +%s.%N); "$@" >/dev/null 2>>"$out/e2e.log" || echo "failed: $*" >>"$out/e2e.log"; e=$(date +%s.%N)
+    t+=("$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }')")
+  done
+  printf '%s\n' "${t[@]}" | sort -n | sed -n 2p
+}
+cat "$e2e/in.bf16" >/dev/null  # into the page cache
+{
+  echo "| step (1 GiB of BF16 in, 288 MiB out) | seconds (median of 3) |"
+  echo "|---|---:|"
+  echo "| read the input from the page cache (cat > /dev/null) | $(median3 sh -c "cat '$e2e/in.bf16' > /dev/null") |"
+  echo "| write 288 MiB and fsync (dd) | $(median3 dd if=/dev/zero of="$e2e/w.bin" bs=1M count=288 conv=fsync) |"
+  echo "| hif4 quantize --backend model --threads 1 | $(median3 "$hif4" quantize --profile seed --backend model --threads 1 --in "$e2e/in.bf16" --out "$e2e/m1.hif4") |"
+  echo "| hif4 quantize --backend model --threads $(nproc) | $(median3 "$hif4" quantize --profile seed --backend model --threads "$(nproc)" --in "$e2e/in.bf16" --out "$e2e/mn.hif4") |"
+  echo "| hif4 quantize --backend cuda | $(median3 "$hif4" quantize --profile seed --backend cuda --in "$e2e/in.bf16" --out "$e2e/c.hif4") |"
+  head -c 131072 "$e2e/in.bf16" >"$e2e/small.bf16"
+  echo "| hif4 quantize --backend cuda of 128 KiB (the fixed cost: driver, context, page-locked buffers) | $(median3 "$hif4" quantize --profile seed --backend cuda --in "$e2e/small.bf16" --out "$e2e/s.hif4") |"
+  echo "| hif4 quantize --backend model of 128 KiB | $(median3 "$hif4" quantize --profile seed --backend model --in "$e2e/small.bf16" --out "$e2e/s.hif4") |"
+} >"$out/file_to_file.md"
+cat "$out/file_to_file.md"
+if cmp -s "$e2e/m1.hif4" "$e2e/c.hif4" && cmp -s "$e2e/mn.hif4" "$e2e/c.hif4"; then
+  note "file to file: cuda and model outputs equal"
+else
+  status=1; note "MISMATCH: file-to-file outputs of the backends differ"
+fi
+rm -rf /dev/shm/hif4-gpu-check
 
 note "total $(($(date +%s) - t0)) s; $([ $status -eq 0 ] && echo PASS || echo FAIL)"
 exit $status

@@ -199,10 +199,27 @@ std::string replay_command(const std::string& profile, const Config& cfg,
   return s;
 }
 
+std::vector<KnobAlternative> single_knob_alternatives(const Config& config) {
+  std::vector<KnobAlternative> list;
+  for (const Knob& k : knobs())
+    for (size_t v = 0; v < k.values.size(); ++v) {
+      if (v == k.get(config) || list.size() == 64) continue;
+      KnobAlternative a{std::string(k.name) + "=" + k.values[v].name, config};
+      k.set(a.config, static_cast<uint8_t>(v));
+      list.push_back(std::move(a));
+    }
+  return list;
+}
+
 bool compare_block(const VerifyContext& ctx, uint64_t record, const VectorRecord& r,
-                   const uint8_t actual[kPackedBytes], BlockMismatch& m) {
-  if (std::memcmp(r.expected, actual, kPackedBytes) == 0) return false;
+                   const uint8_t actual[kPackedBytes], BlockMismatch& m, const uint8_t* unknown) {
+  bool undefined = false;
+  for (unsigned k = 0; unknown && k < kPackedBytes; ++k) undefined = undefined || unknown[k];
+  if (!undefined && std::memcmp(r.expected, actual, kPackedBytes) == 0) return false;
   m = BlockMismatch{};
+  m.config = ctx.config;
+  m.undefined = undefined;
+  if (undefined) std::memcpy(m.unknown, unknown, kPackedBytes);
   m.record = record;
   m.block_index = r.block_index;
   if (ctx.header) {
@@ -215,6 +232,19 @@ bool compare_block(const VerifyContext& ctx, uint64_t record, const VectorRecord
   m.actual = unpack_block(actual);
   const Block& e = m.expected;
   const Block& a = m.actual;
+  if (undefined) {
+    // Name the fields with undefined bits; nothing else about the DUT's block is known.
+    const Block x = unpack_block(m.unknown);
+    m.e6m2_differs = x.e6m2 != 0;
+    m.e1_8_diff = x.e1_8;
+    m.e1_16_diff = x.e1_16;
+    for (unsigned i = 0; i < kBlockValues; ++i)
+      if (x.codes[i]) m.lane_diff |= uint64_t{1} << i;
+    m.stage_detail = "the DUT's output is undefined (x/z digits)";
+    m.expectation_matches_model = quantize_block(r.input, ctx.config, r.block_index) == e;
+    m.replay = replay_command(ctx.profile, ctx.config, r.input, r.block_index);
+    return true;
+  }
   m.e6m2_differs = e.e6m2 != a.e6m2;
   m.e1_8_diff = static_cast<uint8_t>(e.e1_8 ^ a.e1_8);
   m.e1_16_diff = static_cast<uint16_t>(e.e1_16 ^ a.e1_16);
@@ -240,24 +270,71 @@ bool compare_block(const VerifyContext& ctx, uint64_t record, const VectorRecord
   m.stage_detail = describe_stage(trace, m);
   check_downstream(ctx, r, m);
   m.replay = replay_command(ctx.profile, ctx.config, r.input, r.block_index);
+  const std::vector<KnobAlternative> alternatives = single_knob_alternatives(ctx.config);
+  for (size_t i = 0; i < alternatives.size(); ++i)
+    if (quantize_block(r.input, alternatives[i].config, r.block_index) == a) m.alternatives |= uint64_t{1} << i;
   return true;
 }
 
-std::string format_mismatch(const BlockMismatch& m) {
+namespace {
+
+// "block 12 (block index 40) [grid #3]"
+std::string block_name(const BlockMismatch& m) {
   std::string s = "block " + std::to_string(m.record);
   if (m.block_index != m.record) s += " (block index " + std::to_string(m.block_index) + ")";
   if (!m.suite.empty()) s += " [" + m.suite + "]";
-  s += ": differs in";
+  return s;
+}
+
+// " E6M2 E1_8 bits {2} lanes {4,5}": the fields that differ (or hold x/z digits).
+std::string differing_fields(const BlockMismatch& m) {
+  std::string s;
   if (m.e6m2_differs) s += " E6M2";
   if (m.e1_8_diff) s += " E1_8 bits {" + list_bits(m.e1_8_diff, 8) + "}";
   if (m.e1_16_diff) s += " E1_16 bits {" + list_bits(m.e1_16_diff, 16) + "}";
   if (m.lane_diff) s += " lanes {" + list_bits(m.lane_diff, 12) + "}";
-  s += "\n";
-  auto fields = [](const Block& b) {
-    return "E6M2 " + e6m2_text(b.e6m2) + ", E1_8 " + hex(b.e1_8, 2) + ", E1_16 " + hex(b.e1_16, 4);
-  };
-  s += "  expected: " + fields(m.expected) + "\n";
-  s += "  DUT:      " + fields(m.actual) + "\n";
+  return s;
+}
+
+std::string fields_text(const Block& b) {
+  return "E6M2 " + e6m2_text(b.e6m2) + ", E1_8 " + hex(b.e1_8, 2) + ", E1_16 " + hex(b.e1_16, 4);
+}
+
+// The DUT's 288 bits as $writememh would show them: x for an undefined digit.
+std::string undefined_word(const BlockMismatch& m) {
+  static const char kDigits[] = "0123456789ABCDEF";
+  std::string s;
+  for (int k = kPackedBytes - 1; k >= 0; --k)
+    for (int half = 1; half >= 0; --half) {
+      const unsigned shift = 4 * static_cast<unsigned>(half);
+      s += ((m.unknown[k] >> shift) & 15) ? 'x' : kDigits[(m.actual_bytes[k] >> shift) & 15];
+    }
+  return s;
+}
+
+// "negative-zero=plus-zero" or "scale-rounding=up or scale-rounding=nearest-even".
+std::string settings_text(uint64_t mask, const std::vector<KnobAlternative>& alternatives) {
+  std::string s;
+  for (size_t i = 0; i < alternatives.size(); ++i)
+    if ((mask >> i) & 1) s += (s.empty() ? "" : " or ") + alternatives[i].setting;
+  return s;
+}
+
+}  // namespace
+
+std::string format_mismatch(const BlockMismatch& m) {
+  std::string s = block_name(m);
+  if (m.undefined) {
+    s += ": undefined (x/z digits) in" + differing_fields(m) + "\n";
+    s += "  expected: " + fields_text(m.expected) + "\n";
+    s += "  DUT:      " + undefined_word(m) + "\n";
+    if (!m.expectation_matches_model)
+      s += "  note: the vector file's expected block differs from this model's output for these inputs\n";
+    return s + "  replay: " + m.replay + "\n";
+  }
+  s += ": differs in" + differing_fields(m) + "\n";
+  s += "  expected: " + fields_text(m.expected) + "\n";
+  s += "  DUT:      " + fields_text(m.actual) + "\n";
   unsigned shown = 0;
   for (unsigned i = 0; i < kBlockValues && shown < 8; ++i) {
     if (!((m.lane_diff >> i) & 1)) continue;
@@ -272,9 +349,152 @@ std::string format_mismatch(const BlockMismatch& m) {
   if (m.stage == Stage::Payload) unit = " lane " + std::to_string(m.stage_unit);
   s += "  first differing stage: " + std::string(stage_name(m.stage)) + unit + ": " + m.stage_detail + "\n";
   if (!m.downstream_detail.empty()) s += "  " + m.downstream_detail + "\n";
+  if (m.alternatives)
+    s += "  the DUT's block is the model's under --set " + settings_text(m.alternatives, single_knob_alternatives(m.config)) +
+         "\n";
   if (!m.expectation_matches_model)
     s += "  note: the vector file's expected block differs from this model's output for these inputs\n";
   s += "  replay: " + m.replay + "\n";
+  return s;
+}
+
+std::string format_mismatch_line(const BlockMismatch& m) {
+  std::string s = block_name(m);
+  if (m.undefined) return s + ": undefined (x/z digits) in" + differing_fields(m) + "; replay: " + m.replay;
+  s += ": differs in" + differing_fields(m) + ":";
+  const Block& e = m.expected;
+  const Block& a = m.actual;
+  if (m.e6m2_differs) s += " E6M2 expected " + e6m2_text(e.e6m2) + ", got " + e6m2_text(a.e6m2) + ";";
+  if (m.e1_8_diff) s += " E1_8 expected " + hex(e.e1_8, 2) + ", got " + hex(a.e1_8, 2) + ";";
+  if (m.e1_16_diff) s += " E1_16 expected " + hex(e.e1_16, 4) + ", got " + hex(a.e1_16, 4) + ";";
+  if (m.lane_diff) {
+    const unsigned i = static_cast<unsigned>(__builtin_ctzll(m.lane_diff));
+    s += " lane " + std::to_string(i) + " expected " + s1p2_text(e.codes[i]) + ", got " + s1p2_text(a.codes[i]) + ";";
+  }
+  std::string unit;
+  if (m.stage == Stage::E1_8 || m.stage == Stage::E1_16) unit = "[" + std::to_string(m.stage_unit) + "]";
+  if (m.stage == Stage::Payload) unit = " lane " + std::to_string(m.stage_unit);
+  s += " first differing stage: " + std::string(stage_name(m.stage)) + unit + ": " + m.stage_detail + ";";
+  if (m.alternatives)
+    s += " the DUT's block is the model's under --set " + settings_text(m.alternatives, single_knob_alternatives(m.config)) + ";";
+  return s + " replay: " + m.replay;
+}
+
+// ---- failure summary ----------------------------------------------------------------------
+
+namespace {
+
+// How a lane's code differs, for the summary; the names are what a person would say.
+enum LaneDifference : unsigned { MinusZeroAsPlus, PlusZeroAsMinus, QuarterLarger, QuarterSmaller, SignOnly, Other };
+const char* const kLaneDifferenceText[] = {
+    "-0 vs +0 (expected 0x8, DUT 0x0)",  "+0 vs -0 (expected 0x0, DUT 0x8)",
+    "one quarter larger in magnitude",    "one quarter smaller in magnitude",
+    "the sign alone differs",             "other code differences"};
+const char* const kLaneDifferenceShort[] = {"-0 vs +0", "+0 vs -0", "one quarter larger in magnitude",
+                                            "one quarter smaller in magnitude", "a sign difference", ""};
+
+LaneDifference lane_difference(uint8_t expected, uint8_t got) {
+  const unsigned me = expected & 7u, mg = got & 7u;
+  const bool se = (expected & kS1P2SignBit) != 0, sg = (got & kS1P2SignBit) != 0;
+  if (me == 0 && mg == 0) return se ? MinusZeroAsPlus : PlusZeroAsMinus;
+  if (se != sg) return me == mg ? SignOnly : Other;
+  if (mg == me + 1) return QuarterLarger;
+  if (mg + 1 == me) return QuarterSmaller;
+  return Other;
+}
+
+// "0-3,5,9-63"
+std::string ranges(const uint64_t* counts, unsigned n) {
+  std::string s;
+  for (unsigned i = 0; i < n;) {
+    if (!counts[i]) {
+      ++i;
+      continue;
+    }
+    unsigned j = i;
+    while (j + 1 < n && counts[j + 1]) ++j;
+    s += (s.empty() ? "" : ",") + std::to_string(i) + (j > i ? "-" + std::to_string(j) : "");
+    i = j + 1;
+  }
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+FailureSummary::FailureSummary(const Config& config) : alternatives_(single_knob_alternatives(config)) {}
+
+void FailureSummary::add(const BlockMismatch& m) {
+  ++failures_;
+  if (m.undefined) {
+    ++undefined_;
+    return;
+  }
+  ++defined_;
+  e6m2_ += m.e6m2_differs;
+  e1_8_ += m.e1_8_diff != 0;
+  e1_16_ += m.e1_16_diff != 0;
+  lanes_ += m.lane_diff != 0;
+  ++stage_[static_cast<unsigned>(m.stage)];
+  if (m.e6m2_differs && m.expected.e6m2 != kE6M2NaN && m.actual.e6m2 != kE6M2NaN) {
+    if (m.actual.e6m2 + 1 == m.expected.e6m2) ++e6m2_steps_[0];
+    if (m.actual.e6m2 == m.expected.e6m2 + 1) ++e6m2_steps_[1];
+  }
+  for (unsigned g = 0; g < kGroups8; ++g) e1_8_bits_[g] += (m.e1_8_diff >> g) & 1u;
+  for (unsigned j = 0; j < kGroups16; ++j) e1_16_bits_[j] += (m.e1_16_diff >> j) & 1u;
+  for (unsigned i = 0; i < kBlockValues; ++i) {
+    if (!((m.lane_diff >> i) & 1)) continue;
+    ++lane_blocks_[i];
+    ++lane_kinds_[lane_difference(m.expected.codes[i], m.actual.codes[i])];
+  }
+  for (size_t a = 0; a < alternatives_.size(); ++a) explained_[a] += (m.alternatives >> a) & 1;
+}
+
+std::string FailureSummary::format() const {
+  if (!failures_) return "";
+  const auto n = [](uint64_t v) { return std::to_string(v); };
+  std::string s = "failure summary, " + n(failures_) + " failing block(s):\n";
+  if (undefined_) s += "  x/z         " + n(undefined_) + " block(s) with undefined (x/z) digits\n";
+  if (!defined_) return s;
+  s += "  fields      E6M2 in " + n(e6m2_) + " block(s), E1_8 in " + n(e1_8_) + ", E1_16 in " + n(e1_16_) +
+       ", lanes in " + n(lanes_) + "\n";
+  s += "  first stage scale " + n(stage_[0]) + ", E1_8 " + n(stage_[1]) + ", E1_16 " + n(stage_[2]) + ", payload " +
+       n(stage_[3]) + "\n";
+  if (e6m2_steps_[0] || e6m2_steps_[1])
+    s += "  E6M2        one code below the expected in " + n(e6m2_steps_[0]) + " block(s), one above in " +
+         n(e6m2_steps_[1]) + "\n";
+  if (e1_8_) s += "  E1_8 bits   " + ranges(e1_8_bits_, kGroups8) + "\n";
+  if (e1_16_) s += "  E1_16 bits  " + ranges(e1_16_bits_, kGroups16) + "\n";
+  unsigned lanes = 0, kinds = 0, only_kind = 0;
+  for (unsigned i = 0; i < kBlockValues; ++i) lanes += lane_blocks_[i] != 0;
+  if (lanes_) s += "  lanes       " + n(lanes) + " of 64 differ somewhere: " + ranges(lane_blocks_, kBlockValues) + "\n";
+  for (unsigned k = 0; k <= Other; ++k) {
+    if (!lane_kinds_[k]) continue;
+    ++kinds;
+    only_kind = k;
+    s += "  lane codes  " + n(lane_kinds_[k]) + " x " + kLaneDifferenceText[k] + "\n";
+  }
+  // The single-knob changes that reproduce every defined failure, else the one that comes closest.
+  uint64_t all = 0;
+  size_t best = alternatives_.size();
+  for (size_t a = 0; a < alternatives_.size(); ++a) {
+    if (explained_[a] == defined_) all |= uint64_t{1} << a;
+    if (explained_[a] && (best == alternatives_.size() || explained_[a] > explained_[best])) best = a;
+  }
+  const std::string scope = undefined_ ? " with defined bits" : "";
+  if (all) {
+    const bool lanes_only = e6m2_ == 0 && e1_8_ == 0 && e1_16_ == 0;
+    const std::string pattern = lanes_only && kinds == 1 && only_kind != Other
+                                    ? "is " + std::string(kLaneDifferenceShort[only_kind])
+                                    : "is explained by one knob";
+    s += "  diagnosis   every failure" + scope + " " + pattern + ": the DUT may run " +
+         settings_text(all, alternatives_) + " (all " + n(defined_) +
+         " failing block(s) equal the model's output under it)\n";
+  } else if (best < alternatives_.size()) {
+    s += "  diagnosis   no single knob setting explains every failure; --set " + alternatives_[best].setting +
+         " reproduces " + n(explained_[best]) + " of the " + n(defined_) + " failing block(s)" + scope + "\n";
+  } else {
+    s += "  diagnosis   no single knob setting reproduces any failing block\n";
+  }
   return s;
 }
 
@@ -322,7 +542,7 @@ int hex_digit(int c) {
 }  // namespace
 
 // The next hex word, skipping whitespace and comments; false at the end of the file.
-bool DutReader::next_word(uint8_t out[kPackedBytes]) {
+bool DutReader::next_word(uint8_t out[kPackedBytes], uint8_t* unknown, uint64_t block) {
   int c = get();
   for (;;) {  // skip whitespace and comments
     if (c == '\n') ++line_;
@@ -361,10 +581,11 @@ bool DutReader::next_word(uint8_t out[kPackedBytes]) {
       c = get();
       continue;
     }
-    if (c == 'x' || c == 'X' || c == 'z' || c == 'Z' || c == '?')
-      fail("line " + std::to_string(line_) + ": block " + std::to_string(done_) +
+    const bool undefined_digit = c == 'x' || c == 'X' || c == 'z' || c == 'Z' || c == '?';
+    if (undefined_digit && !unknown)
+      fail("line " + std::to_string(line_) + ": block " + std::to_string(block) +
            " has x/z digits (the DUT's output is undefined)");
-    if (hex_digit(c) < 0) {
+    if (!undefined_digit && hex_digit(c) < 0) {
       // A NUL or control byte printed as itself would cut the message short (what() is a C
       // string) or garble the terminal: name it by value instead.
       char shown[16];
@@ -383,21 +604,26 @@ bool DutReader::next_word(uint8_t out[kPackedBytes]) {
   if (c == '\n') ++line_;
   if (n == 0) fail("line " + std::to_string(line_) + ": empty word");
   std::memset(out, 0, kPackedBytes);
+  if (unknown) std::memset(unknown, 0, kPackedBytes);
   for (unsigned k = 0; k < n; ++k) {  // digit n-1-k is nibble k: byte k/2
     const int v = hex_digit(digits[n - 1 - k]);
-    out[k / 2] |= static_cast<uint8_t>(v << (4 * (k % 2)));
+    if (v < 0) unknown[k / 2] |= static_cast<uint8_t>(0xF << (4 * (k % 2)));  // an x/z digit
+    else out[k / 2] |= static_cast<uint8_t>(v << (4 * (k % 2)));
   }
   return true;
 }
 
-size_t DutReader::read(uint8_t* out, size_t max) {
+size_t DutReader::read(uint8_t* out, size_t max) { return read(out, max, nullptr); }
+
+size_t DutReader::read(uint8_t* out, size_t max, uint8_t* unknown) {
   const size_t n = static_cast<size_t>(std::min<uint64_t>(max, expected_ - done_));
   if (format_ == DutFormat::Raw) {
     const size_t got = source_->read(out, n * kPackedBytes);
     if (got != n * kPackedBytes) fail("ended early at block " + std::to_string(done_ + got / kPackedBytes));
+    if (unknown) std::memset(unknown, 0, n * kPackedBytes);
   } else {
     for (size_t i = 0; i < n; ++i)
-      if (!next_word(out + i * kPackedBytes))
+      if (!next_word(out + i * kPackedBytes, unknown ? unknown + i * kPackedBytes : nullptr, done_ + i))
         fail("too short: it holds " + std::to_string(done_ + i) + " blocks; the vectors have " +
              std::to_string(expected_));
   }
@@ -413,10 +639,10 @@ void DutReader::finish() {
       fail("too long: more bytes follow the last of the " + std::to_string(expected_) + " blocks");
     return;
   }
-  uint8_t extra[kPackedBytes];
-  if (next_word(extra)) {
+  uint8_t extra[kPackedBytes], extra_unknown[kPackedBytes];
+  if (next_word(extra, extra_unknown, expected_)) {
     uint64_t more = 1;
-    while (next_word(extra)) ++more;
+    while (next_word(extra, extra_unknown, expected_ + more)) ++more;
     fail("too long: it holds " + std::to_string(expected_ + more) + " blocks; the vectors have " +
          std::to_string(expected_));
   }
@@ -428,24 +654,26 @@ VerifySummary verify_stream(VectorReader& vectors, DutReader& dut, const VerifyC
                             const std::function<void(const BlockMismatch&)>& on_mismatch, unsigned threads) {
   const size_t chunk = size_t{4096} * std::max(1u, threads);
   std::vector<VectorRecord> records(chunk);
-  std::vector<uint8_t> actual(chunk * kPackedBytes);
+  std::vector<uint8_t> actual(chunk * kPackedBytes), unknown(chunk * kPackedBytes);
   std::vector<std::unique_ptr<BlockMismatch>> mismatches(chunk);
   VerifySummary sum;
   for (;;) {
     const uint64_t first = vectors.position();
     const size_t n = vectors.read(records.data(), chunk);
     if (n == 0) break;
-    dut.read(actual.data(), n);
+    dut.read(actual.data(), n, unknown.data());
     parallel_for(n, threads, [&](size_t begin, size_t end) {
       BlockMismatch m;
       for (size_t i = begin; i < end; ++i)
-        mismatches[i] = compare_block(ctx, first + i, records[i], &actual[i * kPackedBytes], m)
+        mismatches[i] = compare_block(ctx, first + i, records[i], &actual[i * kPackedBytes], m,
+                                      &unknown[i * kPackedBytes])
                             ? std::make_unique<BlockMismatch>(m)
                             : nullptr;
     });
     for (size_t i = 0; i < n; ++i) {
       if (mismatches[i]) {
         ++sum.failed;
+        sum.undefined += mismatches[i]->undefined;
         on_mismatch(*mismatches[i]);
       } else {
         ++sum.passed;

@@ -164,14 +164,34 @@ float nvfp4_encode_scale(float tensor_amax) {
   return s;
 }
 
-Nvfp4Data nvfp4_quantize(const uint16_t* bf16, size_t n, float tensor_amax) {
+uint8_t nvfp4_block_scale(float block_amax, float encode_scale, Nvfp4Formula formula) {
+  const float fp4_max = static_cast<float>(kE2M1Max);
+  float scaled;
+  if (formula == Nvfp4Formula::Current) {
+    const float fp4_max_inv = 1.0f / fp4_max;  // the binary32 constant 1.0f/6.0f
+    scaled = block_amax * (encode_scale * fp4_max_inv);
+  } else {
+    scaled = (block_amax / fp4_max) * encode_scale;
+  }
+  return e4m3_encode_sat(static_cast<double>(std::fmin(scaled, FLT_MAX)));
+}
+
+float nvfp4_element_scale(uint8_t block_scale, float encode_scale, Nvfp4Formula formula) {
+  const float s_b = static_cast<float>(e4m3_value(block_scale));
+  if (s_b == 0.0f) return 0.0f;  // an underflowed block scale: the elements encode as +-0
+  if (formula == Nvfp4Formula::Current) {
+    const float decode_scale = 1.0f / encode_scale;
+    return std::fmin(1.0f / (s_b * decode_scale), FLT_MAX);
+  }
+  return std::fmin(encode_scale / s_b, FLT_MAX);
+}
+
+Nvfp4Data nvfp4_quantize(const uint16_t* bf16, size_t n, float tensor_amax, Nvfp4Formula formula) {
   Nvfp4Data q;
   q.encode_scale = nvfp4_encode_scale(tensor_amax);
   q.decode_scale = 1.0f / q.encode_scale;
   q.scales.resize(n / kNvfp4BlockValues);
   q.codes.resize(n);
-  const float s_enc = q.encode_scale;
-  const float fp4_max = static_cast<float>(kE2M1Max);
   for (size_t b = 0; b < q.scales.size(); ++b) {
     const uint16_t* in = bf16 + b * kNvfp4BlockValues;
     uint8_t* codes = q.codes.data() + b * kNvfp4BlockValues;
@@ -186,12 +206,9 @@ Nvfp4Data nvfp4_quantize(const uint16_t* bf16, size_t n, float tensor_amax) {
       continue;
     }
     const float block_amax = static_cast<float>(bf16_to_double(amax_bits));
-    const float s_dec_b = block_amax / fp4_max;
-    const float scaled = s_dec_b * s_enc;
-    const uint8_t s_b = e4m3_encode_sat(static_cast<double>(scaled));
+    const uint8_t s_b = nvfp4_block_scale(block_amax, q.encode_scale, formula);
     q.scales[b] = s_b;
-    const float s_b_value = static_cast<float>(e4m3_value(s_b));
-    const float r_b = std::fmin(s_enc / s_b_value, FLT_MAX);  // s_b == 0: +Inf -> FLT_MAX
+    const float r_b = nvfp4_element_scale(s_b, q.encode_scale, formula);
     for (unsigned i = 0; i < kNvfp4BlockValues; ++i) {
       const float x = static_cast<float>(bf16_to_double(in[i]));
       const float scaled_x = x * r_b;

@@ -23,6 +23,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <iterator>
 #include <vector>
 
 #include "hif4/block.h"
@@ -382,7 +383,7 @@ int main(int argc, char** argv) {
     for (const auto& k : ks) combos *= k.values.size();
     RunResult sweep;
     sweep.name = "every knob combination (" + std::to_string(combos) +
-                 " configs), batched and simple kernels";
+                 " configs), every kernel variant";
     const auto t0 = std::chrono::steady_clock::now();
     uint64_t shown = 0;
     for (size_t ci = 0; ci < combos && opt.sweep_blocks > 0; ++ci) {
@@ -395,9 +396,9 @@ int main(int argc, char** argv) {
       c.sr_seed = 0x9E3779B97F4A7C15ull * (ci + 1);
       const uint64_t first = ci * 0x100000007ull;  // block indices with nonzero high words
       // Both kernels; counts that are no multiple of a CTA's blocks, to exercise the tails.
-      for (int variant : {hif4::cuda::kVariantBatched, hif4::cuda::kVariantSimple}) {
-        const uint64_t n = (variant == hif4::cuda::kVariantBatched ? opt.sweep_blocks
-                                                                     : opt.sweep_blocks / 8) +
+      for (int variant : hif4::cuda::kVariants) {
+        const uint64_t n = (variant == hif4::cuda::default_variant() ? opt.sweep_blocks
+                                                                       : opt.sweep_blocks / 8) +
                            ci % 331;
         const RunResult r = check_random(chunk, "", c, n, first, opt.seed + 2 + ci, variant);
         sweep.blocks += r.blocks;
@@ -427,7 +428,7 @@ int main(int argc, char** argv) {
   {
     const Config cfg = hif4::profiles().front().config;
     const size_t n = 4096;
-    if (!gpu_chunk(chunk, n, 0, opt.seed, cfg, -1, hif4::cuda::kVariantBatched)) g_overrun = true;
+    if (!gpu_chunk(chunk, n, 0, opt.seed, cfg, -1, hif4::cuda::default_variant())) g_overrun = true;
     const Compare clean = compare_with_model(chunk.h_in, chunk.h_out, n, cfg, 0);
     chunk.h_out[1234 * hif4::kPackedBytes + 17] ^= 0x10;
     const Compare hurt = compare_with_model(chunk.h_in, chunk.h_out, n, cfg, 0);
@@ -438,9 +439,9 @@ int main(int argc, char** argv) {
                   static_cast<unsigned long long>(hurt.first_bad), ok ? "caught" : "NOT CAUGHT");
     out(buf);
     // A kernel that writes one block too many must be seen by the poison check.
-    const bool clean_end = gpu_chunk(chunk, 4000, 0, opt.seed, cfg, -1, hif4::cuda::kVariantBatched);
+    const bool clean_end = gpu_chunk(chunk, 4000, 0, opt.seed, cfg, -1, hif4::cuda::default_variant());
     const bool overrun_seen = !gpu_chunk(chunk, 4000, 0, opt.seed, cfg, -1,
-                                         hif4::cuda::kVariantBatched, 1);
+                                         hif4::cuda::default_variant(), 1);
     std::snprintf(buf, sizeof buf,
                   "Self-test: a launch for 4001 blocks where 4000 were expected -> %s",
                   clean_end && overrun_seen ? "caught (write past the end)" : "NOT CAUGHT");
@@ -477,6 +478,26 @@ int main(int argc, char** argv) {
                   copy_gbs * 1e9 / (hif4::kInputBytes + hif4::kPackedBytes) / 1e9);
     out(buf);
 
+    // The link to the host, for the command line's file-to-file path: page-locked copies of
+    // the benchmark's input size each way (what `hif4 quantize --backend cuda` moves).
+    {
+      void* h_pinned = nullptr;
+      cuda_ok(cudaHostAlloc(&h_pinned, in_bytes, cudaHostAllocDefault), "cudaHostAlloc");
+      const double h2d_ms = time_ms([&] {
+        cuda_ok(cudaMemcpyAsync(d_copy, h_pinned, in_bytes, cudaMemcpyHostToDevice), "cudaMemcpy H2D");
+      }, opt.reps);
+      const double d2h_ms = time_ms([&] {
+        cuda_ok(cudaMemcpyAsync(h_pinned, d_in, in_bytes, cudaMemcpyDeviceToHost), "cudaMemcpy D2H");
+      }, opt.reps);
+      cudaFreeHost(h_pinned);
+      std::snprintf(buf, sizeof buf, "| cudaMemcpy H2D, page-locked, %.2f GiB | - | %.3f | %.1f | - | - |",
+                    in_bytes / 1073741824.0, h2d_ms, in_bytes / (h2d_ms * 1e6));
+      out(buf);
+      std::snprintf(buf, sizeof buf, "| cudaMemcpy D2H, page-locked, %.2f GiB | - | %.3f | %.1f | - | - |",
+                    in_bytes / 1073741824.0, d2h_ms, in_bytes / (d2h_ms * 1e6));
+      out(buf);
+    }
+
     std::vector<std::pair<std::string, Config>> configs;
     for (const hif4::Profile& p : hif4::profiles()) configs.emplace_back(p.name, p.config);
     {
@@ -486,33 +507,38 @@ int main(int argc, char** argv) {
       configs.emplace_back(std::string(hif4::profiles().front().name) + "+stochastic", c);
     }
     std::vector<uint8_t> reference(out_bytes), other(out_bytes);
-    double best_fraction = 1e9;  // the lowest over the configurations
+    const int default_variant = hif4::cuda::default_variant();
+    // The lowest fraction of copy bandwidth over the configurations, per variant.
+    std::vector<double> lowest(std::size(hif4::cuda::kVariants), 1e9);
     for (size_t ci = 0; ci < configs.size(); ++ci) {
       const Config& cfg = configs[ci].second;
-      for (int variant : {hif4::cuda::kVariantSimple, hif4::cuda::kVariantBatched}) {
-        const bool is_default = variant == hif4::cuda::kVariantBatched;
+      bool have_reference = false;
+      for (size_t vi = 0; vi < std::size(hif4::cuda::kVariants); ++vi) {
+        const int variant = hif4::cuda::kVariants[vi];
         cuda_ok(cudaMemset(d_out, 0xA5, out_bytes), "cudaMemset");  // poison
         const double ms = time_ms([&] {
           hif4::cuda::quantize_device_variant(variant, d_in, blocks, cfg, 0, d_out);
         }, opt.reps);
         cuda_ok(cudaDeviceSynchronize(), "quantize");
-        cuda_ok(cudaMemcpy(is_default ? reference.data() : other.data(), d_out, out_bytes,
+        cuda_ok(cudaMemcpy(have_reference ? other.data() : reference.data(), d_out, out_bytes,
                            cudaMemcpyDeviceToHost), "cudaMemcpy");
         const double gbs = static_cast<double>(in_bytes + out_bytes) / (ms * 1e6);
         const double fraction = gbs / copy_gbs;
-        if (is_default) best_fraction = std::min(best_fraction, fraction);
-        std::snprintf(buf, sizeof buf, "| quantize, %s | %s | %.3f | %.0f | %.2f | %.1f%% |",
-                      is_default ? "batched (default)" : "simple", configs[ci].first.c_str(), ms,
-                      gbs, blocks / (ms * 1e-3) / 1e9, 100 * fraction);
+        lowest[vi] = std::min(lowest[vi], fraction);
+        std::snprintf(buf, sizeof buf, "| quantize, %s%s | %s | %.3f | %.0f | %.2f | %.1f%% |",
+                      hif4::cuda::variant_name(variant), variant == default_variant ? " (default)" : "",
+                      configs[ci].first.c_str(), ms, gbs, blocks / (ms * 1e-3) / 1e9, 100 * fraction);
         out(buf);
-      }
-      // The two variants agree byte for byte, and the default agrees with the model on the
-      // whole benchmark input.
-      if (other != reference) {
-        std::snprintf(buf, sizeof buf, "The simple and batched kernels disagree on %s",
-                      configs[ci].first.c_str());
-        out(buf);
-        all_ok = false;
+        // Every variant agrees byte for byte with the first, which agrees with the model on
+        // the whole benchmark input (below).
+        if (have_reference && other != reference) {
+          std::snprintf(buf, sizeof buf, "The %s kernel disagrees with the %s kernel on %s",
+                        hif4::cuda::variant_name(variant), hif4::cuda::variant_name(hif4::cuda::kVariants[0]),
+                        configs[ci].first.c_str());
+          out(buf);
+          all_ok = false;
+        }
+        have_reference = true;
       }
       std::vector<uint16_t> h_in(blocks * hif4::kBlockValues);
       cuda_ok(cudaMemcpy(h_in.data(), d_in, in_bytes, cudaMemcpyDeviceToHost), "cudaMemcpy");
@@ -526,9 +552,12 @@ int main(int argc, char** argv) {
       }
     }
     out("");
-    std::snprintf(buf, sizeof buf, "Default (batched) kernel, lowest fraction of copy bandwidth over these configurations: %.1f%%",
-                  100 * best_fraction);
-    out(buf);
+    for (size_t vi = 0; vi < std::size(hif4::cuda::kVariants); ++vi) {
+      std::snprintf(buf, sizeof buf, "Kernel %s%s: lowest fraction of copy bandwidth over these configurations: %.1f%%",
+                    hif4::cuda::variant_name(hif4::cuda::kVariants[vi]),
+                    hif4::cuda::kVariants[vi] == default_variant ? " (default)" : "", 100 * lowest[vi]);
+      out(buf);
+    }
     out("");
     cudaFree(d_in);
     cudaFree(d_copy);

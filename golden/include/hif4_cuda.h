@@ -47,10 +47,18 @@ void* alloc_pinned(size_t bytes);
 void free_pinned(void* p);
 
 // Kernel variants, for the benchmark and for checking one against the other:
-//   kVariantSimple:  8 threads a block, each computing the block's scale (straightforward);
-//   kVariantBatched: the same 8 threads handle 8 blocks, one scale each (the default).
+//   kVariantSimple:    8 threads a block, each computing the block's scale (straightforward);
+//   kVariantBatched:   the same 8 threads handle 8 blocks, one scale each;
+//   kVariantBatchedPermute: the batched computation, with the payload word assembled by byte
+//                      permutes (fewer instructions a lane).
 constexpr int kVariantSimple = 1;
 constexpr int kVariantBatched = 8;
+constexpr int kVariantBatchedPermute = 9;
+// The variants in the order the GPU check runs and times them.
+constexpr int kVariants[] = {kVariantSimple, kVariantBatched, kVariantBatchedPermute};
+const char* variant_name(int variant);
+// The variant quantize_device and quantize_host use.
+int default_variant();
 void quantize_device_variant(int variant, const uint16_t* d_in, size_t count, const Config& cfg,
                              uint64_t first_index, uint8_t* d_out, void* stream = nullptr);
 

@@ -402,27 +402,23 @@ __device__ __forceinline__ uint32_t negative_nonzero(uint32_t w) {
 // The negative-zero knob as the batched kernel's template parameter (its values' order).
 enum SignMode : int { kPlusZero = 0, kKeepSign = 1, kSignBit = 2 };
 
-template <PayloadRounding kRounding, bool kProductBf16, int kSign>
-__global__ void __launch_bounds__(kCtaThreads)
-quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
-                        uint64_t first_index, Knobs k) {
+// One batch: the kBatch * kCtaThreads chunks from `cta_first` (kBatch * kCtaThreads / 8 HiF4
+// blocks), of which this thread holds slices w[it] = chunk cta_first + it * kCtaThreads +
+// threadIdx.x (zeros past `chunks`). Both batched kernels call it; they differ only in how
+// the slices reach the registers.
+template <PayloadRounding kRounding, bool kProductBf16, int kSign, bool kPermutePack>
+__device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t cta_first, size_t chunks,
+                                               uint8_t* __restrict__ out, uint64_t first_index,
+                                               const Knobs& k) {
   const unsigned lane = threadIdx.x & 31u;
   const unsigned part = lane & 7u;
   const unsigned seg = lane & 24u;  // first lane of this block's 8 threads in the warp
-  const size_t cta_first = static_cast<size_t>(blockIdx.x) * kBatch * kCtaThreads;
   const size_t base = cta_first + threadIdx.x;
   // HiF4 block of slice `it` (the same for the 8 threads of a segment).
   auto block_of = [&](int it) {
     return (cta_first + static_cast<size_t>(it) * kCtaThreads + (threadIdx.x & ~7u)) /
            kThreadsPerBlock16B;
   };
-
-  uint4 w[kBatch];
-#pragma unroll
-  for (int it = 0; it < kBatch; ++it) {
-    const size_t c = base + static_cast<size_t>(it) * kCtaThreads;
-    w[it] = c < chunks ? __ldcs(in + c) : make_uint4(0, 0, 0, 0);
-  }
 
   // Peaks of every slice (exact: max selects).
   float v16a[kBatch], v16b[kBatch], v8[kBatch];
@@ -486,6 +482,27 @@ quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __
 
     const uint32_t words[4] = {w[it].x, w[it].y, w[it].z, w[it].w};
     uint32_t payload = 0;
+    if constexpr (kPermutePack) {
+      // The eight magnitudes' low bytes (lane_magnitude leaves the code there and zeros above
+      // it, within the byte) gathered with byte permutes: evens [m0 m2 m4 m6], odds
+      // [m1 m3 m5 m7], payload = evens | odds << 4; the sign bits likewise from byte 1 (bit 15,
+      // even values) and byte 3 (bit 31, odd values) of each word.
+      uint32_t m[8], sgn[4];
+#pragma unroll
+      for (int j = 0; j < 4; ++j) {
+        const float mult = j < 2 ? mult_a : mult_b;
+        sgn[j] = kSign == kKeepSign ? negative_nonzero(words[j]) : words[j];
+        const uint32_t r0 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j) : 0u;
+        const uint32_t r1 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j + 1) : 0u;
+        m[2 * j] = lane_magnitude<kRounding, kProductBf16>(bf16_lo(words[j]), mult, r0);
+        m[2 * j + 1] = lane_magnitude<kRounding, kProductBf16>(bf16_hi(words[j]), mult, r1);
+      }
+      const uint32_t evens = __byte_perm(__byte_perm(m[0], m[2], 0x0040), __byte_perm(m[4], m[6], 0x0040), 0x5410);
+      const uint32_t odds = __byte_perm(__byte_perm(m[1], m[3], 0x0040), __byte_perm(m[5], m[7], 0x0040), 0x5410);
+      const uint32_t sign_even = __byte_perm(__byte_perm(sgn[0], sgn[1], 0x0051), __byte_perm(sgn[2], sgn[3], 0x0051), 0x5410);
+      const uint32_t sign_odd = __byte_perm(__byte_perm(sgn[0], sgn[1], 0x0073), __byte_perm(sgn[2], sgn[3], 0x0073), 0x5410);
+      payload = evens | (odds << 4) | ((sign_even >> 4) & 0x08080808u) | (sign_odd & 0x80808080u);
+    } else {
 #pragma unroll
     for (int j = 0; j < 4; ++j) {
       const float mult = j < 2 ? mult_a : mult_b;
@@ -500,6 +517,7 @@ quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __
       // sign bits 15 and 31 of the word move to bits 3 and 7.
       const uint32_t byte = (m0 & 7u) | ((sign >> 12) & 8u) | ((m1 & 7u) << 4) | ((sign >> 24) & 0x80u);
       payload |= byte << (8 * j);
+    }
     }
     if (kSign == kPlusZero) {
       // negative-zero=plus-zero: a sign only where the magnitude is nonzero. Per nibble,
@@ -535,6 +553,20 @@ quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __
   }
 }
 
+template <PayloadRounding kRounding, bool kProductBf16, int kSign, bool kPermutePack>
+__global__ void __launch_bounds__(kCtaThreads)
+quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
+                        uint64_t first_index, Knobs k) {
+  const size_t cta_first = static_cast<size_t>(blockIdx.x) * kBatch * kCtaThreads;
+  uint4 w[kBatch];
+#pragma unroll
+  for (int it = 0; it < kBatch; ++it) {
+    const size_t c = cta_first + static_cast<size_t>(it) * kCtaThreads + threadIdx.x;
+    w[it] = c < chunks ? __ldcs(in + c) : make_uint4(0, 0, 0, 0);
+  }
+  quantize_batch<kRounding, kProductBf16, kSign, kPermutePack>(w, cta_first, chunks, out, first_index, k);
+}
+
 void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess)
     throw Error(std::string("CUDA ") + what + ": " + cudaGetErrorString(e), false);
@@ -546,6 +578,18 @@ dim3 grid_for(size_t chunks, size_t chunks_per_cta) {
   return dim3(static_cast<unsigned>(ctas));
 }
 
+template <PayloadRounding kRounding, bool kProductBf16, bool kPermutePack>
+void launch_batched(const uint4* in, size_t chunks, uint8_t* out, uint64_t first, const Knobs& k,
+                    cudaStream_t stream) {
+  const dim3 grid = grid_for(chunks, static_cast<size_t>(kCtaThreads) * kBatch);
+  if (k.sign_bit)
+    quantize_batched_kernel<kRounding, kProductBf16, kSignBit, kPermutePack><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+  else if (k.keep_sign)
+    quantize_batched_kernel<kRounding, kProductBf16, kKeepSign, kPermutePack><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+  else
+    quantize_batched_kernel<kRounding, kProductBf16, kPlusZero, kPermutePack><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+}
+
 template <PayloadRounding kRounding, bool kProductBf16>
 void launch_variant(int variant, const uint4* in, size_t chunks, uint8_t* out, uint64_t first,
                     const Knobs& k, cudaStream_t stream) {
@@ -553,13 +597,9 @@ void launch_variant(int variant, const uint4* in, size_t chunks, uint8_t* out, u
     quantize_kernel<kRounding, kProductBf16, 1>
         <<<grid_for(chunks, kCtaThreads), kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
   } else if (variant == kVariantBatched) {
-    const dim3 grid = grid_for(chunks, static_cast<size_t>(kCtaThreads) * kBatch);
-    if (k.sign_bit)
-      quantize_batched_kernel<kRounding, kProductBf16, kSignBit><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
-    else if (k.keep_sign)
-      quantize_batched_kernel<kRounding, kProductBf16, kKeepSign><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
-    else
-      quantize_batched_kernel<kRounding, kProductBf16, kPlusZero><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+    launch_batched<kRounding, kProductBf16, false>(in, chunks, out, first, k, stream);
+  } else if (variant == kVariantBatchedPermute) {
+    launch_batched<kRounding, kProductBf16, true>(in, chunks, out, first, k, stream);
   } else {
     throw Error("quantize: unknown kernel variant " + std::to_string(variant), false);
   }
@@ -627,9 +667,21 @@ void quantize_device_variant(int variant, const uint16_t* d_in, size_t count, co
   check(cudaGetLastError(), "quantize kernel launch");
 }
 
+const char* variant_name(int variant) {
+  switch (variant) {
+    case kVariantSimple: return "simple";
+    case kVariantBatched: return "batched";
+    case kVariantBatchedPermute: return "batched, byte-permute packing";
+  }
+  return "?";
+}
+
+// The fastest variant measured on the cards of docs/measurements.md (the CUDA golden).
+int default_variant() { return kVariantBatched; }
+
 void quantize_device(const uint16_t* d_in, size_t count, const Config& cfg, uint64_t first_index,
                      uint8_t* d_out, void* stream) {
-  quantize_device_variant(kVariantBatched, d_in, count, cfg, first_index, d_out, stream);
+  quantize_device_variant(default_variant(), d_in, count, cfg, first_index, d_out, stream);
 }
 
 void quantize_host(const uint16_t* in, size_t count, const Config& cfg, uint64_t first_index,

@@ -59,6 +59,9 @@ void add_cosim(CosimFigures& into, const CosimFigures& c) {
   into.port_mismatch_cycles += c.port_mismatch_cycles;
   into.output_mismatches += c.output_mismatches;
   into.lost += c.lost;
+  into.unexpected += c.unexpected;
+  into.design_stops += c.design_stops;
+  into.transaction = c.transaction;  // one run: every shard ran the same check
   into.passed += c.passed;
   into.failed += c.failed;
   into.cpu_seconds += c.cpu_seconds;

@@ -52,6 +52,8 @@ constexpr std::pair<const char*, uint64_t CosimFigures::*> kCosimCounts[] = {
     {"port_mismatch_cycles", &CosimFigures::port_mismatch_cycles},
     {"output_mismatches", &CosimFigures::output_mismatches},
     {"lost", &CosimFigures::lost},
+    {"unexpected", &CosimFigures::unexpected},
+    {"design_stops", &CosimFigures::design_stops},
     {"latency_min", &CosimFigures::latency_min},
     {"latency_max", &CosimFigures::latency_max},
     {"passed", &CosimFigures::passed},
@@ -59,7 +61,7 @@ constexpr std::pair<const char*, uint64_t CosimFigures::*> kCosimCounts[] = {
 };
 
 json cosim_json(const CosimFigures& c) {
-  json j = {{"cpu_seconds", c.cpu_seconds}};
+  json j = {{"cpu_seconds", c.cpu_seconds}, {"transaction", c.transaction}};
   for (const auto& [name, member] : kCosimCounts) j[name] = c.*member;
   return j;
 }
@@ -183,6 +185,7 @@ Results parse(const json& j) {
     const json& c = j.at("cosim");
     for (const auto& [name, member] : kCosimCounts) r.cosim.*member = field<uint64_t>(c, name);
     r.cosim.cpu_seconds = field<double>(c, "cpu_seconds");
+    r.cosim.transaction = field<bool>(c, "transaction");
   }
   return r;
 }

@@ -118,7 +118,8 @@ std::vector<std::string> cosim_heading(const std::vector<std::string>& source_na
 std::string heading_text(const CosimRunInfo& info) { return format_heading(info.results); }
 
 Results cosim_results(const CosimRunInfo& info, const CosimResult& r,
-                      const std::vector<std::unique_ptr<Coverage>>& coverage, double seconds, double cpu_seconds) {
+                      const std::vector<std::unique_ptr<Coverage>>& coverage, bool transaction, double seconds,
+                      double cpu_seconds) {
   Results out = info.results;
   out.seconds = seconds;
   for (const auto& c : coverage) coverage_for(out.coverage, c->config()).merge(*c);
@@ -131,13 +132,17 @@ Results cosim_results(const CosimRunInfo& info, const CosimResult& r,
   f.port_mismatch_cycles = r.port_mismatch_cycles;
   f.output_mismatches = r.output_mismatches;
   f.lost = r.lost;
+  f.unexpected = r.unexpected;
+  f.design_stops = r.dut_stopped.empty() ? 0 : 1;
+  f.transaction = transaction;
   f.latency_min = r.min_latency;
   f.latency_max = r.max_latency;
   f.cpu_seconds = cpu_seconds;
   // A block passes when it came out, equal to its expectation in both designs, and no cycle
-  // disagreement touched it; a disagreement no block can be blamed for still fails the run.
-  const uint64_t mismatches = r.port_mismatch_cycles + r.output_mismatches + r.lost;
-  f.failed = r.blocks_failed + r.lost;
+  // disagreement touched it; a disagreement no block can be blamed for (an output nobody asked
+  // for, the design stopping itself) still fails the run.
+  const uint64_t mismatches = f.mismatches();
+  f.failed = r.blocks_failed + r.lost + r.unexpected;
   if (mismatches && f.failed == 0) f.failed = 1;
   f.passed = r.blocks_out - std::min(r.blocks_out, r.blocks_failed);
 

@@ -40,9 +40,11 @@ std::vector<std::string> cosim_heading(const std::vector<std::string>& source_na
                                        uint64_t seed);
 // The heading as printed before the run (with the shard's own line).
 std::string heading_text(const CosimRunInfo& info);
-// The results after the run.
+// The results after the run; `transaction`: the transaction-level bench ran (a user's design,
+// `hif4 cosim --rtl`), not the lockstep.
 Results cosim_results(const CosimRunInfo& info, const CosimResult& r,
-                      const std::vector<std::unique_ptr<Coverage>>& coverage, double seconds, double cpu_seconds);
+                      const std::vector<std::unique_ptr<Coverage>>& coverage, bool transaction, double seconds,
+                      double cpu_seconds);
 // Whether argv[i] is an option that names a results file (left out of the replay command, which
 // must not overwrite them); *takes_value when its value is the next argument.
 bool is_result_file_option(const std::string& arg, bool* takes_value);

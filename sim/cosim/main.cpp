@@ -1,6 +1,9 @@
 // hif4-cosim: the SystemC model and the Verilated RTL in lockstep on one clock, driven with
 // the same blocks, bubbles and back-pressure, checked every cycle against each other and every
-// output block against the reference model (or the vector file). `hif4 cosim` runs this.
+// output block against the reference model (or the vector file). With --rtl FILELIST --top
+// NAME, a user's design takes the RTL's place (user_design.h): in the same lockstep when it
+// has the probe ports and the contract's latency, else in the transaction-level bench
+// (txn_bench.h). `hif4 cosim` runs this.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,10 +21,14 @@
 #include "hif4/suites.h"
 #include "hif4/vector_file.h"
 #include "cosim_results.h"
+#include "dut_lockstep.h"
 #include "hif4/result_files.h"
 #include "hif4/summary.h"
 #include "hif4sim/cosim.h"
 #include "rtl_side.h"
+#include "txn_bench.h"
+#include "txn_waves.h"
+#include "user_design.h"
 
 namespace {
 
@@ -178,11 +185,13 @@ int run(int argc, char** argv) {
       {"seed", true, false, "seed of --random / --suite blocks and of the bubbles and stalls (default 1)"},
       {"stall-prob", true, false, "probability that out_ready is low in a cycle (default 0)"},
       {"bubble-prob", true, false, "probability that the driver offers no block in a cycle (default 0)"},
-      {"waves", true, false, "DIR: write FST waves around the first mismatch (rtl.fst, systemc.fst)"},
+      {"waves", true, false, "DIR: write FST waves around the first mismatch (the design's and the bench's)"},
       {"full", false, false, "with --waves: the whole run, not just around the first mismatch"},
       {"waves-all", true, false, "DIR: FST waves of the whole run (same as --waves DIR --full)"},
       {"inject", true, false, std::string("a fault in the SystemC model (test use): ") + fault_syntax()},
       {"max-reports", true, false, "detailed mismatch reports to print (default 1)"},
+      {"timeout-cycles", true, false,
+       "a hang: no block taken or delivered for N cycles with work pending (default 10000)"},
       {"no-coverage", false, false, "skip the coverage bins (saves one traced model run per block)"},
       {"trace-window", true, false, "FROM:TO cycles to trace (used by --waves when re-running)"},
       {"list-suites", false, false, "print the built-in suite names, one a line, and exit"},
@@ -191,11 +200,14 @@ int run(int argc, char** argv) {
   };
   for (const auto& s : config_specs()) specs.push_back(s);
   for (const auto& s : result_file_specs()) specs.push_back(s);
+  for (const auto& s : user_design_specs()) specs.push_back(s);
   Args args("cosim", specs,
                  "[--vectors FILE.hif4v]... [--random N] [--knob-walk N] [--suite NAME|all [--level L]] [--seed S]\n"
                  "  [--profile P] [--set KNOB=VALUE]... [--sr-seed N] [--stall-prob X] [--bubble-prob X]\n"
-                 "  [--reset-every N] [--waves DIR [--full] | --waves-all DIR] [--inject FAULT]\n"
-                 "  [--shard K/N] [--junit FILE] [--json FILE]");
+                 "  [--reset-every N] [--waves DIR [--full] | --waves-all DIR] [--inject FAULT] [--timeout-cycles N]\n"
+                 "  [--shard K/N] [--junit FILE] [--json FILE]\n"
+                 "  [--rtl FILELIST --top NAME [--build-dir DIR] [--rtl-opt N] [--verilator-arg ARG]... [--plusarg +ARG]...\n"
+                 "   [--mode auto|lockstep|transaction]]");
   args.parse(argc, argv);
   if (args.has("list-suites")) {
     for (const Suite& s : suites()) std::printf("%s\n", s.name);
@@ -256,6 +268,8 @@ int run(int argc, char** argv) {
   opt.max_reports = args.get_u64("max-reports", 1);
   opt.coverage = !args.has("no-coverage");
   opt.reset_every = args.get_u64("reset-every", 0);
+  opt.stuck_cycles = args.get_u64("timeout-cycles", opt.stuck_cycles);
+  if (opt.stuck_cycles == 0) throw Error("--timeout-cycles must be at least 1");
   if (args.has("inject")) {
     try {
       opt.fault = parse_fault(args.get("inject"));
@@ -289,6 +303,21 @@ int run(int argc, char** argv) {
   CosimRunInfo info;
   auto stimulus = cosim_stimulus(std::move(parts), args, files, cfg, opt, info);
   info.results.heading = cosim_heading(source_names, opt, seed);
+  std::unique_ptr<UserDesign> design;
+  if (args.has("rtl")) {
+    design = open_user_design(args, seed);
+    if (!design->lockstep && opt.fault.active())
+      throw Error("--inject flips a register of the SystemC model, which only the lockstep runs; " + design->title() +
+                  " runs transaction-level (" + design->mode_reason + ")");
+    design->describe_run(info.results);
+  } else {
+    for (const Args::Spec& s : user_design_specs())
+      if (args.has(s.name)) throw Error("--" + s.name + " needs --rtl FILELIST");
+  }
+  const bool transaction = design && !design->lockstep;
+  if (transaction && opt.reset_every)
+    throw Error("--reset-every needs the lockstep bench; " + design->title() + " runs transaction-level (" +
+                design->mode_reason + ")");
   std::string replay = "hif4 cosim";
   for (int i = 1; i < argc; ++i) {
     bool value = false;
@@ -298,59 +327,89 @@ int run(int argc, char** argv) {
   if (waves_dir.empty()) replay += " --waves /tmp/hif4-cosim-waves";
   opt.replay = replay;
 
-  if (!waves_dir.empty()) enable_rtl_tracing();
-  CosimBench bench("bench", *stimulus, opt);
-  std::unique_ptr<RtlPorts> rtl = make_verilated_rtl(bench);
-  bench.attach(rtl.get());
-  std::unique_ptr<Waves> waves;
-  if (!waves_dir.empty() && (full_waves || child)) {
-    try {
-      waves = std::make_unique<Waves>(bench, *rtl, waves_dir);
-    } catch (const std::runtime_error& e) {
-      throw Error(e.what());
-    }
-    bench.on_edge([&waves](uint64_t c) { waves->on_edge(c); });
-  }
+  const bool tracing = !waves_dir.empty();
+  std::unique_ptr<DutModel> dut;
+  if (design) dut = design->instantiate(tracing);
 
   if (!child) {
     std::fputs(heading_text(info).c_str(), stdout);
+    if (design) std::printf("  build       %s\n", design->build_line().c_str());
     std::fflush(stdout);
   }
 
+  // One of the two benches runs; the report below reads its result and coverage.
+  std::unique_ptr<CosimBench> bench;
+  std::unique_ptr<RtlPorts> rtl;
+  std::unique_ptr<Waves> waves;
+  std::unique_ptr<TransactionBench> txn;
+  std::unique_ptr<TransactionWaves> txn_waves;
+  const bool write_waves = tracing && (full_waves || child);
   const double t0 = now_seconds();
   const std::clock_t cpu0 = std::clock();
-  sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaborate, so the RTL can be traced
-  if (waves) {
-    if (trace_from > 1) {
-      // Edge c is at (c - 1) clock periods; stop just before the window's first edge.
-      sc_core::sc_start(static_cast<double>(trace_from - 1) * kClockNs - 1, sc_core::SC_NS);
+  if (transaction) {
+    txn = std::make_unique<TransactionBench>(*dut, *stimulus, opt);
+    if (write_waves) txn_waves = std::make_unique<TransactionWaves>(*txn, *dut, waves_dir);
+    if (txn_waves && trace_from <= 1) txn_waves->open();
+    txn->run([&](uint64_t c) {
+      if (!txn_waves) return;
+      if (c + 1 == trace_from) txn_waves->open();  // from the next edge on
+      txn_waves->on_edge(c);
+    });
+    if (txn_waves) txn_waves->close();
+  } else {
+    if (tracing && !design) enable_rtl_tracing();
+    bench = std::make_unique<CosimBench>("bench", *stimulus, opt);
+    rtl = design ? make_dut_lockstep(*bench, *dut) : make_verilated_rtl(*bench);
+    bench->attach(rtl.get());
+    if (write_waves) {
+      try {
+        waves = std::make_unique<Waves>(*bench, *rtl, waves_dir);
+      } catch (const std::runtime_error& e) {
+        throw Error(e.what());
+      }
+      bench->on_edge([&waves](uint64_t c) { waves->on_edge(c); });
     }
-    waves->open();
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaborate, so the RTL can be traced
+    if (waves) {
+      if (trace_from > 1) {
+        // Edge c is at (c - 1) clock periods; stop just before the window's first edge.
+        sc_core::sc_start(static_cast<double>(trace_from - 1) * kClockNs - 1, sc_core::SC_NS);
+      }
+      waves->open();
+    }
+    if (!bench->finished() && !rtl->stopped()) sc_core::sc_start();
+    if (waves) waves->close();
   }
-  if (!bench.finished()) sc_core::sc_start();
   const double seconds = now_seconds() - t0;
   const double cpu_seconds = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
-  if (waves) waves->close();
-  const CosimResult& r = bench.result();
+  CosimResult r = transaction ? txn->result() : bench->result();
+  const auto& coverage = transaction ? txn->coverage() : bench->coverage();
+  if (rtl && rtl->stopped()) {
+    r.dut_stopped = rtl->stopped();
+    if (!r.first_mismatch_cycle) r.first_mismatch_cycle = bench->cycle();
+    r.reports.push_back("DESIGN STOPPED at cycle " + std::to_string(bench->cycle()) + ": " + r.dut_stopped +
+                        "\n  replay: " + opt.replay);
+  }
   for (const VectorFileStimulus* v : vector_sources)
     if (!v->error().empty()) throw Error(v->error());
   if (child) return 0;
 
-  const Results results = cosim_results(info, r, bench.coverage(), seconds, cpu_seconds);
+  const Results results = cosim_results(info, r, coverage, transaction, seconds, cpu_seconds);
   std::fputs(format_cosim_figures(results).c_str(), stdout);
 
   if (!waves_dir.empty()) {
     if (full_waves) {
-      std::printf("\n  waves       %s (whole run)\n", waves->files().c_str());
+      std::printf("\n  waves       %s (whole run)\n", (waves ? waves->files() : txn_waves->files()).c_str());
     } else if (r.first_mismatch_cycle) {
       const uint64_t from = r.first_mismatch_cycle > kCyclesBeforeFailure
                                 ? r.first_mismatch_cycle - kCyclesBeforeFailure : 1;
       const uint64_t to = r.first_mismatch_cycle + kCyclesAfterFailure;
       const int rc = run_waves_child(argc, argv, from, to);
+      const std::string files = transaction ? waves_dir + "/dut.fst, " + waves_dir + "/bench.fst"
+                                : waves_dir + (design ? "/dut.fst, " : "/rtl.fst, ") + waves_dir + "/systemc.fst";
       if (rc == 0)
-        std::printf("\n  waves       %s/rtl.fst, %s/systemc.fst (cycles %llu..%llu, first mismatch at %llu)\n",
-                    waves_dir.c_str(), waves_dir.c_str(), static_cast<unsigned long long>(from),
-                    static_cast<unsigned long long>(to),
+        std::printf("\n  waves       %s (cycles %llu..%llu, first mismatch at %llu)\n", files.c_str(),
+                    static_cast<unsigned long long>(from), static_cast<unsigned long long>(to),
                     static_cast<unsigned long long>(r.first_mismatch_cycle));
       else
         std::printf("\n  waves       FAILED to write (re-run exited %d)\n", rc);

@@ -3,6 +3,8 @@
 
 #include <sys/stat.h>
 
+#include <memory>
+#include <string>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
@@ -70,6 +72,9 @@ class VerilatedRtl final : public RtlPorts {
     top.clk(b.clk);
 #define HIF4_PORT(name, dir, width, role, ...) HIF4_UNLESS_CLOCK(role, bind_port(top.name, b.name, name);)
 #include "hif4/ports.def"
+    // A failed contract assertion (rtl/sva, bound into the top) ends the run with a report
+    // (stopped()) instead of Verilator's abort.
+    Verilated::threadContextp()->fatalOnError(false);
   }
 
   const char* name() const override { return "RTL"; }
@@ -85,6 +90,22 @@ class VerilatedRtl final : public RtlPorts {
   void sample(DutSample& s) const override {
 #define HIF4_PORT(name, dir, ...) HIF4_IF_OUT(dir, from_rtl(name.read(), s.name);)
 #include "hif4/ports.def"
+    if (stopped_.empty() && Verilated::threadContextp()->gotError()) {
+      stopped_ = "a contract assertion of rtl/sva/hif4_quantizer_sva.sv failed (Verilator's %Error line names it)";
+      sc_core::sc_stop();
+    }
+  }
+  const char* stopped() const override { return stopped_.empty() ? nullptr : stopped_.c_str(); }
+
+  const char* trace_file() const override { return "rtl.fst"; }
+  void trace_open(const std::string& path) override {
+    fst_ = std::make_unique<VerilatedFstSc>();
+    top.trace(fst_.get(), 99);
+    fst_->open(path.c_str());
+  }
+  void trace_close() override {
+    if (fst_) fst_->close();
+    fst_.reset();
   }
 
   Vhif4_quantizer top;
@@ -94,6 +115,8 @@ class VerilatedRtl final : public RtlPorts {
 
  private:
   sc_dt::sc_bv<16 * kBlockValues> scratch_;
+  std::unique_ptr<VerilatedFstSc> fst_;
+  mutable std::string stopped_;
 };
 
 }  // namespace
@@ -108,9 +131,9 @@ std::unique_ptr<RtlPorts> make_verilated_rtl(CosimBench& bench) {
 
 struct Waves::Impl {
   CosimBench& bench;
-  VerilatedRtl& rtl;
+  RtlPorts& rtl;
   std::string dir;
-  VerilatedFstSc* rtl_fst = nullptr;
+  bool rtl_open = false;
   void* fst = nullptr;  // the SystemC side's FST writer (gtkwave fstapi)
   struct Var {
     fstHandle h;
@@ -148,7 +171,7 @@ struct Waves::Impl {
 };
 
 Waves::Waves(CosimBench& bench, RtlPorts& rtl, std::string dir)
-    : impl_(new Impl{bench, static_cast<VerilatedRtl&>(rtl), std::move(dir)}) {
+    : impl_(new Impl{bench, rtl, std::move(dir)}) {
   if (::mkdir(impl_->dir.c_str(), 0777) != 0 && errno != EEXIST)
     throw std::runtime_error("cannot create waves directory '" + impl_->dir + "'");
 }
@@ -157,9 +180,8 @@ Waves::~Waves() { close(); }
 
 void Waves::open() {
   Impl& w = *impl_;
-  w.rtl_fst = new VerilatedFstSc;
-  w.rtl.top.trace(w.rtl_fst, 99);
-  w.rtl_fst->open((w.dir + "/rtl.fst").c_str());
+  w.rtl.trace_open(w.dir + "/" + w.rtl.trace_file());
+  w.rtl_open = true;
 
   w.fst = fstWriterCreate((w.dir + "/systemc.fst").c_str(), 1);
   if (!w.fst) throw std::runtime_error("cannot write '" + w.dir + "/systemc.fst'");
@@ -203,7 +225,9 @@ void Waves::on_edge(uint64_t cycle) {
   if (contract::port_info(contract::Port::name).stage > 0)                \
     w.emit(w.of(contract::Port::name), b.name.read());)
 #include "hif4/ports.def"
-  w.emit(w.rtl_out_valid, w.rtl.out_valid.read());
+  DutSample rtl_now;
+  w.rtl.sample(rtl_now);
+  w.emit(w.rtl_out_valid, rtl_now.out_valid);
   w.emit(w.cycle, cycle);
   const uint64_t mismatches = b.result().port_mismatch_cycles + b.result().output_mismatches;
   w.emit(w.mismatch, mismatches != w.last_mismatch_cycles);
@@ -214,7 +238,7 @@ void Waves::on_edge(uint64_t cycle) {
   if (contract::port_info(contract::Port::name).stage == 0)               \
     w.emit(w.of(contract::Port::name), b.name.read());)
 #include "hif4/ports.def"
-  w.emit(w.rtl_in_ready, w.rtl.in_ready.read());
+  w.emit(w.rtl_in_ready, rtl_now.in_ready);
   fstWriterEmitTimeChange(w.fst, now_ps);
   w.emit(w.clk, 1);
   for (unsigned s = 0; s < 4; ++s)
@@ -223,10 +247,9 @@ void Waves::on_edge(uint64_t cycle) {
 
 void Waves::close() {
   Impl& w = *impl_;
-  if (w.rtl_fst) {
-    w.rtl_fst->close();
-    delete w.rtl_fst;
-    w.rtl_fst = nullptr;
+  if (w.rtl_open) {
+    w.rtl.trace_close();
+    w.rtl_open = false;
   }
   if (w.fst) {
     fstWriterClose(w.fst);
@@ -234,6 +257,8 @@ void Waves::close() {
   }
 }
 
-std::string Waves::files() const { return impl_->dir + "/rtl.fst, " + impl_->dir + "/systemc.fst"; }
+std::string Waves::files() const {
+  return impl_->dir + "/" + impl_->rtl.trace_file() + ", " + impl_->dir + "/systemc.fst";
+}
 
 }  // namespace hif4::sim

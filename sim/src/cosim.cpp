@@ -91,13 +91,13 @@ void add_diff(std::vector<PortDiff>& diffs, contract::Port p, const PackedBlock&
     diffs.push_back({info.stage, info.name, describe_packed(m, &r), describe_packed(r, &m)});
 }
 
-uint32_t threshold(double p) {
+}  // namespace
+
+uint32_t probability_threshold(double p) {
   if (p <= 0) return 0;
   if (p >= 1) return 0xFFFFFFFFu;
   return static_cast<uint32_t>(p * 4294967296.0);
 }
-
-}  // namespace
 
 std::string describe_packed(const PackedBlock& p, const PackedBlock* other) {
   const Block b = unpack_block(p.bytes);
@@ -131,8 +131,8 @@ CosimBench::CosimBench(sc_core::sc_module_name name, Stimulus& stimulus, const C
   // sc_stop() is how a run ends, not news.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
-  stall_threshold_ = threshold(options.stall_prob);
-  bubble_threshold_ = threshold(options.bubble_prob);
+  stall_threshold_ = probability_threshold(options.stall_prob);
+  bubble_threshold_ = probability_threshold(options.bubble_prob);
   start_seconds_ = last_progress_ = now_seconds();
 
   half_period_ = clk.period() / 2;
@@ -162,9 +162,9 @@ void CosimBench::mark_failed(int64_t seq) {
   if (InFlight* f = find(seq)) f->failed = true;
 }
 
-void CosimBench::report(const std::string& text) {
+void CosimBench::report(const std::string& text, bool always) {
   if (result_.first_mismatch_cycle == 0) result_.first_mismatch_cycle = cycle_;
-  if (result_.reports.size() < options_.max_reports) result_.reports.push_back(text);
+  if (always || result_.reports.size() < options_.max_reports) result_.reports.push_back(text);
 }
 
 std::string CosimBench::describe_block(int64_t seq) const {
@@ -172,8 +172,7 @@ std::string CosimBench::describe_block(int64_t seq) const {
     if (static_cast<int64_t>(f.seq) != seq) continue;
     const StimulusBlock& b = f.block;
     std::ostringstream os;
-    os << "block " << f.seq << " (" << (b.origin ? *b.origin : std::string("?")) << ", block " << b.origin_block
-       << ", in_block_index " << b.block_index << ", accepted at cycle " << f.accept_cycle << ")";
+    os << "block " << f.seq << " (" << block_origin(b) << ", accepted at cycle " << f.accept_cycle << ")";
     // A one-block replay through the reference model: `hif4 explain` with the 64 lanes.
     const Profile* p = matching_profile(b.cfg);
     const Config base = p ? p->config : profiles().front().config;
@@ -279,12 +278,14 @@ bool CosimBench::next_block(StimulusBlock& b) {
 void CosimBench::finish(bool lost_blocks) {
   if (lost_blocks && !in_flight_.empty()) {
     result_.lost = in_flight_.size();
+    result_.hang = true;
     std::ostringstream os;
-    os << "LOST at cycle " << cycle_ << ": " << in_flight_.size()
-       << " accepted block(s) never came out (no output for " << (cycle_ - last_output_cycle_)
-       << " cycles); first: " << describe_block(static_cast<int64_t>(in_flight_.front().seq))
+    os << "HANG at cycle " << cycle_ << ": no output for " << (cycle_ - last_output_cycle_)
+       << " cycles (--timeout-cycles " << options_.stuck_cycles << ") while " << in_flight_.size()
+       << " accepted block(s) were in flight; lost, first: "
+       << describe_block(static_cast<int64_t>(in_flight_.front().seq))
        << "\n  replay: " << options_.replay;
-    report(os.str());
+    report(os.str(), true);
   }
   result_.cycles = cycle_;
   finished_ = true;
@@ -297,14 +298,40 @@ void CosimBench::progress_line(bool final_line) {
   const double t = now_seconds();
   if (!final_line && t - last_progress_ < 0.5) return;
   last_progress_ = t;
-  const double rate = static_cast<double>(result_.blocks_out) / std::max(t - start_seconds_, 1e-9);
-  const uint64_t total = stimulus_.total();
-  std::fprintf(stderr, "\r  %llu", static_cast<unsigned long long>(result_.blocks_out));
+  print_progress(result_.blocks_out, stimulus_.total(), t - start_seconds_, final_line);
+}
+
+void print_progress(uint64_t done, uint64_t total, double seconds, bool final_line) {
+  const double rate = static_cast<double>(done) / std::max(seconds, 1e-9);
+  std::fprintf(stderr, "\r  %llu", static_cast<unsigned long long>(done));
   if (total) std::fprintf(stderr, "/%llu", static_cast<unsigned long long>(total));
   std::fprintf(stderr, " blocks, %.0f k blocks/s", rate / 1e3);
   if (total && rate > 0 && !final_line)
-    std::fprintf(stderr, ", %.0f s left", static_cast<double>(total - result_.blocks_out) / rate);
+    std::fprintf(stderr, ", %.0f s left", static_cast<double>(total - std::min(done, total)) / rate);
   std::fprintf(stderr, final_line ? "\n" : "   ");
+}
+
+void add_coverage(std::vector<std::unique_ptr<Coverage>>& collectors, const StimulusBlock& block,
+                  BlockTrace& scratch) {
+  // The bins come from the model's trace of the block (what the design was checked against),
+  // one collector per knob setting: blocks that differ only in the SR seed share one.
+  Coverage* cov = nullptr;
+  for (auto& c : collectors) {
+    Config same_seed = block.cfg;
+    same_seed.sr_seed = c->config().sr_seed;
+    if (c->config() == same_seed) cov = c.get();
+  }
+  if (!cov) {
+    collectors.push_back(std::make_unique<Coverage>(block.cfg));
+    cov = collectors.back().get();
+  }
+  quantize_block(block.lanes.v, block.cfg, block.block_index, &scratch);
+  cov->add(scratch);
+}
+
+std::string block_origin(const StimulusBlock& b) {
+  return (b.origin ? *b.origin : std::string("?")) + ", block " + std::to_string(b.origin_block) +
+         ", in_block_index " + std::to_string(b.block_index);
 }
 
 void CosimBench::edge() {
@@ -335,22 +362,7 @@ void CosimBench::edge() {
         if (latency > result_.max_latency) result_.max_latency = latency;
         ++result_.blocks_out;
         if (f.failed) ++result_.blocks_failed;
-        if (options_.coverage) {
-          // The bins come from the model's trace of the block (what the RTL was checked against),
-          // one collector per knob setting: blocks that differ only in the SR seed share one.
-          Coverage* cov = nullptr;
-          for (auto& c : coverage_) {
-            Config same_seed = f.block.cfg;
-            same_seed.sr_seed = c->config().sr_seed;
-            if (c->config() == same_seed) cov = c.get();
-          }
-          if (!cov) {
-            coverage_.push_back(std::make_unique<Coverage>(f.block.cfg));
-            cov = coverage_.back().get();
-          }
-          quantize_block(f.block.lanes.v, f.block.cfg, f.block.block_index, &trace_);
-          cov->add(trace_);
-        }
+        if (options_.coverage) add_coverage(coverage_, f.block, trace_);
         in_flight_.pop_front();
       }
       last_output_cycle_ = cycle_;

@@ -206,3 +206,111 @@ TEST_CASE("the replay command names the knobs that differ from the profile", "[v
   CHECK(replay_command("seed", find_profile("seed").config, in, 17) ==
         "hif4 explain --profile seed --values 0x40FC,0x8000,0x3F80");
 }
+
+TEST_CASE("x/z digits: the block fails with its index, the fields named, the rest still checked",
+          "[vectors][verify]") {
+  const Config cfg = find_profile("seed").config;
+  const auto recs = level1_sample(cfg);
+  REQUIRE(recs.size() > 12);
+  const auto file = vector_file_of(recs, cfg);
+  std::string text = readmemh_of(recs);
+  // Block 7: two x digits in lane 52/53's byte; block 11: a z as the low E6M2 digit. Line i+1
+  // holds block i (line 0 is the comment); digit 0 is the most significant.
+  const auto set_digit = [&](size_t block, size_t digit, char c) {
+    size_t line = 0;
+    for (size_t i = 0; i <= block; ++i) line = text.find('\n', line) + 1;
+    text[line + digit] = c;
+  };
+  set_digit(7, 10, 'x');
+  set_digit(7, 11, 'X');
+  set_digit(11, 71, 'z');
+  VectorReader vr(memory_source(file.data(), file.size(), "v.hif4v"));
+  DutReader dr(memory_source(text.data(), text.size(), "dut.hex"), DutFormat::Readmemh, recs.size());
+  std::vector<BlockMismatch> failed;
+  const VerifySummary s = verify_stream(vr, dr, VerifyContext{cfg, "seed", nullptr},
+                                        [&](const BlockMismatch& m) { failed.push_back(m); });
+  CHECK(s.failed == 2);
+  CHECK(s.undefined == 2);
+  CHECK(s.passed == recs.size() - 2);
+  REQUIRE(failed.size() == 2);
+  CHECK(failed[0].record == 7);
+  CHECK(failed[0].undefined);
+  CHECK(failed[0].lane_diff == (uint64_t{3} << 52));
+  CHECK_FALSE(failed[0].e6m2_differs);
+  CHECK(failed[0].unknown[kOffsetPayload + 26] == 0xFF);  // lanes 52 and 53: payload byte 26
+  CHECK_THAT(format_mismatch(failed[0]), Catch::Contains("block 7: undefined (x/z digits) in lanes {52,53}"));
+  CHECK_THAT(format_mismatch(failed[0]), Catch::Contains("xx"));
+  CHECK(failed[1].record == 11);
+  CHECK(failed[1].e6m2_differs);
+  CHECK(failed[1].unknown[0] == 0x0F);
+  CHECK_THAT(format_mismatch_line(failed[1]), Catch::Contains("block 11: undefined (x/z digits) in E6M2"));
+
+  // Without an unknown buffer the reader refuses them, naming the block (not its chunk's first).
+  const std::string m = test::message_of<DutFileError>([&] {
+    DutReader d(memory_source(text.data(), text.size(), "dut.hex"), DutFormat::Readmemh, recs.size());
+    std::vector<uint8_t> out(recs.size() * kPackedBytes);
+    d.read(out.data(), recs.size());
+  });
+  CHECK_THAT(m, Catch::Contains("block 7 has x/z digits"));
+}
+
+TEST_CASE("the failure summary: fields, lanes, code differences and the knob that explains them",
+          "[vectors][verify]") {
+  const Config cann = find_profile("cann").config;
+  Config plus = cann;
+  plus.negative_zero = NegativeZero::PlusZero;
+  const VerifyContext ctx{cann, "cann", nullptr};
+  FailureSummary summary(cann);
+  CHECK(summary.format().empty());
+  unsigned failing = 0;
+  for (const VectorRecord& r : level1_sample(cann)) {
+    uint8_t dut[kPackedBytes];
+    pack_block(quantize_block(r.input, plus, r.block_index), dut);
+    BlockMismatch m;
+    if (!compare_block(ctx, failing, r, dut, m)) continue;
+    ++failing;
+    // The block itself: equal to the model under exactly that one change.
+    REQUIRE(m.alternatives != 0);
+    REQUIRE_THAT(format_mismatch(m), Catch::Contains("the DUT's block is the model's under --set negative-zero=plus-zero"));
+    const std::string line = format_mismatch_line(m);
+    REQUIRE(line.find('\n') == std::string::npos);
+    REQUIRE_THAT(line, Catch::Contains("expected 0x8 (-0), got 0x0 (+0)") && Catch::Contains("first differing stage: payload"));
+    summary.add(m);
+  }
+  REQUIRE(failing >= 2);
+  const std::string text = summary.format();
+  CHECK_THAT(text, Catch::Contains("failure summary, " + std::to_string(failing) + " failing block(s)"));
+  CHECK_THAT(text, Catch::Contains("fields      E6M2 in 0 block(s), E1_8 in 0, E1_16 in 0, lanes in " +
+                                   std::to_string(failing)));
+  CHECK_THAT(text, Catch::Contains("x -0 vs +0 (expected 0x8, DUT 0x0)"));
+  CHECK_THAT(text, Catch::Contains("diagnosis   every failure is -0 vs +0: the DUT may run negative-zero=plus-zero"));
+
+  // One more failure that no single knob explains: the diagnosis says so and names the closest.
+  const VectorRecord r = level1_sample(cann).front();
+  uint8_t dut[kPackedBytes];
+  std::memcpy(dut, r.expected, kPackedBytes);
+  dut[kOffsetE1_8] ^= 0x01;
+  BlockMismatch m;
+  REQUIRE(compare_block(ctx, 0, r, dut, m));
+  CHECK(m.alternatives == 0);
+  summary.add(m);
+  CHECK_THAT(summary.format(), Catch::Contains("no single knob setting explains every failure; --set "
+                                               "negative-zero=plus-zero reproduces " + std::to_string(failing) +
+                                               " of the " + std::to_string(failing + 1)));
+  CHECK_THAT(summary.format(), Catch::Contains("E1_8 bits   0\n"));
+}
+
+TEST_CASE("single-knob alternatives: every other value of every knob, the rest unchanged", "[vectors][verify]") {
+  const Config seed = find_profile("seed").config;
+  const auto alternatives = single_knob_alternatives(seed);
+  size_t expected = 0;
+  for (const Knob& k : knobs()) expected += k.values.size() - 1;
+  REQUIRE(alternatives.size() == expected);
+  for (const KnobAlternative& a : alternatives) {
+    unsigned changed = 0;
+    for (const Knob& k : knobs()) changed += k.get(a.config) != k.get(seed);
+    CHECK(changed == 1);
+    CHECK(a.config.sr_seed == seed.sr_seed);
+  }
+  CHECK(alternatives.front().setting == std::string(knobs().front().name) + "=" + knobs().front().values[1].name);
+}

@@ -11,8 +11,10 @@
 //        normal S.1111.110 = 448, min normal S.0001.000 = 2^-6, max subnormal S.0000.111 =
 //        0.875 * 2^-6, min subnormal S.0000.001 = 2^-9, NaN S.1111.111, no Inf.
 // [TE]   NVIDIA Transformer Engine NVFP4 reference (tests/cpp/operator/
-//        test_cast_nvfp4_transpose.cu): S_enc = 448*6/amax; s_b = E4M3(block_amax/6 * S_enc),
-//        saturating; elements E2M1(x * S_enc/s_b) with round-to-nearest-even.
+//        test_cast_nvfp4_transpose.cu, commit c74e5aa37a65): S_enc = 448*6/amax;
+//        s_b = E4M3(block_amax * (S_enc * (1/6))), saturating; elements E2M1(x * r_b),
+//        r_b = 1 / (s_b * (1 / S_enc)), round-to-nearest-even. Before that commit:
+//        s_b = E4M3(block_amax/6 * S_enc), r_b = S_enc / s_b (Nvfp4Formula::Div6).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -21,19 +23,13 @@
 
 #include "hif4/baselines.h"
 #include "hif4/block.h"
+#include "exact_bf16.h"
 
 using namespace hif4;
 
 namespace {
 
-// BF16 bits of a value that BF16 holds exactly (checked).
-uint16_t bf16(double x) {
-  const float f = static_cast<float>(x);
-  const uint32_t bits = float_to_bits(f);
-  REQUIRE((bits & 0xFFFFu) == 0);
-  REQUIRE(static_cast<double>(f) == x);
-  return static_cast<uint16_t>(bits >> 16);
-}
+uint16_t bf16(double x) { return test::exact_bf16(x); }
 
 std::vector<uint16_t> bf16_block(std::vector<double> values, size_t size) {
   std::vector<uint16_t> out(size, 0);
@@ -267,4 +263,75 @@ TEST_CASE("NVFP4 zero and non-finite blocks", "[baselines]") {
   nvfp4_dequantize(q, out.data());
   for (int i = 0; i < 16; ++i) CHECK(out[i] == 0.0);
   for (int i = 16; i < 32; ++i) CHECK(std::isnan(out[i]));
+}
+
+TEST_CASE("NVFP4 block scale: the current formula and the older one differ at an E4M3 tie [TE]",
+          "[baselines]") {
+  // Tensor amax 3: S_enc = 2688 / 3 = 896 exactly. Block amax 0.5625 = 9/16:
+  //   Div6:    (0.5625 / 6) * 896 = 0.09375 * 896 = 84 exactly, the midpoint of the E4M3
+  //            neighbours 80 (1.010b * 2^6) and 88 (1.011b * 2^6): ties to even give 80.
+  //   Current: 1/6 in binary32 is 11184811 * 2^-26, slightly above 1/6; 896 times it is
+  //            78293677 * 2^-19, rounded to 24 bits 9786710 * 2^-16 = 149.33334350...; times
+  //            9/16 that is 88080390 * 2^-20, rounded 11010049 * 2^-17 = 84.0000076..., above
+  //            the midpoint: 88.
+  CHECK(nvfp4_encode_scale(3.0f) == 896.0f);
+  CHECK(nvfp4_block_scale(0.5625f, 896.0f, Nvfp4Formula::Div6) == 0x6A);     // 80
+  CHECK(nvfp4_block_scale(0.5625f, 896.0f, Nvfp4Formula::Current) == 0x6B);  // 88
+  CHECK(e4m3_value(0x6A) == 80.0);
+  CHECK(e4m3_value(0x6B) == 88.0);
+
+  // Through nvfp4_quantize: the stored scale of the second block follows the formula.
+  std::vector<uint16_t> in = bf16_block({3.0}, 32);
+  in[16] = bf16(0.5625);
+  const Nvfp4Data current = nvfp4_quantize(in.data(), in.size(), 3.0f);
+  const Nvfp4Data div6 = nvfp4_quantize(in.data(), in.size(), 3.0f, Nvfp4Formula::Div6);
+  CHECK(current.scales[1] == 0x6B);
+  CHECK(div6.scales[1] == 0x6A);
+  // The element: 0.5625 * 896/88 = 5.73 -> 6 (code 7); 0.5625 * 896/80 = 6.3 -> 6 (saturated).
+  CHECK(current.codes[16] == 0x7);
+  CHECK(div6.codes[16] == 0x7);
+}
+
+TEST_CASE("NVFP4 element scale: 1 / (s_b * (1 / S_enc)) is not S_enc / s_b [TE]", "[baselines]") {
+  // Tensor amax 1: S_enc = 2688. Block [7 * 2^-17, 2^-16]: block amax * 448 = 3136 / 131072 =
+  // 0.02392578125, 12.25 steps of 2^-9, so s_b = 12 * 2^-9 = 0.0234375 = 1.5 * 2^-6 (0x0C)
+  // under both formulas (both products are exact here).
+  std::vector<uint16_t> in = bf16_block({1.0}, 32);
+  in[16] = 0x3860;  // 7 * 2^-17 (0x1.cp-15)
+  in[17] = 0x3780;  // 2^-16
+  REQUIRE(bf16_to_double(in[16]) == 7 * std::ldexp(1.0, -17));
+  REQUIRE(bf16_to_double(in[17]) == std::ldexp(1.0, -16));
+  for (Nvfp4Formula f : {Nvfp4Formula::Current, Nvfp4Formula::Div6})
+    CHECK(nvfp4_block_scale(7 * std::ldexp(1.0f, -17), 2688.0f, f) == 0x0C);
+  // Div6: 2688 / 0.0234375 = 114688 = 7 * 2^14 exactly. Current: 1/2688 is rounded first, and
+  // the reciprocal of the product lands one binary32 ulp below 114688.
+  CHECK(nvfp4_element_scale(0x0C, 2688.0f, Nvfp4Formula::Div6) == 114688.0f);
+  CHECK(nvfp4_element_scale(0x0C, 2688.0f, Nvfp4Formula::Current) ==
+        std::nextafter(114688.0f, 0.0f));
+  // So 2^-16 * r_b is exactly the E2M1 midpoint 1.75 under Div6 (ties to even: 2, code 4) and
+  // just below it under the current formula (1.5, code 3).
+  const Nvfp4Data current = nvfp4_quantize(in.data(), in.size(), 1.0f);
+  const Nvfp4Data div6 = nvfp4_quantize(in.data(), in.size(), 1.0f, Nvfp4Formula::Div6);
+  CHECK(current.codes[17] == 0x3);
+  CHECK(div6.codes[17] == 0x4);
+}
+
+TEST_CASE("NVFP4 block scale underflow: elements encode as +-0 [TE]", "[baselines]") {
+  // Tensor amax 2688: S_enc = 1. A block of amax 2^-12: 2^-12 / 6 = 4.07e-5 is below half the
+  // smallest E4M3 subnormal (2^-10), so s_b = 0, r_b = 0 and every element encodes as +-0
+  // (TE's reference; its kernels' min(1/0, FLT_MAX) would saturate the codes, decoding to 0 too).
+  std::vector<uint16_t> in = bf16_block({2688.0}, 32);
+  in[16] = bf16(std::ldexp(1.0, -12));
+  in[17] = bf16(-std::ldexp(1.0, -13));
+  for (Nvfp4Formula f : {Nvfp4Formula::Current, Nvfp4Formula::Div6}) {
+    const Nvfp4Data q = nvfp4_quantize(in.data(), in.size(), 2688.0f, f);
+    CHECK(q.scales[1] == 0x00);
+    CHECK(nvfp4_element_scale(0x00, 1.0f, f) == 0.0f);
+    CHECK(q.codes[16] == 0x0);
+    CHECK(q.codes[17] == 0x8);  // -2^-13 * 0 = -0, the sign kept
+    std::vector<double> out(32);
+    nvfp4_dequantize(q, out.data());
+    CHECK(out[16] == 0.0);
+    CHECK(out[17] == 0.0);
+  }
 }

@@ -8,6 +8,7 @@
 
 #include "hif4/baselines.h"
 #include "hif4/block.h"
+#include "exact_bf16.h"
 #include "hif4/compare.h"
 
 using namespace hif4;
@@ -15,11 +16,7 @@ using namespace hif4::compare;
 
 namespace {
 
-uint16_t bf16(double x) {
-  const uint32_t bits = float_to_bits(static_cast<float>(x));
-  REQUIRE((bits & 0xFFFFu) == 0);
-  return static_cast<uint16_t>(bits >> 16);
-}
+uint16_t bf16(double x) { return test::exact_bf16(x); }
 
 // The worked example of reference-notes.md: [7.0, 0 x7, 0.625, 0, ...]. SF = 1.0, lane 0 is
 // 1.75 * 2^2 exactly, lane 8 is 2.5 quarters: a payload tie.
@@ -191,4 +188,36 @@ TEST_CASE("NaN blocks of finite input are counted, not summed", "[compare]") {
               quantize_block(in.data() + b * kBlockValues, find_profile("seed").config, b);
   CHECK(differ >= 1);
   CHECK(cann.blocks_differ == differ);
+}
+
+TEST_CASE("An underflowed NVFP4 block scale counts as scale underflow, not saturation",
+          "[compare]") {
+  // A lane maximum of 0 with x != 0: scale_underflow (and flushed), never saturated.
+  ErrorStats s;
+  s.add(0.25, 0.0, 0.0);
+  s.add(0.0, 0.0, 0.0);
+  s.add(3.0, 2.0, 2.0);  // a saturated value for comparison
+  CHECK(s.scale_underflow == 1);
+  CHECK(s.flushed == 1);
+  CHECK(s.saturated == 1);
+  CHECK(figures(s).scale_underflow_share == 1.0 / 3);
+
+  // Through run_compare: a 64-value tensor with amax 2688 (S_enc = 1) whose second NVFP4 block
+  // holds 2^-12 and -2^-13: s_b underflows to 0 (baselines test), both values decode to 0.
+  std::vector<uint16_t> in(kBlockValues, 0);
+  in[0] = bf16(2688.0);
+  in[16] = bf16(std::ldexp(1.0, -12));
+  in[17] = bf16(-std::ldexp(1.0, -13));
+  const std::vector<Variant> variants = build_variants({"nvfp4", "nvfp4-div6", "seed"}, {}, "seed", 0);
+  const Report r = run_compare({tensor_study("underflow", in)}, variants, "seed", 0, 1);
+  for (size_t v = 0; v < 2; ++v) {
+    INFO(variants[v].name);
+    const ErrorStats& t = r.studies[0].total[v];
+    CHECK(t.scale_underflow == 2);
+    CHECK(t.saturated == 0);
+    CHECK(t.flushed == 2);
+  }
+  // HiF4's E6M2 scale never decodes to 0: the same values flush (one shared scale for 64
+  // values), but not through the scale.
+  CHECK(r.studies[0].total[2].scale_underflow == 0);
 }

@@ -95,3 +95,29 @@ TEST_CASE("Study names", "[compare]") {
   CHECK(study_sigma(0) == 0.01);
   CHECK(study_sigma(17) == 0.01 * 131072);
 }
+
+TEST_CASE("Variants by name or number; the NVFP4 formulas; what reads the SR seed", "[compare]") {
+  const std::vector<Variant> v = build_variants(
+      {"seed", "nvfp4", "nvfp4-div6", "mxfp4"}, {"payload-rounding=nearest-even,stochastic"},
+      "seed", 0);
+  REQUIRE(v.size() == 5);
+  CHECK(find_variant(v, "seed payload-rounding=stochastic") == 1);
+  CHECK(find_variant(v, "nvfp4-div6") == 3);
+  CHECK(find_variant(v, "5") == 4);
+  const std::string unknown = test::message_of<ConfigError>([&] { find_variant(v, "seed"); });
+  CHECK(unknown.find("no variant 'seed'") != std::string::npos);
+  CHECK(unknown.find("'seed payload-rounding=nearest-even'") != std::string::npos);
+  CHECK(unknown.find("1..5") != std::string::npos);
+  CHECK(test::message_of<ConfigError>([&] { find_variant(v, "6"); }).find("no variant") !=
+        std::string::npos);
+
+  CHECK(v[2].format == Format::Nvfp4);
+  CHECK(v[3].format == Format::Nvfp4Div6);
+  CHECK(std::string(format_name(Format::Nvfp4Div6)) == "nvfp4-div6");
+  CHECK(describe_variant(v[2]).find("amax_b * (S_enc * (1/6))") != std::string::npos);
+  CHECK(describe_variant(v[3]).find("(amax_b / 6) * S_enc") != std::string::npos);
+  CHECK(describe_variant(v[0]).find("payload-rounding=nearest-even") != std::string::npos);
+  CHECK(!v[0].stochastic());
+  CHECK(v[1].stochastic());
+  CHECK(!v[2].stochastic());
+}

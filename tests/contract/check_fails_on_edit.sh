@@ -8,8 +8,11 @@ gen=$1
 root=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/rtl" "$tmp/docs"
-for f in rtl/hif4_cfg_pkg.sv rtl/hif4_quantizer.sv docs/microarchitecture.md; do cp "$root/$f" "$tmp/$f"; done
+mkdir -p "$tmp/rtl" "$tmp/docs" "$tmp/dpi" "$tmp/sim/cosim/harness"
+for f in rtl/hif4_cfg_pkg.sv rtl/hif4_quantizer.sv docs/microarchitecture.md dpi/hif4_dpi_pkg.sv \
+         sim/cosim/harness/hif4_contract_ports.svh; do
+  cp "$root/$f" "$tmp/$f"
+done
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
@@ -34,6 +37,9 @@ expect_caught rtl/hif4_quantizer.sv "s/logic \[1:0\]     cfg_payload_rounding/lo
 expect_caught rtl/hif4_quantizer.sv "/  output logic \[23:0\]    probe_s3_e1/d"
 expect_caught docs/microarchitecture.md 's/| `cfg_non_finite` | in | 1 |/| `cfg_non_finite` | in | 2 |/'
 expect_caught docs/microarchitecture.md 's/| `probe_s2_rec` | 16 |/| `probe_s2_rec` | 15 |/'
+expect_caught dpi/hif4_dpi_pkg.sv 's/bit \[1:0\]  cfg_payload_rounding;/bit        cfg_payload_rounding;/'
+expect_caught dpi/hif4_dpi_pkg.sv 's/HIF4_CFG_BITS = [0-9]*/HIF4_CFG_BITS = 1/'
+expect_caught sim/cosim/harness/hif4_contract_ports.svh '/cfg_scale_underflow,/d'
 
 sed -i '/end of the generated ports/d' "$tmp/rtl/hif4_quantizer.sv"
 "$gen" check "$tmp" >/dev/null 2>&1

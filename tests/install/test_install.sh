@@ -42,8 +42,17 @@ expect 0 "$p/bin/hif4" regress
 contains "$work/out" "vs $p/bin/../share/hif4/data/seed"
 grep -Eq '^[0-9]+ passed, 0 failed$' "$work/out" || fail "regress from the install: $(tail -1 "$work/out")"
 pass "hif4 regress reads the installed seed vectors"
-# compare --plot runs the installed script ("python" here is echo: it prints what it was given).
-HIF4_PYTHON=/bin/echo expect 0 "$p/bin/hif4" compare --study gaussian --rows 1 --plot "$work/plot.png"
+# compare --plot runs the installed script. "python" here prints what it was given and makes
+# the figure the command asks for (arguments: SCRIPT --quiet-import JSON DIR NAME...).
+cat >"$work/fake_python" <<'SH'
+#!/bin/sh
+echo "$@"
+dir=$4
+shift 4
+for name in "$@"; do : >"$dir/$name.png"; done
+SH
+chmod +x "$work/fake_python"
+HIF4_PYTHON="$work/fake_python" expect 0 "$p/bin/hif4" compare --study gaussian --rows 1 --plot "$work/plot.png"
 contains "$work/out" "$p/bin/../share/hif4/compare/plot_compare.py "
 if [ -x "$p/bin/hif4-cosim" ]; then
   expect 0 "$p/bin/hif4" cosim --random 500 --stall-prob 0.2

@@ -118,7 +118,7 @@ TEST_CASE("a hostile results file is refused with the reason and the file's name
     const char* says;
   } edits[] = {
       {"\"hif4-results\"", "\"other\"", "not a hif4 results file"},
-      {"\"schema_version\": 1", "\"schema_version\": 2", "schema version 2 is not supported"},
+      {"\"schema_version\": 2", "\"schema_version\": 3", "schema version 3 is not supported"},
       {"\"blocks\": 100,", "\"blocks\": -1,", "field 'blocks' has the wrong type or range"},
       {"\"count\": 3", "\"count\": 4294967299", "field 'count' has the wrong type or range"},
       {"\"count\": 3", "\"count\": 0", "out of range"},

@@ -12,21 +12,32 @@
 //   NaN or an infinity gets the NaN scale 0xFF (all 32 values decode to NaN).
 //
 // NVFP4 (NVIDIA's recipe as Transformer Engine's CPU reference implements it,
-//   tests/cpp/operator/test_cast_nvfp4_transpose.cu, quantize_nvfp4 /
-//   compute_global_encode_scaling_factor_FP4): 16 elements share an E4M3 scale, the tensor
-//   has one FP32 scale. All arithmetic is IEEE binary32 with round-to-nearest-even:
+//   tests/cpp/operator/test_cast_nvfp4_transpose.cu, quantize_nvfp4_1d /
+//   compute_global_encode_scaling_factor_FP4, at commit c74e5aa37a65 of 2026-05-07, which made
+//   the reference compute the block scale as TE's kernels do, cast/nvfp4/core_nvfp4.cuh):
+//   16 elements share an E4M3 scale, the tensor has one FP32 scale. All arithmetic is IEEE
+//   binary32 with round-to-nearest-even, in the order written:
 //     S_enc   = 448 * 6 / tensor_amax   (FLT_MAX if that overflows; 1 if tensor_amax is 0)
 //     S_dec   = 1 / S_enc               (the FP32 per-tensor decode scale, = amax / 2688)
-//     s_b     = E4M3_RNE_SAT((block_amax / 6) * S_enc)                 (the stored block scale)
-//     r_b     = min(S_enc / float(s_b), FLT_MAX)                     (the element encode scale)
+//     s_b     = E4M3_RNE_SAT(block_amax * (S_enc * (1/6)))            (the stored block scale)
+//     r_b     = s_b == 0 ? 0 : min(1 / (float(s_b) * (1 / S_enc)), FLT_MAX)  (element scale)
 //     q_i     = E2M1_RNE_SAT(x_i * r_b)
 //     value_i = q_i * float(s_b) * S_dec                               (dequantize)
+//   (1/6) is the binary32 constant 1.0f/6.0f. The formula Nvfp4Formula::Div6 is the one TE's
+//   reference used before that commit, and the one TE's NVFP4 documentation writes:
+//     s_b     = E4M3_RNE_SAT((block_amax / 6) * S_enc)
+//     r_b     = s_b == 0 ? 0 : min(S_enc / float(s_b), FLT_MAX)
+//   The two differ in the last bit of the block-scale product, which moves s_b where that
+//   product lies next to an E4M3 rounding boundary, and in the element scale's last bits.
 //   E4M3 is OCP FP8 E4M3 ("E4M3FN"): bias 7, largest 448, subnormals down to 2^-9, 0x7F NaN;
-//   the conversion saturates to 448 as CUDA's __nv_fp8_e4m3 does (__NV_SATFINITE). The min()
-//   on r_b is what Transformer Engine's kernels do for an all-zero block (s_b = 0), whose
-//   elements then encode as 0. The tensor amax is taken over finite values; a block holding a
-//   NaN or an infinity gets the E4M3 NaN scale 0x7F (all 16 values decode to NaN) -- NVIDIA's
-//   recipe does not define these cases.
+//   the conversion saturates to 448 as CUDA's __nv_fp8_e4m3 does (__NV_SATFINITE). A block
+//   scale that underflows to 0 (block_amax far below the tensor amax) gets r_b = 0, as in TE's
+//   reference, so its elements encode as +-0 (TE's kernels use min(1/0, FLT_MAX) there, which
+//   saturates the codes; the decoded values, 0, are the same). The min() of the Div6 formula
+//   keeps r_b finite when S_enc / s_b overflows (tensor amax below about 2^-108), where TE's
+//   reference would multiply by infinity. The tensor amax is taken over finite values; a block
+//   holding a NaN or an infinity gets the E4M3 NaN scale 0x7F (all 16 values decode to NaN) --
+//   NVIDIA's recipe does not define these cases.
 //
 // Inputs are BF16 bit patterns (as HiF4's), so all three formats see identical values.
 #pragma once
@@ -91,6 +102,12 @@ void mxfp4_dequantize(const Mxfp4Data& q, double* out);
 
 constexpr unsigned kNvfp4BlockValues = 16;
 
+// Which block-scale formula (see the top of this file).
+enum class Nvfp4Formula : uint8_t {
+  Current,  // block_amax * (S_enc * (1/6)); r_b = 1 / (s_b * (1 / S_enc))
+  Div6,     // (block_amax / 6) * S_enc;      r_b = S_enc / s_b
+};
+
 struct Nvfp4Data {
   float encode_scale = 1.0f;  // S_enc (FP32)
   float decode_scale = 1.0f;  // S_dec = 1 / S_enc (FP32): the per-tensor scale
@@ -101,9 +118,14 @@ struct Nvfp4Data {
 float nvfp4_tensor_amax(const uint16_t* bf16, size_t n);
 // S_enc for a tensor amax (see the recipe above).
 float nvfp4_encode_scale(float tensor_amax);
+// The stored E4M3 block scale s_b of a block whose largest |x| is block_amax.
+uint8_t nvfp4_block_scale(float block_amax, float encode_scale, Nvfp4Formula formula);
+// The element encode scale r_b for a block scale s_b.
+float nvfp4_element_scale(uint8_t block_scale, float encode_scale, Nvfp4Formula formula);
 // Quantize `n` values (a multiple of 16) of a tensor whose amax is `tensor_amax` (the values
 // may be a slice of the tensor; every slice of one tensor must get the same amax).
-Nvfp4Data nvfp4_quantize(const uint16_t* bf16, size_t n, float tensor_amax);
+Nvfp4Data nvfp4_quantize(const uint16_t* bf16, size_t n, float tensor_amax,
+                         Nvfp4Formula formula = Nvfp4Formula::Current);
 // Decoded values q * float(s_b) * S_dec in double (exact: a product of three short floats).
 void nvfp4_dequantize(const Nvfp4Data& q, double* out);
 

@@ -49,6 +49,13 @@ struct CosimFigures {
   uint64_t latency_min = 0, latency_max = 0;  // accept edge -> output edge, over delivered blocks
   uint64_t passed = 0, failed = 0;            // blocks
   double cpu_seconds = 0;
+  // A user's design (`hif4 cosim --rtl`):
+  uint64_t unexpected = 0;    // outputs with no block in flight, duplicates included
+  uint64_t design_stops = 0;  // runs the design ended itself ($stop, $fatal, ...)
+  bool transaction = false;   // the transaction-level check ran, not the lockstep
+  uint64_t mismatches() const {
+    return port_mismatch_cycles + output_mismatches + lost + unexpected + design_stops;
+  }
 };
 
 struct Results {

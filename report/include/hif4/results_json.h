@@ -8,7 +8,7 @@
 namespace hif4 {
 
 constexpr const char* kResultsSchema = "hif4-results";
-constexpr int kResultsSchemaVersion = 1;
+constexpr int kResultsSchemaVersion = 2;  // 2: the cosim figures unexpected, design_stops, transaction
 // A results file larger than this is refused unread.
 constexpr uint64_t kMaxResultsFileBytes = uint64_t{64} << 20;
 

@@ -83,6 +83,12 @@ class RtlPorts {
   virtual const char* name() const = 0;
   virtual void set_in_data(const Lanes& lanes) = 0;
   virtual void sample(DutSample& s) const = 0;
+  // Waves of every signal of the design: the file's name ("rtl.fst"), then open and close.
+  virtual const char* trace_file() const = 0;
+  virtual void trace_open(const std::string& path) = 0;
+  virtual void trace_close() = 0;
+  // The design's own $finish / $stop / $fatal that ended the run, or nullptr.
+  virtual const char* stopped() const { return nullptr; }
 };
 
 struct CosimOptions {
@@ -91,7 +97,7 @@ struct CosimOptions {
   uint64_t handshake_seed = 1;
   Fault fault;                // flipped in the SystemC model (test use)
   bool progress = false;      // a progress line on stderr (only when it is a terminal)
-  uint64_t stuck_cycles = 100000;  // no output for this long with blocks in flight: lost
+  uint64_t stuck_cycles = 10000;  // no handshake for this long with work pending: a hang
   std::string replay;         // the command line that reproduces this run
   uint64_t max_reports = 1;   // detailed mismatch reports printed (the first one, by default)
   uint64_t stop_after_cycle = 0;  // 0: run to the end; else stop after this cycle (waves window)
@@ -115,9 +121,23 @@ struct CosimResult {
   uint64_t min_latency = 0, max_latency = 0;  // accept edge -> output edge (edges counted)
   uint64_t resets = 0;                // resets with the pipeline full (CosimOptions::reset_every)
   uint64_t dropped = 0;               // blocks in flight at those resets, offered again
+  uint64_t unexpected = 0;            // outputs delivered while no block was in flight
   std::vector<std::string> reports;  // the detailed reports
   bool stopped_early = false;
+  bool hang = false;                 // no handshake for CosimOptions::stuck_cycles cycles
+  std::string dut_stopped;           // the design's own $finish / $stop / $fatal, if it ended the run
 };
+
+// A probability as a threshold for the top 32 bits of a draw (draw < threshold: the event).
+uint32_t probability_threshold(double p);
+// The coverage bins of one delivered block, into the collector of its configuration (one per
+// knob setting seen; blocks that differ only in the SR seed share one). `scratch` holds the model's trace of the block.
+void add_coverage(std::vector<std::unique_ptr<Coverage>>& collectors, const StimulusBlock& block,
+                  BlockTrace& scratch);
+// "random --seed 5, block 17, in_block_index 17": where a block came from, for reports.
+std::string block_origin(const StimulusBlock& block);
+// The progress line on stderr ("\r  1200/5000 blocks, 3 k blocks/s, 2 s left").
+void print_progress(uint64_t done, uint64_t total, double seconds, bool final_line);
 
 SC_MODULE(CosimBench) {
   sc_core::sc_clock clk;
@@ -161,7 +181,7 @@ SC_MODULE(CosimBench) {
   bool next_block(StimulusBlock& b);  // a block dropped by a reset first, then the stimulus
   InFlight* find(int64_t seq);
   void mark_failed(int64_t seq);
-  void report(const std::string& text);
+  void report(const std::string& text, bool always = false);  // always: what ended the run
   std::string describe_block(int64_t seq) const;
   void progress_line(bool final_line);
 

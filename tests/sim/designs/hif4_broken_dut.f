@@ -1,0 +1,1 @@
+tests/sim/designs/hif4_broken_dut.sv

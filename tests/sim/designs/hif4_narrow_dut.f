@@ -1,0 +1,1 @@
+tests/sim/designs/hif4_narrow_dut.sv

@@ -1,0 +1,2 @@
++incdir+sim/cosim/harness
+tests/sim/designs/hif4_stuck_dut.sv
