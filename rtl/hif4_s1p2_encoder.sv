@@ -92,6 +92,9 @@ module hif4_s1p2_encoder (
   // 16-bit units (no carry or borrow ever crosses a slot, see each step), in a cycle
   // simulator one 64-bit operation for four lanes.
   localparam logic [63:0] SLOT_ONES = 64'h0001_0001_0001_0001;
+  // Bit i: lane i's product rounding carried into the next binade. Read by nothing; the toggle
+  // coverage of this vector shows the carry taken in every lane (docs/rtl.md, code coverage).
+  logic [hif4_pkg::NUM_LANES-1:0] unused_lane_product_carry;
   genvar j, i;
   generate
     for (j = 0; j < hif4_pkg::NUM_G16; j++) begin : g_group
@@ -121,7 +124,8 @@ module hif4_s1p2_encoder (
           .enable      (stochastic),
           .bf16_product(bf16_product),
           .random      (hash[31:32-hif4_pkg::SR_BITS]),
-          .quarters    (sr_quarters[3*i +: 3])
+          .quarters    (sr_quarters[3*i +: 3]),
+          .product_carry(unused_lane_product_carry[LANE])
         );
 
         logic [31-hif4_pkg::SR_BITS:0] unused_hash_low;  // sr_lane_bits keeps the top 16 bits

@@ -3,8 +3,9 @@
 # --count 100 (every suite x profiles and knob corners, and the knob walk with its resets)
 # must close coverage: every branch, line and toggle point not excluded by
 # rtl/coverage_exclusions.txt hit, every exclusion holding, the HTML report written. Then the
-# checker is shown catching the two ways coverage can drop, on copies of the run's counts:
-# a point of the regression that is no longer hit, and an excluded point that is hit.
+# checker is shown catching the ways coverage can drop, on copies of the run's counts: a
+# point of the regression that is no longer hit (a branch; one lane's product-rounding carry),
+# and an excluded point that is hit.
 #   coverage_closed.sh SRC BUILD OUT
 # Skips (exit 77) when genhtml is missing (scripts/deps.sh installs lcov).
 set -euo pipefail
@@ -33,6 +34,12 @@ expect 1 "${checker[@]}" "$work/dropped.dat"
 contains "$work/out" "1 point(s) not excluded were never hit:"
 contains "$work/out" "branch hif4_quantizer hif4_quantizer.sv:"
 contains "$work/out" "coverage NOT closed"
+# One lane that never takes the product rounding's carry (lane 27): named, per lane.
+awk -v module="v_toggle/hif4_s1p2_encoder${sep}" -v point="${sep}o${eq}unused_lane_product_carry[27]${sep}" \
+  'index($0, module) && index($0, point) { sub(/ [0-9]+$/, " 0") } { print }' "$report/merged.dat" >"$work/lane.dat"
+expect 1 "${checker[@]}" "$work/lane.dat"
+contains "$work/out" "toggle hif4_s1p2_encoder hif4_s1p2_encoder.sv:"
+contains "$work/out" "unused_lane_product_carry[27]"
 # An excluded point (SF's sign bit) hit: the exclusion's reason no longer holds.
 awk -v module="v_toggle/hif4_scale_unit${sep}" -v point="${sep}o${eq}sf[15]${sep}" \
   'index($0, module) && index($0, point) { sub(/ [0-9]+$/, " 1") } { print }' "$report/merged.dat" >"$work/excluded-hit.dat"
