@@ -22,7 +22,8 @@
 #                    rounding, which hif4 verify must report) or HIF4_CONTROL_FAULT=N (a broken
 #                    handshake, which the assertions must stop)
 #   --out DIR        the compiled bench, logs, and the vectors of a failed row (default
-#                    build/icarus of this checkout); a passed row's vectors are removed
+#                    build/icarus of this checkout); a passed row's vectors are removed; a
+#                    folder of something else is refused
 # Icarus is installed with apt-get when missing (scripts/deps.sh iverilog).
 # Exit status: 0 every row passed, 1 a row failed (a mismatch, or an assertion stopped the
 # bench), 2 bad usage or a tool error.
@@ -51,6 +52,12 @@ hif4=$build/hif4
 [ -x "$hif4" ] || usage_error "$hif4 not found: build first (scripts/build.sh) or give --build DIR"
 [[ "$stall" =~ ^[0-9]+$ ]] && [ "$stall" -lt 100 ] || usage_error "--stall wants a percentage 0..99, not '$stall'"
 out=${out:-$build/icarus}
+# OUT's configuration folders are replaced run after run: only a folder this script made (or
+# an empty one) is taken.
+marker=.hif4-icarus
+if [ -e "$out" ] && [ ! -f "$out/$marker" ] && [ -n "$(ls -A "$out" 2>/dev/null || echo file)" ]; then
+  usage_error "$out exists and is not an output folder of this script: give another --out"
+fi
 if ! command -v iverilog >/dev/null || ! command -v vvp >/dev/null; then
   "$root/scripts/deps.sh" iverilog >&2 || true
   command -v iverilog >/dev/null || usage_error "iverilog not found and could not be installed (scripts/deps.sh iverilog)"
@@ -69,6 +76,7 @@ size=(--level "$level")
 if [ -n "$count" ]; then size=(--count "$count"); fi
 
 mkdir -p "$out"
+touch "$out/$marker"
 # One compile: the RTL, the bench, the assertions beside it (a second top-level module).
 bench=$out/tb_readmemh.vvp
 if ! (cd "$root" && iverilog -g2012 "${defines[@]+"${defines[@]}"}" -o "$bench" -f rtl/hif4.f \

@@ -16,6 +16,18 @@ if ! command -v genhtml >/dev/null; then
   exit 77
 fi
 report=$OUT/report
+# Bad input: exit 2 with the path named, nothing written.
+cov=("$SRC/scripts/rtl_coverage.sh" --build "$BUILD")
+printf 'not a report\n' >"$work/file"
+expect_error "--out a regular file" "file exists and is not a report of this script" -- "${cov[@]}" --out "$work/file"
+mkdir "$work/other"
+expect_error "--out a folder of something else" "other exists and is not a report of this script" -- \
+  "${cov[@]}" --out "$work/other"
+expect_error "a missing exclusion file" "nothing.txt: no such exclusion file" "$work/new" -- \
+  "${cov[@]}" --exclusions "$work/nothing.txt" --out "$work/new"
+expect_error "a build folder that is not one" "is not a configured build folder" "$work/new" -- \
+  "$SRC/scripts/rtl_coverage.sh" --build "$work/other" --out "$work/new"
+same "$work/file" <(printf 'not a report\n') "the refused --out file"
 expect 0 "$SRC/scripts/rtl_coverage.sh" --build "$BUILD" --count 100 --out "$report"
 cat "$work/out"
 contains "$work/out" "coverage closed: every point hit but the"

@@ -20,9 +20,18 @@ for tool in iverilog vvp; do
   fi
 done
 icarus=("$SRC/scripts/icarus.sh" --build "$BUILD")
+rm -rf "${OUT:?}/$what"  # this case's folder under OUT, which the test owns
 case "$what" in
   configs)
     count=$5
+    expect_error "an unknown configuration" "unknown configuration 'no-such'" "$OUT/configs-bad" -- \
+      "${icarus[@]}" --profiles no-such --out "$OUT/configs-bad"
+    mkdir -p "$work/other/gcc"
+    expect_error "--out a folder of something else" "other exists and is not an output folder of this script" -- \
+      "${icarus[@]}" --count 1 --out "$work/other"
+    if [ -d "$work/other/gcc" ]; then pass "the other folder is left alone"; else fail "the other folder was changed"; fi
+    expect_error "a stall that is no percentage" "--stall wants a percentage" "$OUT/configs-bad" -- \
+      "${icarus[@]}" --stall 100 --out "$OUT/configs-bad"
     expect 0 "${icarus[@]}" --count "$count" --out "$OUT/configs"
     cat "$work/out"
     # Every profile and every knob corner has a passing row.
