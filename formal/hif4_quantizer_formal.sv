@@ -20,6 +20,10 @@
 //
 // The ports that scripts/formal.sh exposes from inside the top (yosys `expose`) are the
 // stage registers s1_* .. s3_*; the harness reads bits 3:0 of the tag fields.
+//
+// The ports are the environment's free inputs, not hif4_quantizer's port list (so not the
+// generated one): the knobs are a function of the tag and the outputs and probes are wires
+// read by the scoreboard, so only these stay inputs for the solver.
 module hif4_quantizer_formal (
   input logic           clk,
   input logic           rst_n,

@@ -63,10 +63,12 @@ if ! command -v iverilog >/dev/null || ! command -v vvp >/dev/null; then
   command -v iverilog >/dev/null || usage_error "iverilog not found and could not be installed (scripts/deps.sh iverilog)"
 fi
 
-# The configurations: the profile table and the knob corners, as scripts/regression.sh has them.
+# The configurations: the profile table and the knob corners, read as scripts/regression.sh
+# reads them (scripts/knob_corners.sh).
+source "$root/scripts/knob_corners.sh"
 corners_file=$root/scripts/knob_corners.txt
-profiles=$("$hif4" profiles | awk 'NR == 1 { for (i = 2; i <= NF; i++) print $i }')
-corners=$(awk '!/^#/ && NF { print $1 }' "$corners_file")
+profiles=$(profile_names "$hif4")
+corners=$(corner_names "$corners_file")
 configs=${only:-$(printf '%s\n' $profiles $corners)}
 for c in $configs; do
   printf '%s\n' $profiles $corners | grep -qx -- "$c" ||
@@ -77,9 +79,10 @@ if [ -n "$count" ]; then size=(--count "$count"); fi
 
 mkdir -p "$out"
 touch "$out/$marker"
-# One compile: the RTL, the bench, the assertions beside it (a second top-level module).
+# One compile: the RTL, the bench, the assertions beside it (a second top-level module; -I
+# rtl/sva for their generated port list).
 bench=$out/tb_readmemh.vvp
-if ! (cd "$root" && iverilog -g2012 "${defines[@]+"${defines[@]}"}" -o "$bench" -f rtl/hif4.f \
+if ! (cd "$root" && iverilog -g2012 "${defines[@]+"${defines[@]}"}" -o "$bench" -I rtl/sva -f rtl/hif4.f \
         rtl/sva/hif4_quantizer_sva.sv rtl/sva/hif4_quantizer_sva_attach.sv docs/examples/tb_readmemh.sv \
         -s tb_readmemh -s hif4_quantizer_sva_attach) >"$out/iverilog.log" 2>&1; then
   echo "icarus.sh: error: iverilog could not compile the bench:" >&2
@@ -100,7 +103,7 @@ for config in $configs; do
   mkdir -p "$dir"
   gen=(--profile "$config")
   if ! printf '%s\n' $profiles | grep -qx -- "$config"; then
-    read -r -a gen < <(awk -v c="$config" '!/^#/ && $1 == c { $1 = ""; print }' "$corners_file")
+    read -r -a gen < <(corner_options "$corners_file" "$config")
   fi
   "$hif4" gen "${gen[@]}" --suite all "${size[@]}" --seed "$seed" --out "$dir/vectors.hif4v" >"$dir/gen.log" 2>&1 ||
     { cat "$dir/gen.log" >&2; usage_error "hif4 gen failed for $config"; }

@@ -96,11 +96,14 @@ if [ -z "$results" ]; then results="$work/results"; fi
 mkdir -p "$results"
 
 # Profiles and suites from their single sources: the profile table and the suite table; the
-# knob corners from scripts/knob_corners.txt (beside this script, also when installed).
+# knob corners from scripts/knob_corners.txt, read by scripts/knob_corners.sh (both beside this
+# script, also when installed).
 corners_file="$here/knob_corners.txt"
 [ -f "$corners_file" ] || usage_error "$corners_file is missing"
-corner_names=$(awk '!/^#/ && NF { print $1 }' "$corners_file")
-all_profiles=$("$hif4" profiles | awk 'NR == 1 { for (i = 2; i <= NF; i++) print $i }')
+[ -f "$here/knob_corners.sh" ] || usage_error "$here/knob_corners.sh is missing"
+source "$here/knob_corners.sh"
+corner_names=$(corner_names "$corners_file")
+all_profiles=$(profile_names "$hif4")
 configs=${only_profiles:-$(printf '%s\n' $all_profiles $corner_names knob-walk)}
 suites=${only_suites:-$("$hif4" cosim --list-suites)}
 for c in $configs; do
@@ -151,7 +154,7 @@ for config in $configs; do
   gen_config=(--profile "$config")
   label=()
   if ! printf '%s\n' $all_profiles | grep -qx -- "$config"; then
-    read -r -a gen_config < <(awk -v c="$config" '!/^#/ && $1 == c { $1 = ""; print }' "$corners_file")
+    read -r -a gen_config < <(corner_options "$corners_file" "$config")
     label=(--label "$config")
   fi
   for suite in $suites; do

@@ -2,19 +2,44 @@
 // Verilog 11): elaborated as a second top-level module, it reaches the bench's instance of
 // hif4_quantizer by its hierarchical name, HIF4_SVA_DUT (default tb_readmemh.dut, the example
 // bench's), e.g.
-//   iverilog -g2012 -f rtl/hif4.f rtl/sva/hif4_quantizer_sva.sv rtl/sva/hif4_quantizer_sva_attach.sv \
-//            my_tb.sv -s my_tb -s hif4_quantizer_sva_attach -DHIF4_SVA_DUT=my_tb.u_dut
+//   iverilog -g2012 -I rtl/sva -f rtl/hif4.f rtl/sva/hif4_quantizer_sva.sv \
+//            rtl/sva/hif4_quantizer_sva_attach.sv my_tb.sv -s my_tb -s hif4_quantizer_sva_attach \
+//            -DHIF4_SVA_DUT=my_tb.u_dut
+// (-I rtl/sva: hif4_quantizer_sva.sv includes its port list, hif4_quantizer_sva_ports.svh).
 `ifndef HIF4_SVA_DUT
 `define HIF4_SVA_DUT tb_readmemh.dut
 `endif
 module hif4_quantizer_sva_attach;
   hif4_quantizer_sva u_sva (
-    .clk(`HIF4_SVA_DUT.clk), .rst_n(`HIF4_SVA_DUT.rst_n), .in_valid(`HIF4_SVA_DUT.in_valid),
-    .in_ready(`HIF4_SVA_DUT.in_ready), .out_valid(`HIF4_SVA_DUT.out_valid),
-    .out_ready(`HIF4_SVA_DUT.out_ready), .out_data(`HIF4_SVA_DUT.out_data),
-    .probe_s1_valid(`HIF4_SVA_DUT.probe_s1_valid), .probe_s1_vmax(`HIF4_SVA_DUT.probe_s1_vmax),
-    .probe_s1_flags(`HIF4_SVA_DUT.probe_s1_flags), .probe_s2_valid(`HIF4_SVA_DUT.probe_s2_valid),
-    .probe_s2_sf(`HIF4_SVA_DUT.probe_s2_sf), .probe_s2_e6m2(`HIF4_SVA_DUT.probe_s2_e6m2),
-    .probe_s2_rec(`HIF4_SVA_DUT.probe_s2_rec), .probe_s3_valid(`HIF4_SVA_DUT.probe_s3_valid),
-    .probe_s3_e1(`HIF4_SVA_DUT.probe_s3_e1));
+    // connections generated from contract/include/hif4/ports.def (build/hif4-contract write .)
+    .clk                   (`HIF4_SVA_DUT.clk),
+    .rst_n                 (`HIF4_SVA_DUT.rst_n),
+    .in_valid              (`HIF4_SVA_DUT.in_valid),
+    .in_ready              (`HIF4_SVA_DUT.in_ready),
+    .in_data               (`HIF4_SVA_DUT.in_data),
+    .in_block_index        (`HIF4_SVA_DUT.in_block_index),
+    .cfg_sr_seed           (`HIF4_SVA_DUT.cfg_sr_seed),
+    .cfg_scale_rounding    (`HIF4_SVA_DUT.cfg_scale_rounding),
+    .cfg_payload_rounding  (`HIF4_SVA_DUT.cfg_payload_rounding),
+    .cfg_threshold_product (`HIF4_SVA_DUT.cfg_threshold_product),
+    .cfg_payload_product   (`HIF4_SVA_DUT.cfg_payload_product),
+    .cfg_negative_zero     (`HIF4_SVA_DUT.cfg_negative_zero),
+    .cfg_scale_overflow    (`HIF4_SVA_DUT.cfg_scale_overflow),
+    .cfg_scale_underflow   (`HIF4_SVA_DUT.cfg_scale_underflow),
+    .cfg_non_finite        (`HIF4_SVA_DUT.cfg_non_finite),
+    .cfg_scale_binade      (`HIF4_SVA_DUT.cfg_scale_binade),
+    .out_valid             (`HIF4_SVA_DUT.out_valid),
+    .out_ready             (`HIF4_SVA_DUT.out_ready),
+    .out_data              (`HIF4_SVA_DUT.out_data),
+    .probe_s1_valid        (`HIF4_SVA_DUT.probe_s1_valid),
+    .probe_s1_vmax         (`HIF4_SVA_DUT.probe_s1_vmax),
+    .probe_s1_flags        (`HIF4_SVA_DUT.probe_s1_flags),
+    .probe_s2_valid        (`HIF4_SVA_DUT.probe_s2_valid),
+    .probe_s2_sf           (`HIF4_SVA_DUT.probe_s2_sf),
+    .probe_s2_e6m2         (`HIF4_SVA_DUT.probe_s2_e6m2),
+    .probe_s2_rec          (`HIF4_SVA_DUT.probe_s2_rec),
+    .probe_s3_valid        (`HIF4_SVA_DUT.probe_s3_valid),
+    .probe_s3_e1           (`HIF4_SVA_DUT.probe_s3_e1)
+    // end of the generated connections
+  );
 endmodule

@@ -1,4 +1,7 @@
 // The contract assertions of hif4_quantizer, bound into every instance: compile after
-// rtl/hif4.f (Verilator: add --assert). Paths relative to the repository root.
+// rtl/hif4.f (Verilator: add --assert). Paths relative to the repository root; the +incdir+
+// line is where hif4_quantizer_sva.sv finds its generated port list
+// (hif4_quantizer_sva_ports.svh).
++incdir+rtl/sva
 rtl/sva/hif4_quantizer_sva.sv
 rtl/sva/hif4_quantizer_bind.sv

@@ -18,7 +18,8 @@ mv "$work/staging" "$work/moved/hif4"
 p="$work/moved/hif4"
 for f in bin/hif4 bin/hif4-cosim lib/libhif4_model.a include/hif4/block.h lib/cmake/hif4/hif4Config.cmake \
          lib/cmake/hif4/hif4ConfigVersion.cmake share/hif4/rtl/hif4.f share/hif4/data/seed/tiny.in.bf16 \
-         share/hif4/compare/plot_compare.py share/hif4/scripts/regression.sh share/hif4/scripts/slurm/submit.sh \
+         share/hif4/compare/plot_compare.py share/hif4/scripts/regression.sh share/hif4/scripts/knob_corners.sh \
+         share/hif4/rtl/sva/hif4_sva.f share/hif4/rtl/sva/hif4_quantizer_sva_ports.svh share/hif4/scripts/slurm/submit.sh \
          share/hif4/scripts/slurm/shard.sbatch share/hif4/scripts/slurm/merge.sbatch share/doc/hif4/regressions.md; do
   [ -e "$p/$f" ] || fail "the install lacks $f"
 done
