@@ -268,10 +268,35 @@ bool any(I16x8 v) {
   return (w[0] | w[1]) != 0;
 }
 
-// The lane bins that a block's inputs and codes tell, rounding aside: the codes present, a
-// -0.0 input (and its code), a subnormal input, a negative lane rounded to zero, an Inf lane
-// (in a finite block, the lanes encode_s1p2 calls infinite).
-void add_lane_bins(const uint16_t in[kBlockValues], const uint8_t codes[kBlockValues], Hits& h) {
+// The S1P2 codes present among a block's 64 codes, one bit per code.
+uint32_t codes_present(const uint8_t codes[kBlockValues]) {
+  uint32_t present = 0;
+  for (unsigned i = 0; i < kBlockValues; ++i) present |= 1u << codes[i];
+  return present;
+}
+
+// The same from the packed payload bytes (two codes a byte), one table read a byte.
+uint32_t codes_present_packed(const uint8_t packed[kPackedBytes]) {
+  static const std::array<uint16_t, 256> of_byte = [] {
+    std::array<uint16_t, 256> t{};
+    for (unsigned b = 0; b < 256; ++b) {
+      uint8_t pair[kPackedBytes] = {};
+      pair[kOffsetPayload] = static_cast<uint8_t>(b);
+      const Block codes = unpack_block(pair);
+      t[b] = static_cast<uint16_t>((1u << codes.codes[0]) | (1u << codes.codes[1]));
+    }
+    return t;
+  }();
+  uint32_t present = 0;
+  for (unsigned k = 0; k < kPayloadBytes; ++k) present |= of_byte[packed[kOffsetPayload + k]];
+  return present;
+}
+
+// The lane bins that a block's inputs and codes tell, rounding aside: the codes present
+// (`present`, one bit per code), a -0.0 input (and its code), a subnormal input, a negative
+// lane rounded to zero, an Inf lane (in a finite block, the lanes encode_s1p2 calls infinite).
+void add_lane_bins(const uint16_t in[kBlockValues], const uint8_t codes[kBlockValues], uint32_t present,
+                   Hits& h) {
   I16x8 minus_zero{}, minus_zero_signed{}, subnormal{}, negative_to_zero{}, inf{};
   for (unsigned i = 0; i < kBlockValues; i += kLanesPerStep) {
     const I16x8 x = load_lanes(in + i), c = load_codes(codes + i);
@@ -283,8 +308,6 @@ void add_lane_bins(const uint16_t in[kBlockValues], const uint8_t codes[kBlockVa
     negative_to_zero |= (x < 0) & (mag != 0) & ((c & kS1P2MaxMagnitude) == 0);
     inf |= mag == static_cast<int16_t>(kBf16Inf);
   }
-  uint32_t present = 0;
-  for (unsigned i = 0; i < kBlockValues; ++i) present |= 1u << codes[i];
   h.set_run(kPayloadCode0, present);
   if (any(minus_zero)) h.set(kPayloadMinusZeroInput);
   if (any(minus_zero_signed)) h.set(kPayloadMinusZeroSigned);
@@ -300,6 +323,8 @@ void add_lane_bins(const uint16_t in[kBlockValues], const uint8_t codes[kBlockVa
 uint8_t payload_events(const PayloadEventWindow& w, const Block& b, uint16_t rec, const uint16_t in[kBlockValues]) {
   const LaneScale ls = lane_scale(rec);
   const I16x8 nonzero_from = I16x8{} + static_cast<int16_t>(w.nonzero_from[b.e6m2]);
+  const I16x8 last_index = I16x8{} + static_cast<int16_t>(kPayloadWindow - 1);
+  const I16x8 no_events = I16x8{} + static_cast<int16_t>(kPayloadNoEvents);
   alignas(16) int16_t index[kBlockValues];
   for (unsigned i = 0; i < kBlockValues; i += kLanesPerStep) {
     // Lanes i..i+3 and i+4..i+7 are groups of 4: one E1 shift each.
@@ -308,17 +333,18 @@ uint8_t payload_events(const PayloadEventWindow& w, const Block& b, uint16_t rec
     const I16x8 x = load_lanes(in + i);
     const I16x8 mag = x & static_cast<int16_t>(kBf16MagnitudeMask);
     I16x8 d = mag - I16x8{lo, lo, lo, lo, hi, hi, hi, hi};
-    d &= ~(d < 0);
-    const I16x8 top = d > static_cast<int16_t>(kPayloadWindow - 1);
-    d = (d & ~top) | (static_cast<int16_t>(kPayloadWindow - 1) & top);
+    d = d < 0 ? I16x8{} : d;
+    d = d > last_index ? last_index : d;
     const I16x8 rounds = (mag >= nonzero_from) & (mag != static_cast<int16_t>(kBf16Inf));
-    d = (d & rounds) | (static_cast<int16_t>(kPayloadNoEvents) & ~rounds);
+    d = rounds ? d : no_events;
     std::memcpy(index + i, &d, sizeof d);
   }
   const uint8_t* events_of = w.events[b.e6m2 & 3u];
-  uint8_t events = 0;
-  for (unsigned i = 0; i < kBlockValues; ++i) events |= events_of[index[i]];
-  return events;
+  // Four independent ORs a step (the loads need not wait on one another).
+  uint8_t e[4] = {};
+  for (unsigned i = 0; i < kBlockValues; i += 4)
+    for (unsigned k = 0; k < 4; ++k) e[k] |= events_of[index[i + k]];
+  return static_cast<uint8_t>(e[0] | e[1] | e[2] | e[3]);
 }
 
 // The scale path's bins: NaN causes, peaks, SF and the E6M2 encoding. Both ways of counting
@@ -371,6 +397,60 @@ void add_scale_events(const Config& cfg, NanCause cause, const PeakTree& peaks,
   }
 }
 
+// I16x8 of one value in every lane.
+I16x8 splat(int v) { return I16x8{} + static_cast<int16_t>(v); }
+// The lanes' bits of `bits`: lane k is all ones when bits & mask[k].
+I16x8 lane_flags(unsigned bits, I16x8 mask) { return (splat(static_cast<int16_t>(bits)) & mask) != 0; }
+
+// The E1 bins of a finite block from its group peaks, its E1 bits and the thresholds and
+// bounds of its E6M2 code (fast_tables.h), eight groups a step: a group peak V is at 2 (or 4)
+// when ge <= V < gt; a BF16 threshold product changed a decision when the exact product's
+// threshold says otherwise. Magnitudes and thresholds are at most 0x7FFF: signed compares.
+void add_e1_bins(const E1Thresholds& th, const E1Bounds& bounds, const E1Thresholds& exact, const Block& b,
+                 const PeakTree& peaks, bool bf16_thresholds, Hits& h) {
+  if (b.e1_8 != 0) h.set(kE1_8Set);
+  if (b.e1_8 != 0xFF) h.set(kE1_8Clear);
+  // V16 <= V8 <= Vmax and the product never decreases: an infinite group product is Vmax's.
+  if (peaks.vmax >= bounds.inf) h.set(kE1InfGroup);
+  const I16x8 ge2 = splat(th.ge2), gt2 = splat(bounds.gt2), ge4 = splat(th.ge4), gt4 = splat(bounds.gt4);
+  const I16x8 exact_ge2 = splat(exact.ge2), exact_ge4 = splat(exact.ge4);
+  static_assert(kGroups8 == kLanesPerStep && kGroups16 == 2 * kLanesPerStep, "E1 groups: one and two steps");
+  // Groups of 8: bit g of E1_8 in lane g.
+  const I16x8 v8 = load_lanes(peaks.v8);
+  const I16x8 e8 = lane_flags(b.e1_8, I16x8{1, 2, 4, 8, 16, 32, 64, 128});
+  if (any((v8 >= ge4) & (v8 < gt4))) h.set(kE1_8ExactlyAt4);
+  const bool changed8 = any((v8 >= exact_ge4) ^ e8);
+  // Groups of 16, eight a step: E1_16 bit j and E1_8 bit j / 2 in lane j % 8.
+  I16x8 at2_16{}, at4_16{}, changed16{};
+  for (unsigned step = 0; step < 2; ++step) {
+    const unsigned first = step * kLanesPerStep;
+    const I16x8 v = load_lanes(peaks.v16 + first);
+    const I16x8 e8_of = lane_flags(b.e1_8 >> (first / 2), I16x8{1, 1, 2, 2, 4, 4, 8, 8});
+    const I16x8 e16 = lane_flags(b.e1_16 >> first, I16x8{1, 2, 4, 8, 16, 32, 64, 128});
+    at2_16 |= (v >= ge2) & (v < gt2) & ~e8_of;
+    at4_16 |= (v >= ge4) & (v < gt4) & e8_of;
+    changed16 |= (((v >= exact_ge2) & ~e8_of) | ((v >= exact_ge4) & e8_of)) ^ e16;
+  }
+  if (any(at2_16)) h.set(kE1_16ExactlyAt2);
+  if (any(at4_16)) h.set(kE1_16ExactlyAt4);
+  if (bf16_thresholds) {
+    if (changed8) h.set(kE1_8Bf16Changed);
+    if (any(changed16)) h.set(kE1_16Bf16Changed);
+  }
+  // The lanes' shifts: E1_8 spread to one bit per group of 4, against E1_16.
+  unsigned e8_of16 = b.e1_8;
+  e8_of16 = (e8_of16 | e8_of16 << 4) & 0x0F0Fu;
+  e8_of16 = (e8_of16 | e8_of16 << 2) & 0x3333u;
+  e8_of16 = (e8_of16 | e8_of16 << 1) & 0x5555u;
+  e8_of16 |= e8_of16 << 1;
+  const unsigned e16 = b.e1_16;
+  static_assert(kShift1ByE1_8 == kShift0 + 1 && kShift1ByE1_16 == kShift0 + 2 && kShift2 == kShift0 + 3,
+                "the shift bins in the order of E1_8 | E1_16 << 1");
+  const unsigned shifts = unsigned{(~e8_of16 & ~e16 & 0xFFFFu) != 0} | unsigned{(e8_of16 & ~e16) != 0} << 1 |
+                          unsigned{(~e8_of16 & e16) != 0} << 2 | unsigned{(e8_of16 & e16) != 0} << 3;
+  h.set_run(kShift0, shifts);
+}
+
 }  // namespace
 
 const std::vector<CoverageBin>& coverage_bins() {
@@ -384,6 +464,9 @@ Coverage::Coverage(const Config& cfg)
   for (size_t i = 0; i < kBinCount; ++i) applicable_[i] = coverage_bins()[i].applicable(cfg);
   if (cfg.payload_rounding != PayloadRounding::Stochastic)
     payload_events_ = &payload_event_window(to_rounding(cfg.payload_rounding), cfg.payload_product);
+  threshold_tables_ = e1_threshold_table(cfg.threshold_product);
+  bounds_ = e1_bounds_table(cfg.threshold_product);
+  exact_thresholds_ = e1_threshold_table(ProductMode::Exact);
 }
 
 // The reference: every bin from the stage trace.
@@ -417,7 +500,7 @@ void Coverage::add(const BlockTrace& t) {
       h.set(kE1_16Bf16Changed);
     h.set(e8 ? (e16 ? kShift2 : kShift1ByE1_8) : (e16 ? kShift1ByE1_16 : kShift0));
   }
-  add_lane_bins(t.input, t.block.codes, h);
+  add_lane_bins(t.input, t.block.codes, codes_present(t.block.codes), h);
   const bool stochastic = cfg_.payload_rounding == PayloadRounding::Stochastic;
   uint8_t events = 0;
   for (unsigned i = 0; i < kBlockValues; ++i) {
@@ -470,44 +553,10 @@ void Coverage::add_packed(const uint16_t in[kBlockValues], const uint8_t packed[
   }
 
   h.set(kRecMantissa0 + (b.e6m2 & 3u));
-  const E1Thresholds& th = e1_thresholds(b.e6m2, cfg_.threshold_product);
-  const E1Bounds& bounds = e1_bounds(b.e6m2, cfg_.threshold_product);
-  const E1Thresholds& exact = e1_thresholds(b.e6m2, ProductMode::Exact);
-  if (b.e1_8 != 0) h.set(kE1_8Set);
-  if (b.e1_8 != 0xFF) h.set(kE1_8Clear);
-  // V16 <= V8 <= Vmax and the product never decreases: an infinite group product is Vmax's.
-  if (peaks.vmax >= bounds.inf) h.set(kE1InfGroup);
-  // Each decision's bins as flags over the groups (no branch on the data).
-  unsigned at4_8 = 0, changed8 = 0;
-  for (unsigned g = 0; g < kGroups8; ++g) {
-    const uint16_t v = peaks.v8[g];
-    const unsigned e8 = (b.e1_8 >> g) & 1u;
-    at4_8 |= (v >= th.ge4) & (v < bounds.gt4);
-    changed8 |= unsigned{v >= exact.ge4} ^ e8;
-  }
-  unsigned at2_16 = 0, at4_16 = 0, changed16 = 0, shifts = 0;
-  for (unsigned j = 0; j < kGroups16; ++j) {
-    const uint16_t v = peaks.v16[j];
-    const unsigned e8 = (b.e1_8 >> (j / 2)) & 1u;
-    const unsigned e16 = (b.e1_16 >> j) & 1u;
-    const unsigned at2 = (v >= th.ge2) & (v < bounds.gt2), at4 = (v >= th.ge4) & (v < bounds.gt4);
-    at2_16 |= at2 & ~e8;
-    at4_16 |= at4 & e8;
-    changed16 |= unsigned{v >= (e8 ? exact.ge4 : exact.ge2)} ^ e16;
-    shifts |= 1u << (e8 | e16 << 1);
-  }
-  static_assert(kShift1ByE1_8 == kShift0 + 1 && kShift1ByE1_16 == kShift0 + 2 && kShift2 == kShift0 + 3,
-                "the shift bins in the order of E1_8 | E1_16 << 1");
-  if (at4_8) h.set(kE1_8ExactlyAt4);
-  if (at2_16) h.set(kE1_16ExactlyAt2);
-  if (at4_16) h.set(kE1_16ExactlyAt4);
-  if (cfg_.threshold_product == ProductMode::Bf16) {
-    if (changed8) h.set(kE1_8Bf16Changed);
-    if (changed16) h.set(kE1_16Bf16Changed);
-  }
-  h.set_run(kShift0, shifts);
+  add_e1_bins(threshold_tables_[b.e6m2], bounds_[b.e6m2], exact_thresholds_[b.e6m2], b, peaks,
+              cfg_.threshold_product == ProductMode::Bf16, h);
 
-  add_lane_bins(in, b.codes, h);
+  add_lane_bins(in, b.codes, codes_present_packed(packed), h);
   add_payload_events(payload_events(*payload_events_, b, sd.rec, in), h);
   h.count(counts_);
 }

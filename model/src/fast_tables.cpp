@@ -2,6 +2,7 @@
 #include "hif4/fast_tables.h"
 
 #include <array>
+#include <mutex>
 
 namespace hif4 {
 
@@ -111,31 +112,37 @@ PayloadEventWindow* build_event_window(Rounding mode, ProductMode product) {
   return t;
 }
 
-// The table of (mode, product) among the three window modes and two products.
+// The table of (mode, product) among the three window modes and two products, built on its
+// first use (a program that runs one configuration builds one table of each kind).
 template <class Table>
 const Table& window_table(Table* (*build)(Rounding, ProductMode), Rounding mode, ProductMode product) {
-  static const Table* tables[3][2] = {
-      {build(Rounding::NearestAway, ProductMode::Exact), build(Rounding::NearestAway, ProductMode::Bf16)},
-      {build(Rounding::NearestEven, ProductMode::Exact), build(Rounding::NearestEven, ProductMode::Bf16)},
-      {build(Rounding::TowardZero, ProductMode::Exact), build(Rounding::TowardZero, ProductMode::Bf16)},
-  };
+  static std::once_flag once[3][2];
+  static const Table* tables[3][2];
   const int row = mode == Rounding::NearestAway ? 0 : mode == Rounding::NearestEven ? 1 : 2;
-  return *tables[row][product == ProductMode::Bf16 ? 1 : 0];
+  const int col = product == ProductMode::Bf16 ? 1 : 0;
+  std::call_once(once[row][col], [&] { tables[row][col] = build(mode, product); });
+  return *tables[row][col];
 }
 
 }  // namespace
 
-const E1Thresholds& e1_thresholds(uint8_t e6m2_code, ProductMode mode) {
+const E1Thresholds* e1_threshold_table(ProductMode mode) {
   static const ThresholdTable exact = build_thresholds(ProductMode::Exact);
   static const ThresholdTable bf16 = build_thresholds(ProductMode::Bf16);
-  return (mode == ProductMode::Exact ? exact : bf16)[e6m2_code];
+  return (mode == ProductMode::Exact ? exact : bf16).data();
 }
 
-const E1Bounds& e1_bounds(uint8_t e6m2_code, ProductMode mode) {
+const E1Thresholds& e1_thresholds(uint8_t e6m2_code, ProductMode mode) {
+  return e1_threshold_table(mode)[e6m2_code];
+}
+
+const E1Bounds* e1_bounds_table(ProductMode mode) {
   static const BoundsTable exact = build_bounds(ProductMode::Exact);
   static const BoundsTable bf16 = build_bounds(ProductMode::Bf16);
-  return (mode == ProductMode::Exact ? exact : bf16)[e6m2_code];
+  return (mode == ProductMode::Exact ? exact : bf16).data();
 }
+
+const E1Bounds& e1_bounds(uint8_t e6m2_code, ProductMode mode) { return e1_bounds_table(mode)[e6m2_code]; }
 
 const PayloadWindow& payload_window(Rounding mode, ProductMode product) {
   return window_table(build_window, mode, product);

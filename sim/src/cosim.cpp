@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "hif4/block.h"
 #include "hif4/trace_format.h"
@@ -306,9 +308,18 @@ void add_coverage(std::vector<std::unique_ptr<Coverage>>& collectors, const Stim
                   const PackedBlock* model_output) {
   // The bins are the model's for the block (what the design was checked against), counted
   // from the model's packed bytes (Coverage::add_block), never from a design under test.
+  // Identical bytes are the same configuration (Config holds integers only), a test much
+  // cheaper than Config's knob-by-knob comparison, which decides the rest.
+  static_assert(std::is_trivially_copyable<Config>::value, "Config compared by its bytes first");
+  auto same = [&](const Config& c) {
+    return std::memcmp(&c, &block.cfg, sizeof c) == 0 || c == block.cfg;
+  };
   Coverage* cov = nullptr;
   for (auto& c : collectors)
-    if (c->config() == block.cfg) cov = c.get();
+    if (same(c->config())) {
+      cov = c.get();
+      break;
+    }
   if (!cov) {
     collectors.push_back(std::make_unique<Coverage>(block.cfg));
     cov = collectors.back().get();

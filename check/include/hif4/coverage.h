@@ -65,6 +65,10 @@ class Coverage {
   // The rounding events of the payload windows for cfg_'s payload knobs; null under
   // stochastic rounding (counted from the trace).
   const PayloadEventWindow* payload_events_ = nullptr;
+  // The E1 thresholds and bounds by E6M2 code: cfg_'s threshold product, and the exact one.
+  const E1Thresholds* threshold_tables_ = nullptr;
+  const E1Bounds* bounds_ = nullptr;
+  const E1Thresholds* exact_thresholds_ = nullptr;
   std::vector<uint64_t> counts_;
   std::vector<bool> applicable_;
   uint64_t blocks_ = 0;

@@ -20,6 +20,8 @@ struct E1Thresholds {
   uint16_t ge4;
 };
 const E1Thresholds& e1_thresholds(uint8_t e6m2_code, ProductMode mode);
+// All 255 entries of one mode, indexed by E6M2 code: for a caller that looks up many blocks.
+const E1Thresholds* e1_threshold_table(ProductMode mode);
 
 // Where V*REC, as the E1 decisions compare it, is exactly 2 or 4 or infinite: thresholds on
 // V's 15-bit pattern as well (the product never decreases as V grows; an exact product is
@@ -32,6 +34,7 @@ struct E1Bounds {
   uint16_t inf;
 };
 const E1Bounds& e1_bounds(uint8_t e6m2_code, ProductMode mode);
+const E1Bounds* e1_bounds_table(ProductMode mode);
 
 // The S1P2 code of a lane as a function of x's 15-bit magnitude, for one REC mantissa (E6M2
 // code & 3), one negative-zero policy, and the code's sign bit still to be masked in.
