@@ -267,6 +267,18 @@ bool any(I16x8 v) {
   std::memcpy(w, &v, sizeof w);
   return (w[0] | w[1]) != 0;
 }
+// I16x8 of one value in every lane.
+I16x8 splat(int v) { return I16x8{} + static_cast<int16_t>(v); }
+// Lane k's flag (all ones or zero) as bit k.
+unsigned lane_bits(I16x8 flags) {
+  const I16x8 bits = flags & I16x8{1, 2, 4, 8, 16, 32, 64, 128};
+  uint64_t w[2];
+  std::memcpy(w, &bits, sizeof w);
+  uint64_t v = w[0] | w[1];
+  v |= v >> 32;
+  v |= v >> 16;
+  return static_cast<unsigned>(v & 0xFF);
+}
 
 // The S1P2 codes present among a block's 64 codes, one bit per code.
 uint32_t codes_present(const uint8_t codes[kBlockValues]) {
@@ -358,14 +370,16 @@ void add_scale_events(const Config& cfg, NanCause cause, const PeakTree& peaks,
   if (vmax == 0) {
     h.set(kScaleAllZero);
   } else {
-    // The lanes holding the peak, looked for only in the groups of 8 whose peak it is.
+    // The lanes holding the peak, looked for only in the groups of 8 whose peak it is (one
+    // step of eight lanes each).
+    static_assert(kGroups8 == kLanesPerStep && kValuesPerGroup8 == kLanesPerStep, "a group of 8 a step");
+    const I16x8 peak = splat(vmax);
+    const unsigned groups = lane_bits(load_lanes(peaks.v8) == peak);
     uint64_t holders = 0;
-    unsigned groups = 0;
-    for (unsigned g = 0; g < kGroups8; ++g) {
-      if (peaks.v8[g] != vmax) continue;
-      groups |= 1u << g;
-      for (unsigned i = g * kValuesPerGroup8; i < (g + 1) * kValuesPerGroup8; ++i)
-        holders |= uint64_t{(input[i] & kBf16MagnitudeMask) == vmax} << i;
+    for (unsigned rest = groups; rest; rest &= rest - 1) {
+      const unsigned g = static_cast<unsigned>(__builtin_ctz(rest));
+      const I16x8 mag = load_lanes(input + g * kValuesPerGroup8) & static_cast<int16_t>(kBf16MagnitudeMask);
+      holders |= uint64_t{lane_bits(mag == peak)} << (g * kValuesPerGroup8);
     }
     h.set_run(kPeakLane0, holders);
     if (holders & (holders - 1)) h.set(kPeakTieLanes);
@@ -397,8 +411,6 @@ void add_scale_events(const Config& cfg, NanCause cause, const PeakTree& peaks,
   }
 }
 
-// I16x8 of one value in every lane.
-I16x8 splat(int v) { return I16x8{} + static_cast<int16_t>(v); }
 // The lanes' bits of `bits`: lane k is all ones when bits & mask[k].
 I16x8 lane_flags(unsigned bits, I16x8 mask) { return (splat(static_cast<int16_t>(bits)) & mask) != 0; }
 
