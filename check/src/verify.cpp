@@ -214,8 +214,8 @@ std::vector<KnobAlternative> single_knob_alternatives(const Config& config) {
 
 bool compare_block(const VerifyContext& ctx, uint64_t record, const VectorRecord& r,
                    const uint8_t actual[kPackedBytes], BlockMismatch& m, const uint8_t* unknown) {
-  bool undefined = false;
-  for (unsigned k = 0; unknown && k < kPackedBytes; ++k) undefined = undefined || unknown[k];
+  static constexpr uint8_t kNoneUnknown[kPackedBytes] = {};
+  const bool undefined = unknown && std::memcmp(unknown, kNoneUnknown, kPackedBytes) != 0;
   if (!undefined && std::memcmp(r.expected, actual, kPackedBytes) == 0) return false;
   m = BlockMismatch{};
   m.config = ctx.config;
