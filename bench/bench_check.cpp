@@ -80,6 +80,10 @@ void BM_DutReader(benchmark::State& state, hif4::DutFormat format) {
   const std::string path = temp_path(format == hif4::DutFormat::Raw ? "dut.raw" : "dut.hex");
   {
     std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) {
+      state.SkipWithError(("cannot write " + path).c_str());
+      return;
+    }
     if (format == hif4::DutFormat::Raw) {
       std::fwrite(packed.data(), 1, packed.size(), f);
     } else {
