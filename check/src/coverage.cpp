@@ -344,6 +344,8 @@ uint8_t payload_events(const PayloadEventWindow& w, const Block& b, uint16_t rec
     const auto hi = static_cast<int16_t>(payload_window_start(ls, b.lane_shift(i + kValuesPerGroup16)));
     const I16x8 x = load_lanes(in + i);
     const I16x8 mag = x & static_cast<int16_t>(kBf16MagnitudeMask);
+    // A window starts at 0..0x7FFF for every E6M2 code and E1 shift (test_coverage_fast.cpp
+    // checks it), so the difference fits 16 bits.
     I16x8 d = mag - I16x8{lo, lo, lo, lo, hi, hi, hi, hi};
     d = d < 0 ? I16x8{} : d;
     d = d > last_index ? last_index : d;

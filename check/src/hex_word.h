@@ -13,21 +13,23 @@ namespace hif4::hex_word {
 constexpr unsigned kDigits = 2 * kPackedBytes;  // 72
 
 using I8x16 = int8_t __attribute__((vector_size(16)));
+using U8x16 = uint8_t __attribute__((vector_size(16)));
 using U16x8 = uint16_t __attribute__((vector_size(16)));
 using U8x8 = uint8_t __attribute__((vector_size(8)));
 
 // Sixteen digits at p as eight bytes in text order (the first digit is the high nibble of
 // the first byte); lanes that are not hex digits are set in `bad`.
 inline U8x8 decode16(const uint8_t* p, I8x16& bad) {
-  I8x16 c;
+  U8x16 c;
   std::memcpy(&c, p, sizeof c);
-  // Bytes above 0x7F compare as negative: outside both ranges. Only 'A'-'F' and 'a'-'f'
-  // fold into 'a'-'f'.
-  const I8x16 lower = c | 0x20;
-  const I8x16 decimal = (c >= '0') & (c <= '9');
-  const I8x16 letter = (lower >= 'a') & (lower <= 'f');
+  // Unsigned bytes, so that the offsets wrap (defined) and each range is one compare. Only
+  // 'A'-'F' and 'a'-'f' fold into 'a'-'f'.
+  const U8x16 decimal_value = c - '0';
+  const U8x16 letter_offset = (c | 0x20) - 'a';
+  const I8x16 decimal = decimal_value < 10;
+  const I8x16 letter = letter_offset < 6;
   bad |= ~(decimal | letter);
-  const I8x16 value = decimal ? c - '0' : lower - ('a' - 10);
+  const U8x16 value = decimal ? decimal_value : letter_offset + 10;
   U16x8 pairs;  // lane i: digit 2i in the low byte, digit 2i + 1 in the high byte
   std::memcpy(&pairs, &value, sizeof pairs);
   return __builtin_convertvector(((pairs & 0x0F) << 4) | (pairs >> 8), U8x8);

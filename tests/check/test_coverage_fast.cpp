@@ -194,6 +194,8 @@ TEST_CASE("payload-window events equal the traced stage function for every BF16 
         const LaneScale ls = lane_scale(rec);
         for (unsigned e1 = 0; e1 <= 2; ++e1) {
           const int start = payload_window_start(ls, e1);
+          REQUIRE(start >= 0);  // coverage.cpp's eight-lane index: |x| - start fits int16
+          REQUIRE(start <= 0x7FFF);
           for (uint32_t x = 0; x < 0x10000; ++x) {
             if (bf16_is_nan(static_cast<uint16_t>(x))) continue;
             const LaneEncoding l = encode_s1p2(static_cast<uint16_t>(x), rec, e1, c, 0);
