@@ -23,8 +23,8 @@ module hif4_e1_unit (
   output logic [hif4_pkg::NUM_G8-1:0]                  e1_8,
   output logic [hif4_pkg::NUM_G16-1:0]                 e1_16
 );
-  localparam int unsigned W = hif4_pkg::MAG_W;
-  localparam int unsigned THR_W = 15;  // {OFFSET[7:0], MANT[6:0]}
+  localparam int W = hif4_pkg::MAG_W;
+  localparam int THR_W = 15;  // {OFFSET[7:0], MANT[6:0]}
 
   // {OFFSET, MANT} for (REC significand index r, product mode p), entry 2r + p.
   logic [8*THR_W-1:0] thr_table;

@@ -17,7 +17,7 @@ module hif4_peak_tree (
   output logic                                          has_nan,
   output logic                                          has_inf
 );
-  localparam int unsigned W = hif4_pkg::MAG_W;
+  localparam int W = hif4_pkg::MAG_W;
 
   // has_inf, four lanes at a time: slot i of d = {1, |x_i| ^ Inf} - 1 keeps bit 15 set
   // unless |x_i| == Inf (d is 0x7FFF .. 0xFFFE, so no borrow leaves a slot).

@@ -4,25 +4,26 @@
 // ports are hif4_cfg_pkg's, generated from the knob table.
 //
 // Yosys 0.23 does not parse `import pkg::*` (neither in a module header nor in its body), so
-// units refer to these names as hif4_pkg::NAME.
+// units refer to these names as hif4_pkg::NAME. Icarus Verilog 11 does not parse
+// `localparam int unsigned`, so integer parameters here and in the units are plain `int`.
 // The package is a catalogue: not every unit uses every entry, hence the UNUSEDPARAM waiver.
 /* verilator lint_off UNUSEDPARAM */
 package hif4_pkg;
 
   // ---- Block shape (format.h) --------------------------------------------------------------
-  localparam int unsigned NUM_LANES = 64;        // values per block
-  localparam int unsigned NUM_G8 = 8;            // E1_8 groups (8 lanes each)
-  localparam int unsigned NUM_G16 = 16;          // E1_16 groups (4 lanes each)
-  localparam int unsigned LANES_PER_G8 = 8;
-  localparam int unsigned LANES_PER_G16 = 4;
-  localparam int unsigned BF16_W = 16;
-  localparam int unsigned MAG_W = 15;            // a BF16 magnitude (sign bit dropped)
-  localparam int unsigned E6M2_W = 8;
-  localparam int unsigned S1P2_W = 4;
-  localparam int unsigned PACKED_BYTES = 36;
-  localparam int unsigned BLOCK_W = 8 * PACKED_BYTES;          // 288
-  localparam int unsigned IN_W = BF16_W * NUM_LANES;           // 1024
-  localparam int unsigned CODES_W = S1P2_W * NUM_LANES;        // 256
+  localparam int NUM_LANES = 64;        // values per block
+  localparam int NUM_G8 = 8;            // E1_8 groups (8 lanes each)
+  localparam int NUM_G16 = 16;          // E1_16 groups (4 lanes each)
+  localparam int LANES_PER_G8 = 8;
+  localparam int LANES_PER_G16 = 4;
+  localparam int BF16_W = 16;
+  localparam int MAG_W = 15;            // a BF16 magnitude (sign bit dropped)
+  localparam int E6M2_W = 8;
+  localparam int S1P2_W = 4;
+  localparam int PACKED_BYTES = 36;
+  localparam int BLOCK_W = 8 * PACKED_BYTES;          // 288
+  localparam int IN_W = BF16_W * NUM_LANES;           // 1024
+  localparam int CODES_W = S1P2_W * NUM_LANES;        // 256
 
   // ---- BF16 ---------------------------------------------------------------------------------
   localparam logic [14:0] BF16_INF_MAG = 15'h7F80;  // +Inf; larger magnitudes are NaN
@@ -47,8 +48,8 @@ package hif4_pkg;
   // the midpoint of E6M2_MAX_FINITE (1.5 * 2^15) and the next step of its binade (format.h,
   // kBf16ScaleOverflowBeforeRounding).
   localparam logic [15:0] BF16_SCALE_OVERFLOW_UNROUNDED =
-      16'(((BF16_BIAS - E6M2_BIAS + int'(E6M2_MAX_FINITE[7:2])) << 7)
-          | (int'(E6M2_MAX_FINITE[1:0]) << 5) | 16);
+      16'(((BF16_BIAS - E6M2_BIAS + {26'd0, E6M2_MAX_FINITE[7:2]}) << 7)
+          | ({30'd0, E6M2_MAX_FINITE[1:0]} << 5) | 16);
 
   // scale-binade = log2-bf16: SF = 1.m * 2^e is rounded one binade up when its 7-bit mantissa
   // field m is at least log2_bf16_binade_up(n), n = e (e >= 1) or -e - 1 (e <= -2), 0 otherwise;
@@ -89,7 +90,7 @@ package hif4_pkg;
   localparam logic [2:0] RM_TOWARD_ZERO = 3'd2;
   localparam logic [2:0] RM_UP = 3'd3;
   localparam logic [2:0] RM_STOCHASTIC = 3'd4;
-  localparam int unsigned SR_BITS = 16;             // random bits per lane (kSrBits)
+  localparam int SR_BITS = 16;             // random bits per lane (kSrBits)
 
   // ---- The rounding decision (hif4_round_decide wraps it) ----------------------------------
   // Whether to add one unit in the last kept place of a truncated magnitude, given its last
@@ -98,13 +99,14 @@ package hif4_pkg;
   // SR_BITS bits (frac) and SR_BITS random bits: frac + random carrying out rounds up, i.e.
   // up with probability floor(frac * 2^16) / 2^16. This mirrors the model's
   // round_shift_right() (bf16.h): every rounding of the design goes through here.
+  // The carry of frac + random is written as frac > ~random (frac + random >= 2^16), with no
+  // local variable: Icarus Verilog 11 shares a function's locals between the always_comb
+  // blocks that call it and re-triggers them forever at time zero (two stochastic lanes do).
   function automatic logic round_up(input logic [2:0] mode, input logic lsb,
                                     input logic guard, input logic sticky,
                                     input logic [SR_BITS-1:0] frac,
                                     input logic [SR_BITS-1:0] random);
-    logic [SR_BITS:0] sr_sum;
     begin
-      sr_sum = {1'b0, frac} + {1'b0, random};
       case (mode)
         RM_NEAREST_AWAY: round_up = guard;
 `ifdef HIF4_INJECT_FAULT
@@ -117,7 +119,7 @@ package hif4_pkg;
 `endif
         RM_TOWARD_ZERO:  round_up = 1'b0;
         RM_UP:           round_up = guard | sticky;
-        RM_STOCHASTIC:   round_up = sr_sum[SR_BITS];
+        RM_STOCHASTIC:   round_up = frac > ~random;
         default:         round_up = 1'b0;
       endcase
     end

@@ -58,12 +58,27 @@ module hif4_quantizer (
   output logic [23:0]    probe_s3_e1
   // end of the generated ports
 );
-  localparam int unsigned V16_W = hif4_pkg::NUM_G16 * hif4_pkg::MAG_W;
-  localparam int unsigned V8_W = hif4_pkg::NUM_G8 * hif4_pkg::MAG_W;
+  localparam int V16_W = hif4_pkg::NUM_G16 * hif4_pkg::MAG_W;
+  localparam int V8_W = hif4_pkg::NUM_G8 * hif4_pkg::MAG_W;
+
+  // Test-only control faults: built with +define+HIF4_CONTROL_FAULT=N, one handshake, enable
+  // or reset term below is broken (0, the default, breaks none). scripts/formal.sh proves the
+  // contract and shows each of them failing it; tests/rtl runs the reset bench against one.
+`ifdef HIF4_CONTROL_FAULT
+  localparam int ControlFault = `HIF4_CONTROL_FAULT;
+`else
+  localparam int ControlFault = 0;
+`endif
+  localparam int FAULT_READY_IGNORES_STALL = 1;         // in_ready stays high while stalled
+  localparam int FAULT_OUTPUT_LOADS_WHILE_STALLED = 2;  // out_data loads on every edge
+  localparam int FAULT_RESET_KEEPS_S3_VALID = 3;        // reset leaves the S3 valid bit
+  localparam int FAULT_S3_VALID_IGNORES_STALL = 4;      // the S3 valid bit loads on every edge
+  localparam int FAULT_BUBBLE_KEEPS_S1_VALID = 5;       // a bubble does not clear S1 valid
+  localparam int FAULT_S2_LANES_LOAD_WHILE_STALLED = 6; // S2's lanes load on every edge
 
   logic advance;
   assign advance  = !out_valid || out_ready;
-  assign in_ready = advance;
+  assign in_ready = advance || ControlFault == FAULT_READY_IGNORES_STALL;
 
   // ======================= stage 1: the block as accepted =======================
   // S1 holds the inputs exactly as sampled: no logic sits between the ports and the first
@@ -78,7 +93,7 @@ module hif4_quantizer (
 
   always_ff @(posedge clk) begin
     if (!rst_n) s1_valid <= 1'b0;
-    else if (advance) s1_valid <= in_valid;
+    else if (advance) s1_valid <= in_valid || (ControlFault == FAULT_BUBBLE_KEEPS_S1_VALID && s1_valid);
   end
   always_ff @(posedge clk) begin
     if (advance) begin
@@ -145,8 +160,10 @@ module hif4_quantizer (
     else if (advance) s2_valid <= s1_valid;
   end
   always_ff @(posedge clk) begin
+    if (advance || ControlFault == FAULT_S2_LANES_LOAD_WHILE_STALLED) s2_lanes <= s1_lanes;
+  end
+  always_ff @(posedge clk) begin
     if (advance) begin
-      s2_lanes             <= s1_lanes;
       s2_payload_rounding  <= s1_payload_rounding;
       s2_threshold_product <= s1_threshold_product;
       s2_payload_product   <= s1_payload_product;
@@ -183,8 +200,8 @@ module hif4_quantizer (
   logic [31:0]                  s3_sr_key;
 
   always_ff @(posedge clk) begin
-    if (!rst_n) s3_valid <= 1'b0;
-    else if (advance) s3_valid <= s2_valid;
+    if (!rst_n) s3_valid <= ControlFault == FAULT_RESET_KEEPS_S3_VALID && s3_valid;
+    else if (advance || ControlFault == FAULT_S3_VALID_IGNORES_STALL) s3_valid <= s2_valid;
   end
   always_ff @(posedge clk) begin
     if (advance) begin
@@ -221,7 +238,7 @@ module hif4_quantizer (
   // Packed layout (format.h): byte 0 E6M2, byte 1 E1_8, bytes 2..3 E1_16 little-endian,
   // byte 4+k = lane 2k | lane 2k+1 << 4, i.e. lane i in bits 32+4i+3 : 32+4i.
   always_ff @(posedge clk) begin
-    if (advance)
+    if (advance || ControlFault == FAULT_OUTPUT_LOADS_WHILE_STALLED)
       out_data <= {s3_nan_block ? '0 : enc_codes, s3_e1_16, s3_e1_8, s3_e6m2};
   end
 

@@ -47,7 +47,7 @@ module hif4_s1p2_encoder (
   // deterministic payload rounding (hif4_cfg_pkg: every value below PAYLOAD_ROUNDING_STOCHASTIC).
   // The block picks its 7 entries and adds s - Er: 21 thresholds (7 per E1 shift), shared by
   // all 64 lanes.
-  localparam int unsigned THR_W = 15;
+  localparam int THR_W = 15;
   logic [4*3*2*7*THR_W-1:0] thr_table;
   genvar r, m, p, k;
   generate
@@ -92,6 +92,9 @@ module hif4_s1p2_encoder (
   // 16-bit units (no carry or borrow ever crosses a slot, see each step), in a cycle
   // simulator one 64-bit operation for four lanes.
   localparam logic [63:0] SLOT_ONES = 64'h0001_0001_0001_0001;
+  // Bit i: lane i's product rounding carried into the next binade. Read by nothing; the toggle
+  // coverage of this vector shows the carry taken in every lane (docs/rtl.md, code coverage).
+  logic [hif4_pkg::NUM_LANES-1:0] unused_lane_product_carry;
   genvar j, i;
   generate
     for (j = 0; j < hif4_pkg::NUM_G16; j++) begin : g_group
@@ -106,7 +109,7 @@ module hif4_s1p2_encoder (
       assign x4 = lanes[64*j +: 64];
 
       for (i = 0; i < hif4_pkg::LANES_PER_G16; i++) begin : g_lane
-        localparam int unsigned LANE = hif4_pkg::LANES_PER_G16 * j + i;
+        localparam int LANE = hif4_pkg::LANES_PER_G16 * j + i;
         // (LANE + 1) * 0x9E3779B9 mod 2^32, folded at elaboration time.
         localparam logic [63:0] LANE_SALT_WIDE = (64'(LANE) + 64'd1) * {32'd0, hif4_pkg::SR_LANE_MUL};
         localparam logic [31:0] LANE_SALT = LANE_SALT_WIDE[31:0];
@@ -121,7 +124,8 @@ module hif4_s1p2_encoder (
           .enable      (stochastic),
           .bf16_product(bf16_product),
           .random      (hash[31:32-hif4_pkg::SR_BITS]),
-          .quarters    (sr_quarters[3*i +: 3])
+          .quarters    (sr_quarters[3*i +: 3]),
+          .product_carry(unused_lane_product_carry[LANE])
         );
 
         logic [31-hif4_pkg::SR_BITS:0] unused_hash_low;  // sr_lane_bits keeps the top 16 bits

@@ -28,7 +28,11 @@ module hif4_s1p2_lane (
   input  logic                         enable,        // payload rounding is stochastic
   input  logic                         bf16_product,  // payload-product = bf16
   input  logic [hif4_pkg::SR_BITS-1:0] random,        // stochastic bits of this lane
-  output logic [2:0]                   quarters       // code magnitude (0 unless stochastic)
+  output logic [2:0]                   quarters,      // code magnitude (0 unless stochastic)
+  // The BF16 product's rounding carried into the next binade (step 2 below). Nothing reads
+  // it: it is this lane's own toggle point for code coverage, which merges the 64 lanes'
+  // points of this module into one (the encoder gathers it per lane).
+  output logic                         product_carry
 );
   // Always flattened into the parent by Verilator: 5.006 mis-generates some non-inlined
   // instances of this module (references to parent signals), and inlining is faster anyway.
@@ -52,6 +56,7 @@ module hif4_s1p2_lane (
     right      = 5'd0;
     window     = 39'd0;
     quarters   = 3'd0;
+    product_carry = 1'b0;
     if (enable) begin
       // ---- stochastic: 1. product ----
       prod      = {8'd0, 1'b1, x[6:0]} * {8'd0, 1'b1, rec_mant};
@@ -60,6 +65,7 @@ module hif4_s1p2_lane (
       prod_up    = hif4_pkg::round_up(hif4_pkg::RM_NEAREST_EVEN, prod_norm[8], prod_norm[7],
                                       |prod_norm[6:0], '0, '0);
       prod_carry = bf16_product && prod_up && (&prod_norm[15:8]);
+      product_carry = prod_carry;
       if (!bf16_product) prod_used = prod_norm;
       else if (prod_carry) prod_used = 16'h8000;                    // 1.0 of the next binade
       else prod_used = {prod_norm[15:8] + {7'd0, prod_up}, 8'd0};

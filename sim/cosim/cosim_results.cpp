@@ -42,6 +42,7 @@ std::unique_ptr<Stimulus> cosim_stimulus(std::vector<std::unique_ptr<Stimulus>> 
   if (args.has("suite"))
     add("suite " + args.get("suite") + " level " + args.get("level", "1") + " seed " + std::to_string(seed));
   if (args.has("random")) add("random " + args.get("random") + " seed " + std::to_string(seed));
+  if (args.has("knob-walk")) add("knob-walk " + args.get("knob-walk") + " seed " + std::to_string(seed));
   Results& r = info.results;
   r.command = "cosim";
   r.hif4_version = version_line();
@@ -49,13 +50,15 @@ std::unique_ptr<Stimulus> cosim_stimulus(std::vector<std::unique_ptr<Stimulus>> 
   const std::string knobs =
       args.has("suite") || args.has("random") ? "; " + describe(cfg) + " sr-seed=" + std::to_string(cfg.sr_seed) : "";
   r.run = "hif4 cosim of " + sources + knobs + "; stall-prob " + number_text(opt.stall_prob) + ", bubble-prob " +
-          number_text(opt.bubble_prob) + ", seed " + std::to_string(seed) + (opt.coverage ? "" : ", no coverage") +
+          number_text(opt.bubble_prob) + ", seed " + std::to_string(seed) +
+          (opt.reset_every ? ", reset every " + std::to_string(opt.reset_every) + " blocks" : "") +
+          (opt.coverage ? "" : ", no coverage") +
           (opt.fault.active() ? ", inject " + opt.fault.text : "");
   r.max_reports = opt.max_reports;
 
   // The row: a file's suite and profile (as `hif4 gen` made it), a suite's or the random
   // blocks' name, or "sources" for several.
-  const size_t kinds = files.size() + args.has("suite") + args.has("random");
+  const size_t kinds = files.size() + args.has("suite") + args.has("random") + args.has("knob-walk");
   info.profile = profile_name(files.empty() ? cfg : files[0].header->config);
   info.suite = "sources";
   if (kinds == 1 && files.size() == 1 && !files[0].header->selection.empty()) {
@@ -65,7 +68,11 @@ std::unique_ptr<Stimulus> cosim_stimulus(std::vector<std::unique_ptr<Stimulus>> 
     info.suite = args.get("suite");
   } else if (kinds == 1 && args.has("random")) {
     info.suite = "random";
+  } else if (kinds == 1 && args.has("knob-walk")) {
+    info.suite = "knob-walk";
+    info.profile = "per-block";
   }
+  if (args.has("label")) info.profile = args.get("label");
 
   uint64_t total = 0;
   for (const auto& p : parts) total += p->total();
@@ -101,6 +108,9 @@ std::vector<std::string> cosim_heading(const std::vector<std::string>& source_na
   for (const std::string& s : source_names) lines.push_back("  source      " + s);
   lines.push_back("  handshake   stall-prob " + number_text(opt.stall_prob) + ", bubble-prob " +
                   number_text(opt.bubble_prob) + ", seed " + std::to_string(seed));
+  if (opt.reset_every)
+    lines.push_back("  reset       every " + std::to_string(opt.reset_every) +
+                    " blocks, with the pipeline full and the output stalled (blocks in flight dropped, offered again)");
   if (opt.fault.active()) lines.push_back("  inject      " + opt.fault.text + " (SystemC side)");
   return lines;
 }

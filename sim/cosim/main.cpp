@@ -174,6 +174,12 @@ int run(int argc, char** argv) {
   std::vector<Args::Spec> specs = {
       {"vectors", true, true, ".hif4v file (repeatable): its blocks, configuration and expected output"},
       {"random", true, false, "N seeded random blocks (expected output from the reference model)"},
+      {"knob-walk", true, false, "N seeded random blocks whose knobs and SR seed change from block to block "
+                                 "(every knob value; the seed alone between pairs; block indices over 64 bits)"},
+      {"label", true, false, "the configuration's name in the results table (default: the vector file's "
+                             "profile; scripts/regression.sh names its knob corners)"},
+      {"reset-every", true, false, "N: after every N accepted blocks, a reset with the pipeline full and the "
+                                   "output stalled (the blocks in flight are dropped, then offered again)"},
       {"suite", true, false, "built-in suite name or 'all' (suites of `hif4 gen`), made in process"},
       {"level", true, false, "suite level, 1, 2 or 3 (default 1)"},
       {"seed", true, false, "seed of --random / --suite blocks and of the bubbles and stalls (default 1)"},
@@ -182,7 +188,7 @@ int run(int argc, char** argv) {
       {"waves", true, false, "DIR: write FST waves around the first mismatch (the design's and the bench's)"},
       {"full", false, false, "with --waves: the whole run, not just around the first mismatch"},
       {"waves-all", true, false, "DIR: FST waves of the whole run (same as --waves DIR --full)"},
-      {"inject", true, false, std::string("flip one SystemC register bit (test use): ") + fault_syntax()},
+      {"inject", true, false, std::string("a fault in the SystemC model (test use): ") + fault_syntax()},
       {"max-reports", true, false, "detailed mismatch reports to print (default 1)"},
       {"timeout-cycles", true, false,
        "a hang: no block taken or delivered for N cycles with work pending (default 10000)"},
@@ -196,9 +202,9 @@ int run(int argc, char** argv) {
   for (const auto& s : result_file_specs()) specs.push_back(s);
   for (const auto& s : user_design_specs()) specs.push_back(s);
   Args args("cosim", specs,
-                 "[--vectors FILE.hif4v]... [--random N] [--suite NAME|all [--level L]] [--seed S]\n"
+                 "[--vectors FILE.hif4v]... [--random N] [--knob-walk N] [--suite NAME|all [--level L]] [--seed S]\n"
                  "  [--profile P] [--set KNOB=VALUE]... [--sr-seed N] [--stall-prob X] [--bubble-prob X]\n"
-                 "  [--waves DIR [--full] | --waves-all DIR] [--inject FAULT] [--timeout-cycles N]\n"
+                 "  [--reset-every N] [--waves DIR [--full] | --waves-all DIR] [--inject FAULT] [--timeout-cycles N]\n"
                  "  [--shard K/N] [--junit FILE] [--json FILE]\n"
                  "  [--rtl FILELIST --top NAME [--build-dir DIR] [--rtl-opt N] [--verilator-arg ARG]... [--plusarg +ARG]...\n"
                  "   [--mode auto|lockstep|transaction]]");
@@ -245,7 +251,14 @@ int run(int argc, char** argv) {
     source_names.push_back("random " + std::to_string(n) + " blocks (seed " + std::to_string(seed) + ")");
     parts.push_back(random_stimulus(n, seed, cfg));
   }
-  if (parts.empty()) throw Error("nothing to run: give --vectors FILE, --random N or --suite NAME");
+  if (args.has("knob-walk")) {
+    if (profile_given) throw Error("--knob-walk sets every block's knobs and SR seed: give no --profile, --set or --sr-seed");
+    const uint64_t n = args.get_u64("knob-walk", 0);
+    source_names.push_back("knob-walk " + std::to_string(n) + " blocks (seed " + std::to_string(seed) +
+                           "; knobs and SR seed per block)");
+    parts.push_back(knob_walk_stimulus(n, seed));
+  }
+  if (parts.empty()) throw Error("nothing to run: give --vectors FILE, --random N, --knob-walk N or --suite NAME");
   const ResultFiles outputs(args, args.all("vectors"));
 
   CosimOptions opt;
@@ -254,6 +267,7 @@ int run(int argc, char** argv) {
   opt.handshake_seed = seed;
   opt.max_reports = args.get_u64("max-reports", 1);
   opt.coverage = !args.has("no-coverage");
+  opt.reset_every = args.get_u64("reset-every", 0);
   opt.stuck_cycles = args.get_u64("timeout-cycles", opt.stuck_cycles);
   if (opt.stuck_cycles == 0) throw Error("--timeout-cycles must be at least 1");
   if (args.has("inject")) {
@@ -301,6 +315,9 @@ int run(int argc, char** argv) {
       if (args.has(s.name)) throw Error("--" + s.name + " needs --rtl FILELIST");
   }
   const bool transaction = design && !design->lockstep;
+  if (transaction && opt.reset_every)
+    throw Error("--reset-every needs the lockstep bench; " + design->title() + " runs transaction-level (" +
+                design->mode_reason + ")");
   std::string replay = "hif4 cosim";
   for (int i = 1; i < argc; ++i) {
     bool value = false;

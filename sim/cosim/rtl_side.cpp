@@ -2,8 +2,12 @@
 #include "rtl_side.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <string>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
@@ -12,6 +16,9 @@
 #include "gtkwave/fstapi.h"
 #include "verilated.h"
 #include "verilated_fst_sc.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 namespace hif4::sim {
 
@@ -71,7 +78,12 @@ class VerilatedRtl final : public RtlPorts {
     top.clk(b.clk);
 #define HIF4_PORT(name, dir, width, role, ...) HIF4_UNLESS_CLOCK(role, bind_port(top.name, b.name, name);)
 #include "hif4/ports.def"
+    // A failed contract assertion (rtl/sva, bound into the top) ends the run with a report
+    // (stopped()) instead of Verilator's abort.
+    Verilated::threadContextp()->fatalOnError(false);
   }
+
+  ~VerilatedRtl() override { write_coverage(); }
 
   const char* name() const override { return "RTL"; }
 
@@ -86,7 +98,20 @@ class VerilatedRtl final : public RtlPorts {
   void sample(DutSample& s) const override {
 #define HIF4_PORT(name, dir, ...) HIF4_IF_OUT(dir, from_rtl(name.read(), s.name);)
 #include "hif4/ports.def"
+#if VM_COVERAGE
+    // Counted from the end of reset on: the first evaluation sets every signal once (a
+    // constant 1 would count as toggled), and reset settles the registers.
+    if (!coverage_started_) {
+      Verilated::threadContextp()->coveragep()->zero();
+      coverage_started_ = true;
+    }
+#endif
+    if (stopped_.empty() && Verilated::threadContextp()->gotError()) {
+      stopped_ = "a contract assertion of rtl/sva/hif4_quantizer_sva.sv failed (Verilator's %Error line names it)";
+      sc_core::sc_stop();
+    }
   }
+  const char* stopped() const override { return stopped_.empty() ? nullptr : stopped_.c_str(); }
 
   const char* trace_file() const override { return "rtl.fst"; }
   void trace_open(const std::string& path) override {
@@ -105,8 +130,28 @@ class VerilatedRtl final : public RtlPorts {
 #include "hif4/ports.def"
 
  private:
+  // The coverage build (VM_COVERAGE, build/coverage/hif4-cosim): this run's counts (from the
+  // first edge after reset on) into $HIF4_RTL_COVERAGE_DIR/cosim.PID.dat, written under a
+  // temporary name and renamed, so a merge never reads half a file (scripts/rtl_coverage.sh
+  // merges them).
+  static void write_coverage() {
+#if VM_COVERAGE
+    const char* dir = std::getenv("HIF4_RTL_COVERAGE_DIR");
+    if (!dir || !*dir) {
+      std::fprintf(stderr, "hif4 cosim: coverage build: set HIF4_RTL_COVERAGE_DIR to keep the RTL's coverage\n");
+      return;
+    }
+    const std::string name = std::string(dir) + "/cosim." + std::to_string(::getpid()) + ".dat";
+    Verilated::threadContextp()->coveragep()->write((name + ".tmp").c_str());
+    if (std::rename((name + ".tmp").c_str(), name.c_str()) != 0)
+      std::fprintf(stderr, "hif4 cosim: cannot write %s\n", name.c_str());
+#endif
+  }
+
   sc_dt::sc_bv<16 * kBlockValues> scratch_;
   std::unique_ptr<VerilatedFstSc> fst_;
+  mutable std::string stopped_;
+  mutable bool coverage_started_ = false;
 };
 
 }  // namespace

@@ -247,7 +247,7 @@ void CosimBench::check_output(const InFlight& f, const DutSample& m, const DutSa
 }
 
 void CosimBench::drive() {
-  rst_n.write(true);
+  rst_n.write(!next_reset_);
   out_ready.write(next_out_ready_);
   in_valid.write(next_in_valid_);
   if (next_block_) {
@@ -266,6 +266,15 @@ void CosimBench::drive_block(const StimulusBlock& b) {
   const contract::CfgPorts cfg = contract::cfg_ports(b.cfg);
 #define HIF4_PORT(name, dir, width, role, ...) HIF4_IF_CFG(role, name.write(cfg.name);)
 #include "hif4/ports.def"
+}
+
+bool CosimBench::next_block(StimulusBlock& b) {
+  if (!dropped_.empty()) {
+    b = std::move(dropped_.front());
+    dropped_.pop_front();
+    return true;
+  }
+  return stimulus_.next(b);
 }
 
 void CosimBench::finish(bool lost_blocks) {
@@ -307,25 +316,35 @@ void print_progress(uint64_t done, uint64_t total, double seconds, bool final_li
 void add_coverage(std::vector<std::unique_ptr<Coverage>>& collectors, const StimulusBlock& block,
                   const PackedBlock* model_output) {
   // The bins are the model's for the block (what the design was checked against), counted
-  // from the model's packed bytes (Coverage::add_block), never from a design under test.
-  // Identical bytes are the same configuration (Config holds integers only), a test much
-  // cheaper than Config's knob-by-knob comparison, which decides the rest.
+  // from the model's packed bytes (Coverage::add_block), never from a design under test; one
+  // collector per knob setting: blocks that differ only in the SR seed share one. Identical
+  // bytes are the same setting (Config holds integers only), a test much cheaper than
+  // Config's knob-by-knob comparison, which decides the rest.
   static_assert(std::is_trivially_copyable<Config>::value, "Config compared by its bytes first");
-  auto same = [&](const Config& c) {
-    return std::memcmp(&c, &block.cfg, sizeof c) == 0 || c == block.cfg;
-  };
   Coverage* cov = nullptr;
-  for (auto& c : collectors)
-    if (same(c->config())) {
+  for (auto& c : collectors) {
+    Config same_seed = block.cfg;
+    same_seed.sr_seed = c->config().sr_seed;
+    if (std::memcmp(&c->config(), &same_seed, sizeof same_seed) == 0 || c->config() == same_seed) {
       cov = c.get();
       break;
     }
+  }
   if (!cov) {
     collectors.push_back(std::make_unique<Coverage>(block.cfg));
     cov = collectors.back().get();
   }
-  if (model_output) cov->add_block(block.lanes.v, block.block_index, model_output->bytes);
-  else cov->add_block(block.lanes.v, block.block_index);
+  if (block.cfg.payload_rounding == PayloadRounding::Stochastic) {
+    // Random bits, which the tables do not hold: the trace, under the block's own SR seed
+    // (the collector's may be another block's).
+    static thread_local BlockTrace scratch;
+    quantize_block(block.lanes.v, block.cfg, block.block_index, &scratch);
+    cov->add(scratch);
+  } else if (model_output) {
+    cov->add_block(block.lanes.v, block.block_index, model_output->bytes);
+  } else {
+    cov->add_block(block.lanes.v, block.block_index);
+  }
 }
 
 std::string block_origin(const StimulusBlock& b) {
@@ -381,6 +400,7 @@ void CosimBench::edge() {
       if (in_flight_.size() == 1) last_output_cycle_ = cycle_;
       offering_ = false;
       ++result_.blocks_in;
+      ++accepted_since_reset_;
     }
     if (advance) {
       shadow_[3] = shadow_[2];
@@ -390,11 +410,22 @@ void CosimBench::edge() {
     }
   } else {
     shadow_[0] = shadow_[1] = shadow_[2] = shadow_[3] = -1;
+    if (reset_phase_ == ResetPhase::Resetting) {
+      // The blocks in flight are gone from both designs: any of them delivered from now on is
+      // a block never accepted (or a wrong one); they are offered again, in order.
+      ++result_.resets;
+      result_.dropped += in_flight_.size();
+      for (auto f = in_flight_.rbegin(); f != in_flight_.rend(); ++f) dropped_.push_front(std::move(f->block));
+      // (after the block on the input, which the reset did not take)
+      in_flight_.clear();
+      reset_phase_ = ResetPhase::Counting;
+      accepted_since_reset_ = 0;
+    }
   }
   if (edge_hook_) edge_hook_(cycle_);
 
   if ((cycle_ & 0x3FFF) == 0) progress_line(false);
-  if (source_done_ && !offering_ && in_flight_.empty()) return finish(false);
+  if (source_done_ && !offering_ && in_flight_.empty() && dropped_.empty()) return finish(false);
   if (!in_flight_.empty() && cycle_ - last_output_cycle_ > options_.stuck_cycles) return finish(true);
   if (options_.stop_after_cycle && cycle_ >= options_.stop_after_cycle) {
     result_.stopped_early = true;
@@ -404,10 +435,30 @@ void CosimBench::edge() {
   // The next cycle's inputs, written by drive() at the falling edge (the designs sample them at
   // the next rising edge). Reset is held through edge 1.
   next_out_ready_ = static_cast<uint32_t>(rng_.next() >> 32) >= stall_threshold_;
-  if (!offering_ && !source_done_) {
-    if (bubble_threshold_ && static_cast<uint32_t>(rng_.next() >> 32) < bubble_threshold_) {
+  next_reset_ = false;
+  if (options_.reset_every && !in_reset) {
+    if (reset_phase_ == ResetPhase::Counting && accepted_since_reset_ >= options_.reset_every)
+      reset_phase_ = ResetPhase::Filling;
+    if (reset_phase_ == ResetPhase::Filling) {
+      // Blocks come without bubbles and the output stalls until every stage of the model holds
+      // one (the RTL's are compared every cycle); the output is taken only while a bubble must
+      // move on. With no block left to offer, no reset.
+      const bool full = shadow_[0] >= 0 && shadow_[1] >= 0 && shadow_[2] >= 0 && shadow_[3] >= 0;
+      next_out_ready_ = !full && shadow_[3] >= 0;
+      if (full) {
+        reset_phase_ = ResetPhase::Resetting;
+        next_reset_ = true;
+      } else if (source_done_ && !offering_ && dropped_.empty()) {
+        reset_phase_ = ResetPhase::Counting;
+        accepted_since_reset_ = 0;
+      }
+    }
+  }
+  const bool filling = reset_phase_ == ResetPhase::Filling;
+  if (!offering_ && (!source_done_ || !dropped_.empty())) {
+    if (!filling && bubble_threshold_ && static_cast<uint32_t>(rng_.next() >> 32) < bubble_threshold_) {
       next_in_valid_ = false;
-    } else if (stimulus_.next(offered_)) {
+    } else if (next_block(offered_)) {
       next_block_ = true;
       next_in_valid_ = true;
       offering_ = true;

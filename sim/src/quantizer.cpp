@@ -40,16 +40,35 @@ void flip(T& field, unsigned bit) {
   field = static_cast<T>(field ^ (T{1} << bit));
 }
 
+// The control faults: a name and the stage whose probe shows them first.
+struct ControlFault {
+  const char* name;
+  Fault::Site site;
+  unsigned stage;
+};
+constexpr ControlFault kControlFaults[] = {
+    {"reset.keep-s3-valid", Fault::Site::ResetKeepsS3Valid, 3},
+    {"cfg.stale-seed", Fault::Site::StaleSeed, 4},
+};
+
+// The knob ports equal, whatever the seeds (the cfg.stale-seed fault compares only these).
+bool knobs_equal(contract::CfgPorts a, contract::CfgPorts b) {
+  a.cfg_sr_seed = b.cfg_sr_seed = 0;
+  return a == b;
+}
+
 }  // namespace
 
 const char* fault_syntax() {
   return "s1.vmax.bitN (N<16), s1.flags.bitN (N<2), s2.sf.bitN, s2.e6m2.bitN, s2.rec.bitN, "
          "s3.e1.bitN (N<24), s3.e1_8.bitN, s3.e1_16.bitN, out.byteK.bitN (K<36, N<8); "
-         "append @B to flip it in block B only";
+         "append @B to flip it in block B only; or reset.keep-s3-valid, cfg.stale-seed";
 }
 
 unsigned Fault::stage() const {
   for (const FaultField& f : kFaultFields)
+    if (f.site == site) return f.stage;
+  for (const ControlFault& f : kControlFaults)
     if (f.site == site) return f.stage;
   return 4;
 }
@@ -60,6 +79,11 @@ Fault parse_fault(const std::string& text) {
   };
   Fault f;
   f.text = text;
+  for (const ControlFault& c : kControlFaults)
+    if (text == c.name) {
+      f.site = c.site;
+      return f;
+    }
   std::string spec = text;
   const size_t at = spec.find('@');
   if (at != std::string::npos) {
@@ -182,7 +206,8 @@ void Hif4QuantizerModel::tick() {
   // S4 is also a signal (tests read the output register at the edge).
   if (!rst_n.read()) {  // synchronous reset clears every valid bit; data needs no reset
     S4Reg n4 = s4_.read();
-    s1_.valid = s2_.valid = s3_.valid = n4.valid = false;
+    s1_.valid = s2_.valid = n4.valid = false;
+    if (!fault_.is(Fault::Site::ResetKeepsS3Valid)) s3_.valid = false;
     s4_.write(n4);
     write_ports(s1_, s2_, s3_, n4);
     return;
@@ -222,7 +247,10 @@ void Hif4QuantizerModel::tick() {
   n1.block_index = in_block_index.read();
 #define HIF4_PORT(name, dir, width, role, ...) HIF4_IF_CFG(role, n1.cfg.name = name.read();)
 #include "hif4/ports.def"
-  if (n1.cfg != sampled_cfg_) {  // decode through the knob table only when it changes
+  // Decode through the knob table only when a cfg port changes (the SR seed alone too).
+  const bool changed = fault_.is(Fault::Site::StaleSeed) ? !knobs_equal(n1.cfg, sampled_cfg_)
+                                                          : n1.cfg != sampled_cfg_;
+  if (changed) {
     sampled_cfg_ = n1.cfg;
     sampled_config_ = contract::config_of(n1.cfg);
   }
@@ -262,6 +290,8 @@ void Hif4QuantizerModel::tick() {
       case S::OutByte:
         if (n4.valid && fault_.applies_to(n4.block_index)) flip(n4.data.bytes[fault_.byte], b);
         break;
+      case S::ResetKeepsS3Valid:
+      case S::StaleSeed:
       case S::None: break;
     }
   }

@@ -1,9 +1,11 @@
 // Block sources for the co-simulation: seeded random blocks, fixed lists, chains.
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "hif4/block.h"
 #include "hif4/corner_blocks.h"
+#include "hif4/rng.h"
 #include "hif4sim/cosim.h"
 
 namespace hif4::sim {
@@ -59,6 +61,70 @@ class RandomStimulus final : public Stimulus {
   size_t pos_ = 0, filled_ = 0;
 };
 
+// The knob values of the walk, step by step: step 0 draws each knob's value, every later step
+// moves each knob to a different value drawn from (seed, knob, step), so that consecutive steps
+// differ in every knob and the knobs combine freely. Steps only go forward.
+class KnobWalk {
+ public:
+  explicit KnobWalk(uint64_t seed) : seed_(seed) {
+    for (size_t k = 0; k < knobs().size(); ++k) values_.push_back(static_cast<uint8_t>(draw(k) % knobs()[k].values.size()));
+  }
+  // The configuration of block `block` (>= every block asked before): its knobs, its own SR seed.
+  Config config(uint64_t block) {
+    while (step_ < block / 2) {
+      ++step_;
+      for (size_t k = 0; k < values_.size(); ++k) {
+        const uint64_t n = knobs()[k].values.size();
+        values_[k] = static_cast<uint8_t>((values_[k] + 1 + draw(k) % (n - 1)) % n);
+      }
+    }
+    Config c;
+    for (size_t k = 0; k < values_.size(); ++k) knobs()[k].set(c, values_[k]);
+    c.sr_seed = mix64(seed_ ^ mix64(block ^ 0x7365656473ull));
+    return c;
+  }
+
+ private:
+  uint64_t draw(size_t knob) const { return mix64(seed_ ^ mix64((step_ << 8 | knob) ^ 0x6B6E6F62ull)); }
+  uint64_t seed_;
+  uint64_t step_ = 0;
+  std::vector<uint8_t> values_;
+};
+
+// Random corner blocks whose configuration changes from block to block (knob_walk_stimulus).
+// Block b is a function of (seed, b); a skip walks the knobs forward without making blocks.
+class KnobWalkStimulus final : public Stimulus {
+ public:
+  KnobWalkStimulus(uint64_t count, uint64_t seed)
+      : count_(count), seed_(seed), walk_(seed), blocks_(seed ^ 0x6B6E6F6277616C6Bull),
+        origin_(std::make_shared<const std::string>("knob-walk --seed " + std::to_string(seed))) {}
+
+  bool next(StimulusBlock& b) override {
+    if (made_ == count_) return false;
+    blocks_.next(b.lanes.v);
+    b.cfg = walk_.config(made_);
+    // Every bit of the index toggles across blocks (stochastic rounding hashes all 64).
+    b.block_index = mix64(seed_ ^ mix64(made_ ^ 0x696E646578ull));
+    quantize_blocks(b.lanes.v, 1, b.cfg, b.block_index, b.expected.bytes);
+    b.origin = origin_;
+    b.origin_block = made_;
+    ++made_;
+    return true;
+  }
+  uint64_t total() const override { return count_; }
+  void skip(uint64_t n) override {
+    made_ += std::min(n, count_ - made_);
+    blocks_.seek(made_);
+  }
+
+ private:
+  uint64_t count_, seed_;
+  KnobWalk walk_;
+  CornerBlocks blocks_;
+  std::shared_ptr<const std::string> origin_;
+  uint64_t made_ = 0;
+};
+
 class ListStimulus final : public Stimulus {
  public:
   explicit ListStimulus(std::vector<StimulusBlock> blocks) : blocks_(std::move(blocks)) {}
@@ -99,6 +165,12 @@ class ChainStimulus final : public Stimulus {
 
 std::unique_ptr<Stimulus> random_stimulus(uint64_t count, uint64_t seed, const Config& cfg) {
   return std::make_unique<RandomStimulus>(count, seed, cfg);
+}
+
+Config knob_walk_config(uint64_t seed, uint64_t block) { return KnobWalk(seed).config(block); }
+
+std::unique_ptr<Stimulus> knob_walk_stimulus(uint64_t count, uint64_t seed) {
+  return std::make_unique<KnobWalkStimulus>(count, seed);
 }
 
 std::unique_ptr<Stimulus> list_stimulus(std::vector<StimulusBlock> blocks) {

@@ -7,7 +7,11 @@
 //     every valid bit and every probe (Vmax, flags, SF, E6M2, REC, E1) from the model's
 //     BlockTrace, so a block is always in the documented stage;
 //   - `throughput`: no bubbles, no stalls: a block is accepted every cycle and each block
-//     leaves exactly 4 edges after it was accepted (one block per clock, latency 4).
+//     leaves exactly 4 edges after it was accepted (one block per clock, latency 4);
+//   - `reset`: resets with the pipeline full and the output stalled, and at random moments:
+//     every valid bit is 0 after the reset edge and none of the blocks in flight comes out;
+//   - the contract assertions bound into the top (rtl/sva/hif4_quantizer_sva.sv) hold every
+//     cycle: a failed one is a MISMATCH line naming the cycle (Verilator prints which).
 //
 //   test_rtl_top [--faulty] seed-vectors DIR      every tests/data/seed file, seed profile,
 //                                                 random bubbles and stalls
@@ -18,7 +22,12 @@
 //   test_rtl_top [--faulty] random-knobs N        N random blocks, every block with random
 //                                                 knobs (stochastic included), seed and index
 //   test_rtl_top [--faulty] throughput N          N blocks, out_ready and in_valid held high
-// --faulty runs the top built with HIF4_INJECT_FAULT (one broken rounding decision); the
+//   test_rtl_top [--faulty] reset N               N random blocks with random knobs, a reset
+//                                                 with the pipeline full and the output
+//                                                 stalled every 40 blocks, and 1 in 200
+//                                                 cycles a reset at a random moment
+// --faulty runs the top built with HIF4_INJECT_FAULT (one broken rounding decision), and
+// --reset-fault the top whose reset leaves the S3 valid bit set (HIF4_CONTROL_FAULT); the
 // checks must then fail (CTest: rtl_top_fault_injection_*).
 // Exit status 0 when every check passed, 1 with "MISMATCH" lines otherwise, 2 on bad usage.
 #include <array>
@@ -34,6 +43,7 @@
 
 #include "Vhif4_quantizer.h"
 #include "Vhif4_quantizer_faulty.h"
+#include "Vhif4_quantizer_reset_fault.h"
 #include "hif4/block.h"
 #include "hif4/config.h"
 #include "hif4/ports.h"
@@ -78,7 +88,7 @@ struct Expected {
 template <class Dut>
 class TopBench {
  public:
-  TopBench(Dut& dut, Mismatches& mm) : dut_(dut), mm_(mm) {}
+  TopBench(Dut& dut, VerilatedContext& ctx, Mismatches& mm) : dut_(dut), ctx_(ctx), mm_(mm) {}
 
   void reset() {
     dut_.rst_n = 0;
@@ -94,6 +104,7 @@ class TopBench {
   // One clock cycle: offer `stim` (or a bubble when null) with out_ready = `ready`.
   // Returns true when the block was accepted on this edge.
   bool cycle(const Stimulus* stim, bool ready) {
+    dut_.rst_n = 1;
     dut_.in_valid = stim != nullptr;
     if (stim) drive(*stim);
     dut_.out_ready = ready;
@@ -122,9 +133,38 @@ class TopBench {
     }
     ++cycle_;
     check_probes();
+    check_assertions();
     return accepted;
   }
 
+  // One cycle with rst_n low (offering `stim`, out_ready = `ready`): nothing is taken or
+  // delivered, every valid bit is 0 after the edge, and the blocks in flight are dropped: the
+  // scoreboard forgets them, so any of them coming out later is a block never accepted.
+  void reset_cycle(const Stimulus* stim, bool ready) {
+    dut_.rst_n = 0;
+    dut_.in_valid = stim != nullptr;
+    if (stim) drive(*stim);
+    dut_.out_ready = ready;
+    dut_.clk = 0;
+    dut_.eval();
+    dut_.clk = 1;
+    dut_.eval();
+    for (auto& s : shadow_) s.valid = false;
+    dropped_ += pending_.size();
+    pending_.clear();
+    ++cycle_;
+    check_probes();
+    check_assertions();
+  }
+
+  // All four stages hold a block (so the output is offered).
+  bool full() const {
+    for (const StageView& s : shadow_)
+      if (!s.valid) return false;
+    return true;
+  }
+  bool output_valid() const { return shadow_[3].valid; }
+  uint64_t dropped() const { return dropped_; }
   // Run until every accepted block has left (out_ready held high).
   void drain() {
     for (int i = 0; i < 8 && !pending_.empty(); ++i) cycle(nullptr, true);
@@ -248,6 +288,18 @@ class TopBench {
     return true;
   }
 
+  // A failed contract assertion: Verilator has printed its %Error line (which assertion, in
+  // which instance); the run goes on (fatalOnError off) and the cycle is reported once.
+  void check_assertions() {
+    ++mm_.checks;
+    if (ctx_.gotError()) {
+      mm_.report("cycle %llu: a contract assertion of rtl/sva/hif4_quantizer_sva.sv failed (the "
+                 "%%Error line above names it)", ull(cycle_));
+      ctx_.gotError(false);
+      ctx_.gotFinish(false);
+    }
+  }
+
   void tick_raw() {
     dut_.clk = 0;
     dut_.eval();
@@ -261,12 +313,14 @@ class TopBench {
 
  private:
   Dut& dut_;
+  VerilatedContext& ctx_;
   Mismatches& mm_;
   StageView shadow_[4];
   std::deque<Expected> pending_;
   uint64_t cycle_ = 0;
   uint64_t next_seq_ = 0;
   uint64_t delivered_ = 0;
+  uint64_t dropped_ = 0;
   int expected_latency_ = -1;
   uint64_t reported_[contract::kPortCount] = {};
 };
@@ -304,6 +358,55 @@ void run_stream(TopBench<Dut>& tb, Mismatches& mm, const std::vector<Stimulus>& 
     if (taken || !flow_control) ++next;
   }
   tb.drain();
+}
+
+// Resets with the pipeline full and the output stalled, after every `every` accepted blocks:
+// blocks come without bubbles and the output stalls (unless a bubble must move on) until all
+// four stages hold one, then one reset cycle (a block offered, the output still stalled).
+// Between them random flow control, and 1 in 200 cycles a reset at whatever moment it falls.
+// The blocks dropped by a reset are not offered again; every other block must come out.
+template <class Dut>
+void run_with_resets(TopBench<Dut>& tb, Mismatches& mm, const std::vector<Stimulus>& blocks,
+                     size_t every) {
+  FlowControl fc;
+  size_t next = 0, since_reset = 0;
+  uint64_t full_resets = 0, random_resets = 0;
+  while (next < blocks.size()) {
+    if (since_reset >= every) {
+      if (tb.full()) {
+        tb.reset_cycle(&blocks[next], false);
+        ++full_resets;
+        since_reset = 0;
+        continue;
+      }
+      // A bubble already in the pipeline moves on only when the output is taken.
+      if (tb.cycle(&blocks[next], tb.output_valid())) ++next, ++since_reset;
+      continue;
+    }
+    if (fc.rng.below(200) == 0) {
+      tb.reset_cycle(fc.offer() ? &blocks[next] : nullptr, fc.ready());
+      ++random_resets;
+      since_reset = 0;
+      continue;
+    }
+    const bool offer = fc.offer();
+    if (tb.cycle(offer ? &blocks[next] : nullptr, fc.ready())) ++next, ++since_reset;
+  }
+  tb.drain();
+  ++mm.checks;
+  if (tb.delivered() + tb.dropped() != tb.accepted())
+    mm.report("accepted %llu blocks, delivered %llu, dropped by resets %llu",
+              static_cast<unsigned long long>(tb.accepted()),
+              static_cast<unsigned long long>(tb.delivered()),
+              static_cast<unsigned long long>(tb.dropped()));
+  ++mm.checks;
+  if (full_resets == 0) mm.report("no reset with the pipeline full happened");
+  std::printf("  %llu resets with the pipeline full and the output stalled, %llu at random "
+              "moments; %llu blocks dropped, %llu delivered\n",
+              static_cast<unsigned long long>(full_resets),
+              static_cast<unsigned long long>(random_resets),
+              static_cast<unsigned long long>(tb.dropped()),
+              static_cast<unsigned long long>(tb.delivered()));
 }
 
 Config random_config(Rng& rng) {
@@ -367,9 +470,10 @@ Suite load_suite(const std::string& dir, const std::string& name, const Config& 
 template <class Dut>
 int run(const std::vector<std::string>& args, const std::string& label) {
   VerilatedContext ctx;
+  ctx.fatalOnError(false);  // a failed assertion is reported as a mismatch (check_assertions)
   auto dut = std::make_unique<Dut>(&ctx);
   Mismatches mm;
-  TopBench<Dut> tb(*dut, mm);
+  TopBench<Dut> tb(*dut, ctx, mm);
   tb.reset();
   const std::string& what = args[0];
   // Blocks and the draws that go with them (knobs, block indices) from streams of their own.
@@ -420,6 +524,17 @@ int run(const std::vector<std::string>& args, const std::string& label) {
     }
     return mm.finish(label + " random blocks, profiles " + names + " (" + std::to_string(n) + " blocks each)");
   }
+  if (what == "reset" && args.size() == 2) {
+    const size_t n = std::stoul(args[1]);
+    std::vector<Stimulus> blocks(n);
+    for (Stimulus& s : blocks) {
+      corner_blocks.next(s.lanes);
+      s.cfg = random_config(rng);
+      s.block_index = rng.next();
+    }
+    run_with_resets(tb, mm, blocks, 40);
+    return mm.finish(label + " reset (" + std::to_string(n) + " blocks)");
+  }
   if ((what == "random" && args.size() == 3) || (what == "random-knobs" && args.size() == 2) ||
       (what == "throughput" && args.size() == 2)) {
     const size_t n = std::stoul(args.back());
@@ -440,8 +555,8 @@ int run(const std::vector<std::string>& args, const std::string& label) {
     return mm.finish(label + " " + name + " (" + std::to_string(n) + " blocks)");
   }
   std::fprintf(stderr,
-               "usage: test_rtl_top [--faulty] seed-vectors DIR | random PROFILE N | "
-               "random-profiles N | random-knobs N | throughput N\n");
+               "usage: test_rtl_top [--faulty | --reset-fault] seed-vectors DIR | random PROFILE N | "
+               "random-profiles N | random-knobs N | throughput N | reset N\n");
   return 2;
 }
 
@@ -449,19 +564,21 @@ int run(const std::vector<std::string>& args, const std::string& label) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  bool faulty = false;
-  if (!args.empty() && args[0] == "--faulty") {
-    faulty = true;
+  std::string model = "top";
+  if (!args.empty() && (args[0] == "--faulty" || args[0] == "--reset-fault")) {
+    model = args[0];
     args.erase(args.begin());
   }
   if (args.empty()) {
-    std::fprintf(stderr, "usage: test_rtl_top [--faulty] seed-vectors DIR | random PROFILE N | "
-                         "random-knobs N | throughput N\n");
+    std::fprintf(stderr, "usage: test_rtl_top [--faulty | --reset-fault] seed-vectors DIR | random PROFILE N | "
+                         "random-profiles N | random-knobs N | throughput N | reset N\n");
     return 2;
   }
   try {
-    return faulty ? run<Vhif4_quantizer_faulty>(args, "faulty top (HIF4_INJECT_FAULT)")
-                  : run<Vhif4_quantizer>(args, "top");
+    if (model == "--faulty") return run<Vhif4_quantizer_faulty>(args, "faulty top (HIF4_INJECT_FAULT)");
+    if (model == "--reset-fault")
+      return run<Vhif4_quantizer_reset_fault>(args, "top with a reset fault (HIF4_CONTROL_FAULT)");
+    return run<Vhif4_quantizer>(args, "top");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "test_rtl_top: error: %s\n", e.what());
     return 2;

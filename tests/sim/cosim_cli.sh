@@ -82,11 +82,37 @@ case "$case_name" in
     expect_rc "$rc" 0
     [ "$(grep -c '^  coverage' "$out")" = 2 ] || fail "expected one coverage line per configuration"
     expect_text "0 failed" ;;
+  knob_walk)  # every knob and the SR seed change from block to block, on both designs
+    rc=$(run --knob-walk 3000 --seed 11 --stall-prob 0.3 --bubble-prob 0.2)
+    expect_rc "$rc" 0
+    expect_text "knob-walk 3000 blocks"
+    expect_text "3000 passed, 0 failed"
+    # A SystemC model that decodes its configuration again only when a knob changes misses
+    # the SR seed changing alone between two blocks: the walk must catch it.
+    rc=$(run --knob-walk 3000 --seed 11 --stall-prob 0.3 --bubble-prob 0.2 --inject cfg.stale-seed)
+    expect_rc "$rc" 1
+    expect_text "disagree first at stage S4"
+    expect_text "(knob-walk --seed 11, block "
+    expect_text "--set payload-rounding=stochastic"
+    expect_text "replay: hif4 cosim --knob-walk 3000 --seed 11"
+    grep -q "output blocks unequal to the expectation [1-9]" "$out" || fail "no output block failed" ;;
+  reset_full)  # resets with the pipeline full and the output stalled, on both designs
+    rc=$(run --knob-walk 2000 --seed 12 --reset-every 50 --stall-prob 0.2 --bubble-prob 0.2)
+    expect_rc "$rc" 0
+    expect_text "reset       every 50 blocks"
+    expect_text "2000 passed, 0 failed"
+    # A SystemC reset that leaves the S3 valid bit set: the RTL disagrees at once, and the
+    # block left in S3 comes out of the SystemC model after the reset.
+    rc=$(run --random 500 --seed 12 --reset-every 50 --inject reset.keep-s3-valid --max-reports 3)
+    expect_rc "$rc" 1
+    expect_text "disagree first at stage S3"
+    expect_text "probe_s3_valid" ;;
   bad_args)  # clear errors, exit 2
     rc=$(run --random 10 --inject s2.nothing.bit0); expect_rc "$rc" 2; expect_text "unknown field"
     rc=$(run --random 10 --stall-prob 1.5); expect_rc "$rc" 2; expect_text "--stall-prob"
     rc=$(run --vectors "$work/does-not-exist.hif4v"); expect_rc "$rc" 2; expect_text "does-not-exist.hif4v"
-    rc=$(run); expect_rc "$rc" 2; expect_text "nothing to run" ;;
+    rc=$(run); expect_rc "$rc" 2; expect_text "nothing to run"
+    rc=$(run --knob-walk 10 --profile gcc); expect_rc "$rc" 2; expect_text "--knob-walk sets every block's knobs" ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
 echo "ok ($case_name)"

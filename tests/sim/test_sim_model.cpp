@@ -165,4 +165,69 @@ TEST_CASE("fault names: parsed, and bad ones rejected with the valid list", "[co
   CHECK_THROWS_WITH(parse_fault("s9.x.bit0"), Catch::Contains("unknown field"));
   CHECK_THROWS_WITH(parse_fault("out.byte36.bit0"), Catch::Contains("0..35"));
   CHECK_THROWS_WITH(parse_fault("s2.e6m2"), Catch::Contains("valid:"));
+  CHECK(parse_fault("reset.keep-s3-valid").is(Fault::Site::ResetKeepsS3Valid));
+  CHECK(parse_fault("cfg.stale-seed").is(Fault::Site::StaleSeed));
+}
+
+TEST_CASE("SystemC model: knobs and the SR seed change from block to block", "[cosim]") {
+  CosimOptions opt;
+  opt.stall_prob = 0.3;
+  opt.bubble_prob = 0.2;
+  opt.handshake_seed = 5;
+  // Pairs of blocks share their knobs (the SR seed alone changes between them), every knob
+  // changes between pairs, and the walk passes every value of every knob.
+  for (uint64_t b = 0; b < 64; b += 2) {
+    Config odd = knob_walk_config(3, b + 1);
+    CHECK(odd.sr_seed != knob_walk_config(3, b).sr_seed);
+    odd.sr_seed = knob_walk_config(3, b).sr_seed;
+    CHECK(odd == knob_walk_config(3, b));
+    for (const Knob& k : knobs()) CHECK(k.get(knob_walk_config(3, b + 2)) != k.get(odd));
+  }
+  for (const Knob& k : knobs())
+    for (size_t v = 0; v < k.values.size(); ++v) {
+      bool seen = false;
+      for (uint64_t b = 0; b < 64 && !seen; ++b) seen = k.get(knob_walk_config(3, b)) == v;
+      CHECK(seen);
+    }
+  auto stim = knob_walk_stimulus(2000, 3);
+  const Run r = run(*stim, opt);
+  CHECK(r.result.blocks_out == 2000);
+  CHECK(r.result.output_mismatches == 0);
+
+  SECTION("a model that decodes again only when a knob changes misses the seed alone") {
+    opt.fault = parse_fault("cfg.stale-seed");
+    auto faulty = knob_walk_stimulus(2000, 3);
+    const Run f = run(*faulty, opt);
+    CHECK(f.result.blocks_out == 2000);
+    CHECK(f.result.output_mismatches > 0);
+  }
+}
+
+TEST_CASE("SystemC model: a reset with the pipeline full and the output stalled drops the blocks in flight",
+          "[cosim]") {
+  CosimOptions opt;
+  opt.stall_prob = 0.2;
+  opt.bubble_prob = 0.2;
+  opt.reset_every = 30;
+  auto stim = random_stimulus(600, 21, profiles()[1].config);
+  const Run r = run(*stim, opt, true);
+  CHECK(r.result.resets >= 15);
+  CHECK(r.result.dropped == 4 * r.result.resets);  // every stage held a block
+  CHECK(r.result.blocks_out == 600);                // the dropped blocks came again
+  CHECK(r.result.output_mismatches == 0);
+  CHECK(r.result.lost == 0);
+  // At a reset edge the output was stalled with a block offered; after it, no valid bit.
+  unsigned full_resets = 0;
+  for (size_t t = 1; t < r.edges.size(); ++t)
+    if (r.edges[t - 1].s4.valid && r.edges[t - 1].out_valid && !r.edges[t - 1].out_ready &&
+        !r.edges[t].out_valid)
+      ++full_resets;
+  CHECK(full_resets == r.result.resets);
+
+  SECTION("a reset that leaves the S3 valid bit set lets a dropped block come out") {
+    opt.fault = parse_fault("reset.keep-s3-valid");
+    auto faulty = random_stimulus(600, 21, profiles()[1].config);
+    const Run f = run(*faulty, opt);
+    CHECK(f.result.output_mismatches > 0);
+  }
 }

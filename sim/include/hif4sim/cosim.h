@@ -54,6 +54,14 @@ class Stimulus {
 // Seeded random blocks of many kinds (peaks at every exponent, ties, zero, tiny, huge,
 // NaN / Inf), the expectation from hif4::quantize_block.
 std::unique_ptr<Stimulus> random_stimulus(uint64_t count, uint64_t seed, const Config& cfg);
+// Seeded random corner blocks whose configuration changes from block to block, the
+// expectation from hif4::quantize_block: block b takes step b/2 of a random walk over the
+// knobs' values (each step moves every knob of the knob table to another of its values), a
+// fresh SR seed of its own, and an in_block_index drawn over all 64 bits. Blocks 2s and 2s+1
+// share their knobs: between them the SR seed alone changes.
+std::unique_ptr<Stimulus> knob_walk_stimulus(uint64_t count, uint64_t seed);
+// The configuration of block `block` of knob_walk_stimulus(.., seed) (walks `block` / 2 steps).
+Config knob_walk_config(uint64_t seed, uint64_t block);
 // A fixed list (tests, vector files read elsewhere).
 std::unique_ptr<Stimulus> list_stimulus(std::vector<StimulusBlock> blocks);
 // The blocks of several sources, one after another.
@@ -94,6 +102,11 @@ struct CosimOptions {
   uint64_t max_reports = 1;   // detailed mismatch reports printed (the first one, by default)
   uint64_t stop_after_cycle = 0;  // 0: run to the end; else stop after this cycle (waves window)
   bool coverage = true;       // collect the model's coverage bins over the delivered blocks
+  // 0: reset only at the start. N: after every N blocks accepted since the last reset, stall
+  // the output until all four stages hold a block, then reset for one cycle with the output
+  // still stalled (and a block offered): the designs must drop the blocks in flight, none of
+  // them may appear after the reset, and the bench offers them again.
+  uint64_t reset_every = 0;
 };
 
 struct CosimResult {
@@ -106,6 +119,8 @@ struct CosimResult {
   uint64_t lost = 0;                  // blocks never delivered
   uint64_t first_mismatch_cycle = 0;  // 0: none
   uint64_t min_latency = 0, max_latency = 0;  // accept edge -> output edge (edges counted)
+  uint64_t resets = 0;                // resets with the pipeline full (CosimOptions::reset_every)
+  uint64_t dropped = 0;               // blocks in flight at those resets, offered again
   uint64_t unexpected = 0;            // outputs delivered while no block was in flight
   std::vector<std::string> reports;  // the detailed reports
   bool stopped_early = false;
@@ -116,8 +131,9 @@ struct CosimResult {
 // A probability as a threshold for the top 32 bits of a draw (draw < threshold: the event).
 uint32_t probability_threshold(double p);
 // The coverage bins of one delivered block, into the collector of its configuration (one per
-// configuration seen). `model_output`: the block's 36 bytes as the model makes them, where
-// the caller holds them (the SystemC model's output); null: the bins make them.
+// knob setting seen; blocks that differ only in the SR seed share one). `model_output`: the
+// block's 36 bytes as the model makes them, where the caller holds them (the SystemC model's
+// output); null: the bins make them.
 void add_coverage(std::vector<std::unique_ptr<Coverage>>& collectors, const StimulusBlock& block,
                   const PackedBlock* model_output);
 // "random --seed 5, block 17, in_block_index 17": where a block came from, for reports.
@@ -164,6 +180,7 @@ SC_MODULE(CosimBench) {
   void check_output(const InFlight& f, const DutSample& m, const DutSample* r);
   void drive_block(const StimulusBlock& b);
   void finish(bool lost_blocks);
+  bool next_block(StimulusBlock& b);  // a block dropped by a reset first, then the stimulus
   InFlight* find(int64_t seq);
   void mark_failed(int64_t seq);
   void report(const std::string& text, bool always = false);  // always: what ended the run
@@ -189,6 +206,13 @@ SC_MODULE(CosimBench) {
   bool have_cfg_ = false;
   uint64_t next_seq_ = 0;
   std::deque<InFlight> in_flight_;
+  // The reset of CosimOptions::reset_every: counting blocks, then filling the pipeline with the
+  // output stalled, then one cycle of reset.
+  enum class ResetPhase : uint8_t { Counting, Filling, Resetting };
+  ResetPhase reset_phase_ = ResetPhase::Counting;
+  uint64_t accepted_since_reset_ = 0;
+  bool next_reset_ = false;
+  std::deque<StimulusBlock> dropped_;  // offered again before the stimulus goes on
   std::vector<std::unique_ptr<Coverage>> coverage_;
   int64_t shadow_[4] = {-1, -1, -1, -1};
   uint64_t last_output_cycle_ = 0;

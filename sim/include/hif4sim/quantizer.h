@@ -31,9 +31,15 @@ using Signal = sc_core::sc_signal<T, sc_core::SC_UNCHECKED_WRITERS>;
 
 // A named register bit: "s1.vmax.bit3", "s1.flags.bit0", "s2.sf.bit7", "s2.e6m2.bit0",
 // "s2.rec.bit2", "s3.e1.bit9", "s3.e1_8.bit3", "s3.e1_16.bit15", "out.byte5.bit2", optionally
-// "@N" to flip it only in block N (otherwise in every valid block).
+// "@N" to flip it only in block N (otherwise in every valid block). Or a control fault of the
+// whole run: "reset.keep-s3-valid" (a reset leaves the S3 valid bit set) or "cfg.stale-seed"
+// (the configuration is decoded again only when a knob changes, so a change of cfg_sr_seed
+// alone is missed): what the knob-walk and reset stimulus of the co-simulation must catch.
 struct Fault {
-  enum class Site : uint8_t { None, S1Vmax, S1Flags, S2Sf, S2E6m2, S2Rec, S3E1, S3E1_8, S3E1_16, OutByte };
+  enum class Site : uint8_t {
+    None, S1Vmax, S1Flags, S2Sf, S2E6m2, S2Rec, S3E1, S3E1_8, S3E1_16, OutByte, ResetKeepsS3Valid,
+    StaleSeed
+  };
   Site site = Site::None;
   unsigned byte = 0;  // OutByte only
   unsigned bit = 0;
@@ -42,6 +48,7 @@ struct Fault {
   std::string text;
   bool active() const { return site != Site::None; }
   bool applies_to(uint64_t index) const { return active() && (!one_block || block_index == index); }
+  bool is(Site s) const { return site == s; }
   // The stage whose probe shows the flipped bit first: 1..3, or 4 for the output register.
   unsigned stage() const;
 };
