@@ -27,19 +27,18 @@ void add_file(const std::string& path, Results& results) {
   const Profile* p = matching_profile(h.config);
   row.profile = p ? p->name : h.profile;
   std::vector<VectorRecord> records(4096);
-  BlockTrace trace;
   for (;;) {
     const uint64_t first = reader.position();
     const size_t n = reader.read(records.data(), records.size());
     if (n == 0) break;
     for (size_t i = 0; i < n; ++i) {
-      const Block b = quantize_block(records[i].input, h.config, records[i].block_index, &trace);
+      const VectorRecord& r = records[i];
       uint8_t packed[kPackedBytes];
-      pack_block(b, packed);
-      if (std::memcmp(packed, records[i].expected, kPackedBytes) != 0 && row.failed++ == 0)
+      quantize_blocks(r.input, 1, h.config, r.block_index, packed);
+      if (std::memcmp(packed, r.expected, kPackedBytes) != 0 && row.failed++ == 0)
         row.first = {true, first + i, "record " + std::to_string(first + i) + " of " + path +
                                           ": the expected block differs from this model"};
-      cov.add(trace);
+      cov.add_block(r.input, r.block_index, packed);
     }
   }
   row.blocks = h.record_count;

@@ -11,6 +11,7 @@
 #include "hif4/parallel.h"
 #include "hif4/stages.h"
 #include "hif4/trace_format.h"
+#include "hex_word.h"
 
 namespace hif4 {
 
@@ -213,8 +214,8 @@ std::vector<KnobAlternative> single_knob_alternatives(const Config& config) {
 
 bool compare_block(const VerifyContext& ctx, uint64_t record, const VectorRecord& r,
                    const uint8_t actual[kPackedBytes], BlockMismatch& m, const uint8_t* unknown) {
-  bool undefined = false;
-  for (unsigned k = 0; unknown && k < kPackedBytes; ++k) undefined = undefined || unknown[k];
+  static constexpr uint8_t kNoneUnknown[kPackedBytes] = {};
+  const bool undefined = unknown && std::memcmp(unknown, kNoneUnknown, kPackedBytes) != 0;
   if (!undefined && std::memcmp(r.expected, actual, kPackedBytes) == 0) return false;
   m = BlockMismatch{};
   m.config = ctx.config;
@@ -541,8 +542,38 @@ int hex_digit(int c) {
 }
 }  // namespace
 
+namespace {
+bool is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+}  // namespace
+
+// The common word, without a byte-by-byte pass: whitespace, then 72 hex digits and one
+// whitespace byte, all in the buffer. False, having consumed only whitespace, for anything
+// else: the general parser of next_word() reads it.
+bool DutReader::next_full_word(uint8_t out[kPackedBytes], uint8_t* unknown) {
+  constexpr size_t kSpan = hex_word::kDigits + 1;
+  for (;;) {
+    while (buf_pos_ < buf_len_ && is_space(buf_[buf_pos_])) line_ += buf_[buf_pos_++] == '\n';
+    if (buf_len_ - buf_pos_ >= kSpan) break;
+    // Fewer bytes than a word left: move them to the front and read more once.
+    const size_t left = buf_len_ - buf_pos_;
+    std::memmove(buf_.data(), buf_.data() + buf_pos_, left);
+    buf_pos_ = 0;
+    buf_len_ = left;
+    const size_t got = source_->read(buf_.data() + left, buf_.size() - left);
+    buf_len_ += got;
+    if (got == 0) return false;  // the end of the file: fewer bytes than a word
+  }
+  const uint8_t* p = buf_.data() + buf_pos_;
+  if (!is_space(p[hex_word::kDigits]) || !hex_word::decode(p, out)) return false;
+  if (unknown) std::memset(unknown, 0, kPackedBytes);
+  line_ += p[hex_word::kDigits] == '\n';
+  buf_pos_ += kSpan;
+  return true;
+}
+
 // The next hex word, skipping whitespace and comments; false at the end of the file.
 bool DutReader::next_word(uint8_t out[kPackedBytes], uint8_t* unknown, uint64_t block) {
+  if (next_full_word(out, unknown)) return true;
   int c = get();
   for (;;) {  // skip whitespace and comments
     if (c == '\n') ++line_;

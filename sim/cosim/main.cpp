@@ -192,7 +192,7 @@ int run(int argc, char** argv) {
       {"max-reports", true, false, "detailed mismatch reports to print (default 1)"},
       {"timeout-cycles", true, false,
        "a hang: no block taken or delivered for N cycles with work pending (default 10000)"},
-      {"no-coverage", false, false, "skip the coverage bins (saves one traced model run per block)"},
+      {"no-coverage", false, false, "skip the coverage bins"},
       {"trace-window", true, false, "FROM:TO cycles to trace (used by --waves when re-running)"},
       {"list-suites", false, false, "print the built-in suite names, one a line, and exit"},
       {"shard", true, false, "K/N: run only shard K (from 0) of N of the blocks of all sources; `hif4 merge` adds up "

@@ -128,7 +128,7 @@ void TransactionBench::deliver(const PackedBlock& out) {
   if (result_.blocks_out == 0 || latency < result_.min_latency) result_.min_latency = latency;
   result_.max_latency = std::max(result_.max_latency, latency);
   ++result_.blocks_out;
-  if (options_.coverage) add_coverage(coverage_, f.block, trace_);
+  if (options_.coverage) add_coverage(coverage_, f.block, nullptr);
   delivered_ = static_cast<int64_t>(f.seq);
   remember(delivered_recent_, f);
   in_flight_.pop_front();

@@ -70,7 +70,6 @@ class TransactionBench {
   Rng rng_;
   CosimResult result_;
   std::vector<std::unique_ptr<Coverage>> coverage_;
-  BlockTrace trace_;
   uint64_t cycle_ = 0, next_seq_ = 0;
   uint64_t stuck_ = 0;  // cycles with work pending and out_ready high, and no handshake
   uint32_t stall_threshold_ = 0, bubble_threshold_ = 0;

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "hif4/block.h"
 #include "hif4/trace_format.h"
@@ -312,21 +314,37 @@ void print_progress(uint64_t done, uint64_t total, double seconds, bool final_li
 }
 
 void add_coverage(std::vector<std::unique_ptr<Coverage>>& collectors, const StimulusBlock& block,
-                  BlockTrace& scratch) {
-  // The bins come from the model's trace of the block (what the design was checked against),
-  // one collector per knob setting: blocks that differ only in the SR seed share one.
+                  const PackedBlock* model_output) {
+  // The bins are the model's for the block (what the design was checked against), counted
+  // from the model's packed bytes (Coverage::add_block), never from a design under test; one
+  // collector per knob setting: blocks that differ only in the SR seed share one. Identical
+  // bytes are the same setting (Config holds integers only), a test much cheaper than
+  // Config's knob-by-knob comparison, which decides the rest.
+  static_assert(std::is_trivially_copyable<Config>::value, "Config compared by its bytes first");
   Coverage* cov = nullptr;
   for (auto& c : collectors) {
     Config same_seed = block.cfg;
     same_seed.sr_seed = c->config().sr_seed;
-    if (c->config() == same_seed) cov = c.get();
+    if (std::memcmp(&c->config(), &same_seed, sizeof same_seed) == 0 || c->config() == same_seed) {
+      cov = c.get();
+      break;
+    }
   }
   if (!cov) {
     collectors.push_back(std::make_unique<Coverage>(block.cfg));
     cov = collectors.back().get();
   }
-  quantize_block(block.lanes.v, block.cfg, block.block_index, &scratch);
-  cov->add(scratch);
+  if (block.cfg.payload_rounding == PayloadRounding::Stochastic) {
+    // Random bits, which the tables do not hold: the trace, under the block's own SR seed
+    // (the collector's may be another block's).
+    static thread_local BlockTrace scratch;
+    quantize_block(block.lanes.v, block.cfg, block.block_index, &scratch);
+    cov->add(scratch);
+  } else if (model_output) {
+    cov->add_block(block.lanes.v, block.block_index, model_output->bytes);
+  } else {
+    cov->add_block(block.lanes.v, block.block_index);
+  }
 }
 
 std::string block_origin(const StimulusBlock& b) {
@@ -362,7 +380,13 @@ void CosimBench::edge() {
         if (latency > result_.max_latency) result_.max_latency = latency;
         ++result_.blocks_out;
         if (f.failed) ++result_.blocks_failed;
-        if (options_.coverage) add_coverage(coverage_, f.block, trace_);
+        if (options_.coverage) {
+          // The SystemC model runs the model's stage functions: without an injected fault, its
+          // output, equal to the expectation, is the model's block, and the bins need not make
+          // it again.
+          const bool model_output = !options_.fault.active() && m.out_data == f.block.expected;
+          add_coverage(coverage_, f.block, model_output ? &m.out_data : nullptr);
+        }
         in_flight_.pop_front();
       }
       last_output_cycle_ = cycle_;

@@ -7,6 +7,13 @@
 // level-1 vectors must hit every applicable bin (tests/vectors proves it for every profile).
 // Applicability of the rounding bins is derived from the model's rounding core
 // (round_shift_right), not restated here.
+//
+// Two ways to count a block, with the same result bin for bin: add() reads the stage trace of
+// quantize_block; add_block() reads what the packed path makes (the 36 bytes of
+// quantize_blocks) and tables derived from the stage functions (fast_tables.h: the E1
+// thresholds and bounds, the payload windows' rounding events), 4.5 to 8 times faster than a
+// traced run (bench/bench_check.cpp). Stochastic payload rounding, whose rounding depends on
+// random bits the tables do not hold, is counted from the trace by both.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -14,6 +21,7 @@
 
 #include "hif4/block.h"
 #include "hif4/config.h"
+#include "hif4/fast_tables.h"
 
 namespace hif4 {
 
@@ -31,6 +39,12 @@ class Coverage {
   explicit Coverage(const Config& cfg);
   // Count the events of one block. The trace must come from quantize_block under this config.
   void add(const BlockTrace& trace);
+  // Count the events of the block `in` (stochastic rounding's block index `block_index`): the
+  // same counts as add() of quantize_block(in, config(), block_index)'s trace.
+  void add_block(const uint16_t in[kBlockValues], uint64_t block_index);
+  // The same for a block whose 36 bytes quantize_blocks() already made under this config.
+  void add_block(const uint16_t in[kBlockValues], uint64_t block_index,
+                 const uint8_t packed[kPackedBytes]);
   // Add another collector's counts (same config), e.g. from another thread.
   void merge(const Coverage& other);
   // Add counts kept elsewhere (a shard's results file): `blocks` blocks and one count per bin of
@@ -45,11 +59,18 @@ class Coverage {
   const Config& config() const { return cfg_; }
 
  private:
+  void add_packed(const uint16_t in[kBlockValues], const uint8_t packed[kPackedBytes]);
   Config cfg_;
   Config exact_payload_cfg_;  // cfg_ with payload-product=exact (for the "changed" bins)
+  // The rounding events of the payload windows for cfg_'s payload knobs; null under
+  // stochastic rounding (counted from the trace).
+  const PayloadEventWindow* payload_events_ = nullptr;
+  // The E1 thresholds and bounds by E6M2 code: cfg_'s threshold product, and the exact one.
+  const E1Thresholds* threshold_tables_ = nullptr;
+  const E1Bounds* bounds_ = nullptr;
+  const E1Thresholds* exact_thresholds_ = nullptr;
   std::vector<uint64_t> counts_;
   std::vector<bool> applicable_;
-  std::vector<uint8_t> hit_;  // scratch, one flag per bin
   uint64_t blocks_ = 0;
 };
 

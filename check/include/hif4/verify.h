@@ -146,6 +146,7 @@ class DutReader {
   int get();  // next byte or -1
   // `unknown`: where x/z digits go (nullptr: they are an error naming block `block`).
   bool next_word(uint8_t out[kPackedBytes], uint8_t* unknown, uint64_t block);
+  bool next_full_word(uint8_t out[kPackedBytes], uint8_t* unknown);  // next_word's common case
   [[noreturn]] void fail(const std::string& what) const;
   std::unique_ptr<ByteSource> source_;
   DutFormat format_;

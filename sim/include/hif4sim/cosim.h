@@ -131,9 +131,11 @@ struct CosimResult {
 // A probability as a threshold for the top 32 bits of a draw (draw < threshold: the event).
 uint32_t probability_threshold(double p);
 // The coverage bins of one delivered block, into the collector of its configuration (one per
-// knob setting seen; blocks that differ only in the SR seed share one). `scratch` holds the model's trace of the block.
+// knob setting seen; blocks that differ only in the SR seed share one). `model_output`: the
+// block's 36 bytes as the model makes them, where the caller holds them (the SystemC model's
+// output); null: the bins make them.
 void add_coverage(std::vector<std::unique_ptr<Coverage>>& collectors, const StimulusBlock& block,
-                  BlockTrace& scratch);
+                  const PackedBlock* model_output);
 // "random --seed 5, block 17, in_block_index 17": where a block came from, for reports.
 std::string block_origin(const StimulusBlock& block);
 // The progress line on stderr ("\r  1200/5000 blocks, 3 k blocks/s, 2 s left").
@@ -212,7 +214,6 @@ SC_MODULE(CosimBench) {
   bool next_reset_ = false;
   std::deque<StimulusBlock> dropped_;  // offered again before the stimulus goes on
   std::vector<std::unique_ptr<Coverage>> coverage_;
-  BlockTrace trace_;
   int64_t shadow_[4] = {-1, -1, -1, -1};
   uint64_t last_output_cycle_ = 0;
   uint32_t stall_threshold_ = 0, bubble_threshold_ = 0;  // probabilities as 32-bit thresholds
