@@ -10,7 +10,12 @@
 # 4. level-1 vector suites: when `hif4 gen` exists, every level-1 suite of every profile through
 #    `hif4 gen --backend cuda` (if it has the option) or through `hif4 export --format raw` and
 #    `hif4 quantize --backend cuda`, compared with the model; small GPU-generated files go to
-#    OUTDIR/gpu_vectors.tar (committed as tests/data/gpu/).
+#    OUTDIR/gpu_vectors.tar (committed as tests/data/gpu/);
+# 5. sharded `hif4 gen --backend cuda`, merged, against the unsharded model file;
+# 6. file to file: 1 GiB through `hif4 quantize` with each backend, beside reading the input and
+#    writing the output alone (OUTDIR/file_to_file.md);
+# 7. where python3 has torch with a usable GPU: the Python package built against it, and
+#    hif4.torch's CUDA-tensor cases of tests/python/test_torch.py.
 # Exit 0 only when every comparison ran and matched.
 #
 # The command line may need header-only libraries a GPU machine lacks (nlohmann-json, Boost.CRC):
@@ -28,6 +33,12 @@ if [ "${1:-}" = "--bundle-headers" ]; then
       mkdir -p "$bundle/$(dirname "${h#/usr/include/}")"
       cp "$h" "$bundle/${h#/usr/include/}"
     done
+  # pybind11 (headers and CMake files, relocatable) for the Python package's CUDA check.
+  if [ -d /usr/include/pybind11 ] && [ -d /usr/lib/cmake/pybind11 ]; then
+    mkdir -p "$root/.gpu-deps/pybind11/include" "$root/.gpu-deps/pybind11/lib/cmake"
+    cp -r /usr/include/pybind11 "$root/.gpu-deps/pybind11/include/"
+    cp -r /usr/lib/cmake/pybind11 "$root/.gpu-deps/pybind11/lib/cmake/"
+  fi
   grep -qx '/.gpu-deps/' "$root/.git/info/exclude" 2>/dev/null || echo '/.gpu-deps/' >>"$root/.git/info/exclude"
   echo "bundled $(find "$bundle" -type f | wc -l) headers into $bundle"
   exit 0
@@ -76,17 +87,18 @@ if command -v cuobjdump >/dev/null; then
   cuobjdump --dump-sass "$build/golden/libhif4_cuda.a" >"$work/sass.txt" 2>&1
   gzip -c "$work/sass.txt" >"$out/sass.txt.gz"
   awk '/Function :/ { name = $3 }
-       name ~ /quantize_batched_kernelILNS_15PayloadRoundingE0ELb0ELi0E/ && /^ *\/\*[0-9a-f]+\*\// {
+       name ~ /quantize_batched_kernelILNS_15PayloadRoundingE0ELb0ELb0ELi0E/ && /^ *\/\*[0-9a-f]+\*\// {
          op = ($2 ~ /^@/) ? $3 : $2; sub(/\..*/, "", op); sub(/;/, "", op); n[name]++; h[name, op]++ }
        END { for (f in n) { printf "SASS %s: %d instructions;", f, n[f];
                for (k in h) { split(k, p, SUBSEP); if (p[1] == f && h[k] >= 8) printf " %s %d", p[2], h[k] }
                printf "\n" } }' "$work/sass.txt" | tee -a "$out/summary.txt"
 fi
-# Where the time of the batched and pipelined kernels goes (one launch each, seed profile and
-# the next), when Nsight Compute is on the machine; the card's clocks are left as they are.
+# Where the batched kernel's time goes, when Nsight Compute is on the machine: its first four
+# launches (the self-tests' small ones, then the benchmark's seed launch on 0.5 GiB); the
+# card's clocks are left as they are.
 ncu=$(command -v ncu || echo /usr/local/cuda/bin/ncu)
 if [ -x "$ncu" ]; then
-  "$ncu" --clock-control none -k regex:"batched|pipelined" -c 4 --section SpeedOfLight \
+  "$ncu" --clock-control none -k regex:batched -c 4 --section SpeedOfLight \
       --section WarpStateStats --section Occupancy --section MemoryWorkloadAnalysis \
       "$build/hif4_gpu_check" --blocks 0 --sweep-blocks 0 --bench-gib 0.5 --reps 1 >"$out/ncu.txt" 2>&1 ||
     note "ncu failed (see ncu.txt)"
@@ -247,6 +259,34 @@ else
   status=1; note "MISMATCH: file-to-file outputs of the backends differ"
 fi
 rm -rf /dev/shm/hif4-gpu-check
+
+# 7. The Python package's CUDA tensors (hif4.torch.fake_quant on the device through the CUDA
+#    golden), where the machine's python3 has torch with a usable GPU: the package is built
+#    against that python3 (pybind11 from pip, or the copy --bundle-headers made) and
+#    tests/python/test_torch.py's CUDA cases run under pytest. What is missing is said, not failed.
+py=$(command -v python3 || true)
+if [ -n "$py" ] && "$py" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+  pyb=$("$py" -m pybind11 --cmakedir 2>/dev/null || true)
+  [ -z "$pyb" ] && [ -d "$root/.gpu-deps/pybind11/lib/cmake/pybind11" ] && pyb=$root/.gpu-deps/pybind11/lib/cmake/pybind11
+  if ! "$py" -c 'import numpy' 2>/dev/null; then
+    note "python: not checked (no numpy for $py)"
+  elif [ -z "$pyb" ]; then
+    note "python: not checked (no pybind11: run scripts/gpu_check.sh --bundle-headers where it is installed)"
+  elif ! cmake -S "$root" -B "$build" -DHIF4_PYTHON=ON "-DPython3_EXECUTABLE=$py" "-Dpybind11_DIR=$pyb" \
+         >>"$out/build.log" 2>&1 ||
+       ! cmake --build "$build" -j "$jobs" --target hif4_python >>"$out/build.log" 2>&1; then
+    note "python: not checked (the package did not build for $py; see build.log)"
+  elif ! "$py" -c 'import pytest' 2>/dev/null; then
+    note "python: not checked (no pytest for $py)"
+  elif PYTHONPATH=$build/python HIF4_BIN=$hif4 "$py" -m pytest -q -k cuda "$root/tests/python/test_torch.py" \
+         >"$out/python.log" 2>&1; then
+    note "python: hif4.torch.fake_quant of CUDA tensors equals the CPU path ($(tail -1 "$out/python.log"))"
+  else
+    status=1; note "FAIL: hif4.torch CUDA tensors (see python.log)"
+  fi
+else
+  note "python: not checked (no python3 with torch and a usable GPU)"
+fi
 
 note "total $(($(date +%s) - t0)) s; $([ $status -eq 0 ] && echo PASS || echo FAIL)"
 exit $status

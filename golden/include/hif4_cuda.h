@@ -48,14 +48,12 @@ void free_pinned(void* p);
 
 // Kernel variants, for the benchmark and for checking one against the other:
 //   kVariantSimple:    8 threads a block, each computing the block's scale (straightforward);
-//   kVariantBatched:   the same 8 threads handle 8 blocks, one scale each;
-//   kVariantBatchedPermute: the batched computation, with the payload word assembled by byte
-//                      permutes (fewer instructions a lane).
+//   kVariantBatched:   the same 8 threads handle 8 blocks, one scale each, with the fewest
+//                      instructions a lane (see quantize.cu).
 constexpr int kVariantSimple = 1;
 constexpr int kVariantBatched = 8;
-constexpr int kVariantBatchedPermute = 9;
 // The variants in the order the GPU check runs and times them.
-constexpr int kVariants[] = {kVariantSimple, kVariantBatched, kVariantBatchedPermute};
+constexpr int kVariants[] = {kVariantSimple, kVariantBatched};
 const char* variant_name(int variant);
 // The variant quantize_device and quantize_host use.
 int default_variant();

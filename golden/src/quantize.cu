@@ -30,6 +30,11 @@
 #include "hif4/format.h"
 #include "hif4_cuda.h"
 
+// The batched kernel uses BF16x2 arithmetic and comparisons, native from sm_90 (H100, H200).
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 900
+#error "the CUDA golden needs sm_90 or newer (CMAKE_CUDA_ARCHITECTURES)"
+#endif
+
 namespace hif4::cuda {
 namespace {
 
@@ -116,6 +121,23 @@ __device__ __forceinline__ uint32_t sr_key(uint64_t seed, uint64_t block) {
 }
 __device__ __forceinline__ uint32_t sr_lane(uint32_t key, unsigned lane) {
   return mix32(key ^ ((lane + 1u) * 0x9E3779B9u)) >> (32 - kSrBits);
+}
+
+// The same bits with the first step of mix32 split between the block and the lane: for
+// x = key ^ c, x ^ (x >> 16) = (key ^ (key >> 16)) ^ (c ^ (c >> 16)), since a logical shift
+// distributes over XOR. The batched kernel computes the key's half once per block and the
+// lane's half once per thread, so a lane costs one XOR instead of three instructions.
+__device__ __forceinline__ uint32_t sr_key_folded(uint32_t key) { return key ^ (key >> 16); }
+__device__ __forceinline__ uint32_t sr_lane_folded(unsigned lane) {
+  const uint32_t c = (lane + 1u) * 0x9E3779B9u;
+  return c ^ (c >> 16);
+}
+__device__ __forceinline__ uint32_t sr_lane_from_folded(uint32_t key_folded, uint32_t lane_folded) {
+  uint32_t x = key_folded ^ lane_folded;  // x ^= x >> 16 of mix32, done
+  x *= 0x7FEB352Du;
+  x ^= x >> 15;
+  x *= 0x846CA68Bu;
+  return (x ^ (x >> 16)) >> (32 - kSrBits);
 }
 
 // ---- the scale: SF, E6M2, REC -------------------------------------------------------------
@@ -354,13 +376,22 @@ quantize_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict
 //    thread g holds Vmax of block `it = g`, computes that block's scale alone, and the 8
 //    threads exchange the results (REC and the E6M2 code packed in one word, 8 shuffles);
 //  - each lane's code comes from one fused multiply-add, a clamp and one add whose rounding
-//    mode does the payload rounding (lane_magnitude), and the sign is placed with bit logic.
-// It computes exactly the same function; hif4_gpu_check checks both against the model.
+//    mode does the payload rounding (lane_magnitude); nearest-even payloads of BF16 products
+//    take two lanes an instruction in BF16x2 arithmetic (pair_magnitudes_rne_bf16);
+//  - the codes and sign bits reach the payload word through byte permutes;
+//  - the knobs that sit in the per-slice work (payload rounding, both products, the sign of
+//    -0.0) are template parameters, since a predicated-off instruction still takes an issue
+//    slot; every CTA but the last skips the bounds tests, and addresses are one pointer plus
+//    constants.
+// The kernel is bound by instruction issue, not by memory, on an H200: each of these cut the
+// instructions a slice executes (docs/cuda.md has the figures). It computes exactly the same
+// function as the simple kernel; hif4_gpu_check checks both against the model.
 
 constexpr int kBatch = 8;  // slices per thread = threads per block
 
-// The magnitude code 0..7 of one lane, in the low 3 bits of the result (higher bits are
-// garbage: the exponent field of a magic-number sum). q16 = |x| * mult = 4|s| * 2^16 exactly
+// The magnitude code 0..7 of one lane in the low byte of the result, whose bits 3..7 are 0
+// (the bytes above are garbage: the exponent field of a magic-number sum). q16 = |x| * mult =
+// 4|s| * 2^16 exactly
 // (see lane_code). Clamping at 7 quarters (7 * 2^16) gives 7 in every mode, as the model's
 // saturation does, and keeps every result below 8.
 template <PayloadRounding kRounding, bool kProductBf16>
@@ -385,18 +416,44 @@ __device__ __forceinline__ uint32_t lane_magnitude(float x, float mult, uint32_t
     return __float_as_uint(__fadd_rn(q, 0x1p39f));
   if (kRounding == PayloadRounding::TowardZero)
     return __float_as_uint(__fadd_rz(q, 0x1p39f));
-  // Stochastic: floor(q) (t16: integer part and 16-bit fraction, as in lane_code) plus the
-  // random bits; the carry into bit 16 is the round-up.
-  const uint32_t t16 = __float_as_uint(__fadd_rz(q, 0x1p23f)) - __float_as_uint(0x1p23f);
-  return (t16 + random) >> 16;
+  // Stochastic: floor(q) (integer part and 16-bit fraction, as lane_code's t16) plus the
+  // random bits; the carry into bit 16 is the round-up. The sum is taken on the bits of
+  // 2^23 + floor(q) without removing 2^23 first: 0x4B000000 has zeros in bits 16..23 and
+  // floor(q) + random < 2^19, so bits 16..23 of the sum are the code, as the packing needs.
+  return (__float_as_uint(__fadd_rz(q, 0x1p23f)) + random) >> 16;
 }
 
 // Sign bits of the two BF16 values of a word, at bits 15 and 31, kept only for values that
-// are negative and nonzero (the model's "negative": -0.0 is not). (w & 0x7FFF7FFF) +
-// 0x7FFF7FFF sets bit 15 / 31 exactly when the half's magnitude is nonzero (no carry crosses
-// halves: 0x7FFF + 0x7FFF < 2^16).
+// are negative and nonzero (the model's "negative": -0.0 is not): adding +0.0 to both halves
+// (add.rn.bf16x2, exact) leaves every value as it is except -0.0, which becomes +0.0, the
+// IEEE sum of opposite zeros in round-to-nearest; subnormals are kept. (A NaN half stays NaN,
+// but a NaN anywhere makes the block a NaN block.) The bits other than 15 and 31 are not used.
 __device__ __forceinline__ uint32_t negative_nonzero(uint32_t w) {
-  return w & ((w & 0x7FFF7FFFu) + 0x7FFF7FFFu) & 0x80008000u;
+  uint32_t r;
+  asm("add.rn.bf16x2 %0, %1, %2;" : "=r"(r) : "r"(w), "r"(0u));
+  return r;
+}
+
+// The codes of a word's two values under payload-rounding=nearest-even with
+// payload-product=bf16, two lanes per instruction in BF16x2 arithmetic (sm_90 has it natively):
+// `mult2` holds REC * 2^(2 - E1_8 - E1_16) as a BF16 in both halves. mul.rn.bf16x2 forms
+// BF16(|x| * REC) * 2^-E1 * 4, the model's BF16 product (scaling by a power of two commutes
+// with the rounding in the normal range; below it the code is 0 either way, above it the
+// product is Inf and the code 7, as lane_magnitude argues). Adding 128 rounds it to an integer
+// ties to even: in [128, 256) the BF16 spacing is 1, and the sum of two BF16 values is rounded
+// once. min(., 135) saturates at 7 (Inf included). 128 + n is 0x4300 + n: each half's low byte
+// is its code, so value 2j's code is byte 0 and value 2j+1's byte 2 of the result.
+__device__ __forceinline__ uint32_t pair_magnitudes_rne_bf16(uint32_t word, uint32_t mult2) {
+  uint32_t r;
+  asm("{\n\t"
+      ".reg .b32 p;\n\t"
+      "mul.rn.bf16x2 p, %1, %2;\n\t"
+      "add.rn.bf16x2 p, p, %3;\n\t"
+      "min.bf16x2 %0, p, %4;\n\t"
+      "}"
+      : "=r"(r)
+      : "r"(word & 0x7FFF7FFFu), "r"(mult2), "r"(0x43004300u), "r"(0x43074307u));
+  return r;
 }
 
 // The negative-zero knob as the batched kernel's template parameter (its values' order).
@@ -404,21 +461,30 @@ enum SignMode : int { kPlusZero = 0, kKeepSign = 1, kSignBit = 2 };
 
 // One batch: the kBatch * kCtaThreads chunks from `cta_first` (kBatch * kCtaThreads / 8 HiF4
 // blocks), of which this thread holds slices w[it] = chunk cta_first + it * kCtaThreads +
-// threadIdx.x (zeros past `chunks`). Both batched kernels call it; they differ only in how
-// the slices reach the registers.
-template <PayloadRounding kRounding, bool kProductBf16, int kSign, bool kPermutePack>
-__device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t cta_first, size_t chunks,
+// threadIdx.x (zeros at and past chunk `cta_first + left`).
+//
+// Addresses: slice `it` of a segment is HiF4 block cta_first / 8 + it * 32 + threadIdx.x / 8,
+// so every output address is one pointer computed once plus a constant (it * 32 * 36 bytes),
+// and the bounds test is a 32-bit compare against `left`, the chunks of this CTA that exist.
+// 64-bit index arithmetic per slice cost about a sixth of the kernel's instructions.
+template <PayloadRounding kRounding, bool kProductBf16, bool kThresholdBf16, int kSign, bool kFull>
+__device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t cta_first, unsigned left,
                                                uint8_t* __restrict__ out, uint64_t first_index,
                                                const Knobs& k) {
   const unsigned lane = threadIdx.x & 31u;
   const unsigned part = lane & 7u;
   const unsigned seg = lane & 24u;  // first lane of this block's 8 threads in the warp
-  const size_t base = cta_first + threadIdx.x;
+  constexpr unsigned kSliceBlocks = kCtaThreads / kThreadsPerBlock16B;  // blocks between slices
+  const size_t first_block = cta_first / kThreadsPerBlock16B + threadIdx.x / kThreadsPerBlock16B;
+  uint8_t* const out_block = out + first_block * kPackedBytes;  // block of slice 0
   // HiF4 block of slice `it` (the same for the 8 threads of a segment).
-  auto block_of = [&](int it) {
-    return (cta_first + static_cast<size_t>(it) * kCtaThreads + (threadIdx.x & ~7u)) /
-           kThreadsPerBlock16B;
+  auto block_of = [&](int it) { return first_block + static_cast<size_t>(it) * kSliceBlocks; };
+  // Whether slice `it` of this thread's segment exists (whole segments exist together).
+  auto slice_exists = [&](int it) {
+    return kFull || static_cast<unsigned>(it) * kCtaThreads + (threadIdx.x & ~7u) < left;
   };
+  // nearest-even payloads of BF16 products: two lanes an instruction (pair_magnitudes_rne_bf16).
+  constexpr bool kPairedBf16 = kRounding == PayloadRounding::NearestEven && kProductBf16;
 
   // Peaks of every slice (exact: max selects).
   float v16a[kBatch], v16b[kBatch], v8[kBatch];
@@ -453,7 +519,13 @@ __device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t 
   const uint32_t mine_packed = __float_as_uint(mine.rec) | mine.code;
   uint32_t mine_key = 0;
   if (kRounding == PayloadRounding::Stochastic)
-    mine_key = sr_key(k.sr_seed, first_index + block_of(static_cast<int>(part)));
+    mine_key = sr_key_folded(sr_key(k.sr_seed, first_index + block_of(static_cast<int>(part))));
+  // This thread's eight lanes' halves of the first mixing step (sr_lane_folded).
+  uint32_t lane_folded[8] = {};
+  if (kRounding == PayloadRounding::Stochastic) {
+#pragma unroll
+    for (int i = 0; i < 8; ++i) lane_folded[i] = sr_lane_folded(part * 8 + i);
+  }
 
   uint32_t my_e1_8 = 0, my_e1_16a = 0, my_e1_16b = 0;  // ballots of block `part`
 #pragma unroll
@@ -465,60 +537,68 @@ __device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t 
     if (kRounding == PayloadRounding::Stochastic) key = __shfl_sync(kFullWarp, mine_key, seg | it);
 
     // E1 decisions, exactly as in the simple kernel.
-    float p8 = v8[it] * rec, p16a = v16a[it] * rec, p16b = v16b[it] * rec;
-    if (k.threshold_bf16) {
-      p8 = round_bf16(p8);
-      p16a = round_bf16(p16a);
-      p16b = round_bf16(p16b);
+    const float p8 = v8[it] * rec, p16a = v16a[it] * rec, p16b = v16b[it] * rec;
+    bool e1_8, e1_16a, e1_16b;
+    if (kThresholdBf16) {
+      // BF16(p) >= t compared on the BF16 bit patterns: the products are positive (or +Inf;
+      // a NaN only in a NaN block), where the order of the patterns is the order of the values,
+      // and the widening back to FP32 is saved. 0x4080 is 4.0 and 0x4000 is 2.0 in BF16.
+      const uint32_t b8 = __bfloat16_as_ushort(__float2bfloat16_rn(p8));
+      const uint32_t b16a = __bfloat16_as_ushort(__float2bfloat16_rn(p16a));
+      const uint32_t b16b = __bfloat16_as_ushort(__float2bfloat16_rn(p16b));
+      e1_8 = b8 >= 0x4080u;
+      const uint32_t t16 = e1_8 ? 0x4080u : 0x4000u;
+      e1_16a = b16a >= t16;
+      e1_16b = b16b >= t16;
+    } else {
+      e1_8 = p8 >= 4.0f;
+      const float t16 = e1_8 ? 4.0f : 2.0f;
+      e1_16a = p16a >= t16;
+      e1_16b = p16b >= t16;
     }
-    const bool e1_8 = p8 >= 4.0f;
-    const float t16 = e1_8 ? 4.0f : 2.0f;
-    const bool e1_16a = p16a >= t16, e1_16b = p16b >= t16;
-    // REC * 2^(18 - E1_8 - E1_16): rec * 2^16 * {4, 2, 1}, exact.
-    const float rec16 = rec * 65536.0f;
-    const float half_or_one = e1_8 ? 2.0f : 4.0f;
-    const float mult_a = rec16 * (e1_16a ? half_or_one * 0.5f : half_or_one);
-    const float mult_b = rec16 * (e1_16b ? half_or_one * 0.5f : half_or_one);
 
     const uint32_t words[4] = {w[it].x, w[it].y, w[it].z, w[it].w};
-    uint32_t payload = 0;
-    if constexpr (kPermutePack) {
-      // The eight magnitudes' low bytes (lane_magnitude leaves the code there and zeros above
-      // it, within the byte) gathered with byte permutes: evens [m0 m2 m4 m6], odds
-      // [m1 m3 m5 m7], payload = evens | odds << 4; the sign bits likewise from byte 1 (bit 15,
-      // even values) and byte 3 (bit 31, odd values) of each word.
-      uint32_t m[8], sgn[4];
+    // The codes of the even values [c0 c2 c4 c6] and of the odd ones [c1 c3 c5 c7], one a
+    // byte with zeros above the code, gathered with byte permutes.
+    uint32_t evens, odds;
+    if constexpr (kPairedBf16) {
+      // REC * 2^(2 - E1_8 - E1_16) in BF16 (an exponent-field add to REC: exact), in both halves.
+      const uint32_t rec_bits = packed & 0xFFFF0000u;
+      const uint32_t step8 = e1_8 ? 1u << 23 : 0u;
+      const uint32_t mult_a = __byte_perm(rec_bits + (2u << 23) - step8 - (e1_16a ? 1u << 23 : 0u), 0, 0x3232);
+      const uint32_t mult_b = __byte_perm(rec_bits + (2u << 23) - step8 - (e1_16b ? 1u << 23 : 0u), 0, 0x3232);
+      uint32_t mw[4];  // value 2j's code in byte 0 of mw[j], value 2j+1's in byte 2
+#pragma unroll
+      for (int j = 0; j < 4; ++j) mw[j] = pair_magnitudes_rne_bf16(words[j], j < 2 ? mult_a : mult_b);
+      evens = __byte_perm(__byte_perm(mw[0], mw[1], 0x0040), __byte_perm(mw[2], mw[3], 0x0040), 0x5410);
+      odds = __byte_perm(__byte_perm(mw[0], mw[1], 0x0062), __byte_perm(mw[2], mw[3], 0x0062), 0x5410);
+    } else {
+      // REC * 2^(18 - E1_8 - E1_16): rec * 2^16 * {4, 2, 1}, exact.
+      const float rec16 = rec * 65536.0f;
+      const float half_or_one = e1_8 ? 2.0f : 4.0f;
+      const float mult_a = rec16 * (e1_16a ? half_or_one * 0.5f : half_or_one);
+      const float mult_b = rec16 * (e1_16b ? half_or_one * 0.5f : half_or_one);
+      uint32_t m[8];  // value i's code in byte 0 of m[i]
 #pragma unroll
       for (int j = 0; j < 4; ++j) {
         const float mult = j < 2 ? mult_a : mult_b;
-        sgn[j] = kSign == kKeepSign ? negative_nonzero(words[j]) : words[j];
-        const uint32_t r0 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j) : 0u;
-        const uint32_t r1 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j + 1) : 0u;
+        const uint32_t r0 = kRounding == PayloadRounding::Stochastic ? sr_lane_from_folded(key, lane_folded[2 * j]) : 0u;
+        const uint32_t r1 = kRounding == PayloadRounding::Stochastic ? sr_lane_from_folded(key, lane_folded[2 * j + 1]) : 0u;
         m[2 * j] = lane_magnitude<kRounding, kProductBf16>(bf16_lo(words[j]), mult, r0);
         m[2 * j + 1] = lane_magnitude<kRounding, kProductBf16>(bf16_hi(words[j]), mult, r1);
       }
-      const uint32_t evens = __byte_perm(__byte_perm(m[0], m[2], 0x0040), __byte_perm(m[4], m[6], 0x0040), 0x5410);
-      const uint32_t odds = __byte_perm(__byte_perm(m[1], m[3], 0x0040), __byte_perm(m[5], m[7], 0x0040), 0x5410);
-      const uint32_t sign_even = __byte_perm(__byte_perm(sgn[0], sgn[1], 0x0051), __byte_perm(sgn[2], sgn[3], 0x0051), 0x5410);
-      const uint32_t sign_odd = __byte_perm(__byte_perm(sgn[0], sgn[1], 0x0073), __byte_perm(sgn[2], sgn[3], 0x0073), 0x5410);
-      payload = evens | (odds << 4) | ((sign_even >> 4) & 0x08080808u) | (sign_odd & 0x80808080u);
-    } else {
+      evens = __byte_perm(__byte_perm(m[0], m[2], 0x0040), __byte_perm(m[4], m[6], 0x0040), 0x5410);
+      odds = __byte_perm(__byte_perm(m[1], m[3], 0x0040), __byte_perm(m[5], m[7], 0x0040), 0x5410);
+    }
+    // The payload word: evens | odds << 4, and the sign bits gathered likewise from byte 1
+    // (bit 15: even values) and byte 3 (bit 31: odd values) of each word. keep-sign: the sign
+    // of negative nonzero values; plus-zero (masked below) and sign-bit: every sign bit.
+    uint32_t sgn[4];
 #pragma unroll
-    for (int j = 0; j < 4; ++j) {
-      const float mult = j < 2 ? mult_a : mult_b;
-      // keep-sign: the sign of negative nonzero values; plus-zero (masked below) and sign-bit:
-      // every sign bit.
-      const uint32_t sign = kSign == kKeepSign ? negative_nonzero(words[j]) : words[j];
-      const uint32_t r0 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j) : 0u;
-      const uint32_t r1 = kRounding == PayloadRounding::Stochastic ? sr_lane(key, part * 8 + 2 * j + 1) : 0u;
-      const uint32_t m0 = lane_magnitude<kRounding, kProductBf16>(bf16_lo(words[j]), mult, r0);
-      const uint32_t m1 = lane_magnitude<kRounding, kProductBf16>(bf16_hi(words[j]), mult, r1);
-      // Byte j of the payload word: value 2j in the low nibble, 2j+1 in the high one; the
-      // sign bits 15 and 31 of the word move to bits 3 and 7.
-      const uint32_t byte = (m0 & 7u) | ((sign >> 12) & 8u) | ((m1 & 7u) << 4) | ((sign >> 24) & 0x80u);
-      payload |= byte << (8 * j);
-    }
-    }
+    for (int j = 0; j < 4; ++j) sgn[j] = kSign == kKeepSign ? negative_nonzero(words[j]) : words[j];
+    const uint32_t sign_even = __byte_perm(__byte_perm(sgn[0], sgn[1], 0x0051), __byte_perm(sgn[2], sgn[3], 0x0051), 0x5410);
+    const uint32_t sign_odd = __byte_perm(__byte_perm(sgn[0], sgn[1], 0x0073), __byte_perm(sgn[2], sgn[3], 0x0073), 0x5410);
+    uint32_t payload = evens | (odds << 4) | ((sign_even >> 4) & 0x08080808u) | (sign_odd & 0x80808080u);
     if (kSign == kPlusZero) {
       // negative-zero=plus-zero: a sign only where the magnitude is nonzero. Per nibble,
       // magnitude + 7 sets bit 3 exactly when the magnitude is nonzero (no carry: 7 + 7 < 16).
@@ -535,36 +615,42 @@ __device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t 
       my_e1_16a = b16a;
       my_e1_16b = b16b;
     }
-    const size_t c = base + static_cast<size_t>(it) * kCtaThreads;
-    if (c < chunks)
-      __stcs(reinterpret_cast<unsigned int*>(out + block_of(it) * kPackedBytes + kOffsetPayload +
-                                             4 * part),
+    if (slice_exists(it))
+      __stcs(reinterpret_cast<unsigned int*>(out_block + it * (kSliceBlocks * kPackedBytes) +
+                                             kOffsetPayload + 4 * part),
              nan_block ? 0u : payload);
   }
   // Thread g writes the metadata word of block `g`.
-  const size_t c = cta_first + static_cast<size_t>(part) * kCtaThreads + (threadIdx.x & ~7u);
-  if (c < chunks) {
+  if (slice_exists(static_cast<int>(part))) {
     const uint32_t e1_16 = spread8(my_e1_16a) | (spread8(my_e1_16b) << 1);
     const uint32_t meta = mine.code == kE6M2NaN
                               ? kE6M2NaN
                               : (mine.code << (8 * kOffsetE6M2)) | (my_e1_8 << (8 * kOffsetE1_8)) |
                                     (e1_16 << (8 * kOffsetE1_16));
-    __stcs(reinterpret_cast<unsigned int*>(out + block_of(static_cast<int>(part)) * kPackedBytes), meta);
+    __stcs(reinterpret_cast<unsigned int*>(out_block + part * (kSliceBlocks * kPackedBytes)), meta);
   }
 }
 
-template <PayloadRounding kRounding, bool kProductBf16, int kSign, bool kPermutePack>
+template <PayloadRounding kRounding, bool kProductBf16, bool kThresholdBf16, int kSign>
 __global__ void __launch_bounds__(kCtaThreads)
 quantize_batched_kernel(const uint4* __restrict__ in, size_t chunks, uint8_t* __restrict__ out,
                         uint64_t first_index, Knobs k) {
-  const size_t cta_first = static_cast<size_t>(blockIdx.x) * kBatch * kCtaThreads;
+  constexpr unsigned kCtaChunks = kBatch * kCtaThreads;
+  const size_t cta_first = static_cast<size_t>(blockIdx.x) * kCtaChunks;
+  const unsigned left = static_cast<unsigned>(min(chunks - cta_first, static_cast<size_t>(kCtaChunks)));
+  const uint4* const src = in + cta_first + threadIdx.x;
   uint4 w[kBatch];
+  // Every CTA but the last is full: its loads and stores need no bounds test.
+  if (left == kCtaChunks) {
 #pragma unroll
-  for (int it = 0; it < kBatch; ++it) {
-    const size_t c = cta_first + static_cast<size_t>(it) * kCtaThreads + threadIdx.x;
-    w[it] = c < chunks ? __ldcs(in + c) : make_uint4(0, 0, 0, 0);
+    for (int it = 0; it < kBatch; ++it) w[it] = __ldcs(src + it * kCtaThreads);
+    quantize_batch<kRounding, kProductBf16, kThresholdBf16, kSign, true>(w, cta_first, left, out, first_index, k);
+  } else {
+#pragma unroll
+    for (int it = 0; it < kBatch; ++it)
+      w[it] = it * kCtaThreads + threadIdx.x < left ? __ldcs(src + it * kCtaThreads) : make_uint4(0, 0, 0, 0);
+    quantize_batch<kRounding, kProductBf16, kThresholdBf16, kSign, false>(w, cta_first, left, out, first_index, k);
   }
-  quantize_batch<kRounding, kProductBf16, kSign, kPermutePack>(w, cta_first, chunks, out, first_index, k);
 }
 
 void check(cudaError_t e, const char* what) {
@@ -578,16 +664,27 @@ dim3 grid_for(size_t chunks, size_t chunks_per_cta) {
   return dim3(static_cast<unsigned>(ctas));
 }
 
-template <PayloadRounding kRounding, bool kProductBf16, bool kPermutePack>
-void launch_batched(const uint4* in, size_t chunks, uint8_t* out, uint64_t first, const Knobs& k,
-                    cudaStream_t stream) {
+template <PayloadRounding kRounding, bool kProductBf16, bool kThresholdBf16>
+void launch_batched_sign(const uint4* in, size_t chunks, uint8_t* out, uint64_t first, const Knobs& k,
+                         cudaStream_t stream) {
   const dim3 grid = grid_for(chunks, static_cast<size_t>(kCtaThreads) * kBatch);
   if (k.sign_bit)
-    quantize_batched_kernel<kRounding, kProductBf16, kSignBit, kPermutePack><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+    quantize_batched_kernel<kRounding, kProductBf16, kThresholdBf16, kSignBit><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
   else if (k.keep_sign)
-    quantize_batched_kernel<kRounding, kProductBf16, kKeepSign, kPermutePack><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+    quantize_batched_kernel<kRounding, kProductBf16, kThresholdBf16, kKeepSign><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
   else
-    quantize_batched_kernel<kRounding, kProductBf16, kPlusZero, kPermutePack><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+    quantize_batched_kernel<kRounding, kProductBf16, kThresholdBf16, kPlusZero><<<grid, kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
+}
+
+// The threshold product is a template parameter too: a predicated-off BF16 rounding of the
+// three E1 products per slice still takes issue slots.
+template <PayloadRounding kRounding, bool kProductBf16>
+void launch_batched(const uint4* in, size_t chunks, uint8_t* out, uint64_t first, const Knobs& k,
+                    cudaStream_t stream) {
+  if (k.threshold_bf16)
+    launch_batched_sign<kRounding, kProductBf16, true>(in, chunks, out, first, k, stream);
+  else
+    launch_batched_sign<kRounding, kProductBf16, false>(in, chunks, out, first, k, stream);
 }
 
 template <PayloadRounding kRounding, bool kProductBf16>
@@ -597,9 +694,7 @@ void launch_variant(int variant, const uint4* in, size_t chunks, uint8_t* out, u
     quantize_kernel<kRounding, kProductBf16, 1>
         <<<grid_for(chunks, kCtaThreads), kCtaThreads, 0, stream>>>(in, chunks, out, first, k);
   } else if (variant == kVariantBatched) {
-    launch_batched<kRounding, kProductBf16, false>(in, chunks, out, first, k, stream);
-  } else if (variant == kVariantBatchedPermute) {
-    launch_batched<kRounding, kProductBf16, true>(in, chunks, out, first, k, stream);
+    launch_batched<kRounding, kProductBf16>(in, chunks, out, first, k, stream);
   } else {
     throw Error("quantize: unknown kernel variant " + std::to_string(variant), false);
   }
@@ -671,7 +766,6 @@ const char* variant_name(int variant) {
   switch (variant) {
     case kVariantSimple: return "simple";
     case kVariantBatched: return "batched";
-    case kVariantBatchedPermute: return "batched, byte-permute packing";
   }
   return "?";
 }
