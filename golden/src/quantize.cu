@@ -466,7 +466,7 @@ enum SignMode : int { kPlusZero = 0, kKeepSign = 1, kSignBit = 2 };
 // Addresses: slice `it` of a segment is HiF4 block cta_first / 8 + it * 32 + threadIdx.x / 8,
 // so every output address is one pointer computed once plus a constant (it * 32 * 36 bytes),
 // and the bounds test is a 32-bit compare against `left`, the chunks of this CTA that exist.
-// 64-bit index arithmetic per slice cost about a sixth of the kernel's instructions.
+// 64-bit index arithmetic per slice would take about a sixth of the kernel's instructions.
 template <PayloadRounding kRounding, bool kProductBf16, bool kThresholdBf16, int kSign, bool kFull>
 __device__ __forceinline__ void quantize_batch(const uint4 (&w)[kBatch], size_t cta_first, unsigned left,
                                                uint8_t* __restrict__ out, uint64_t first_index,
